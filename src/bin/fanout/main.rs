@@ -1,0 +1,38 @@
+//! `fanout`: the headless command line of the simulator.
+//!
+//! Exit codes: 0 success, 1 a runtime failure (e.g. a file that cannot be
+//! read), 2 bad input (every problem is listed).
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "fanout",
+    version,
+    about = "Simulate AWS Lambda and an EC2 fleet under the same traffic, and price both."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the version of the engine and the scenario format.
+    Version,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Version => {
+            println!(
+                "fanout {} (scenario format version {})",
+                env!("CARGO_PKG_VERSION"),
+                1
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Fanout: a visual simulator of AWS compute.
+//!
+//! [`engine`] is a pure, deterministic discrete-event model of AWS Lambda and
+//! a self-managed EC2 fleet, with their bills. It knows nothing of the
+//! browser. [`ui`] (feature `ui`) is the Yew app that animates its snapshots.
+
+pub mod engine;
+
+#[cfg(feature = "ui")]
+pub mod ui;
