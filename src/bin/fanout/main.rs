@@ -3,7 +3,10 @@
 //! Exit codes: 0 success, 1 a runtime failure (e.g. a file that cannot be
 //! read), 2 bad input (every problem is listed).
 
+mod bill;
+
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -21,6 +24,14 @@ struct Cli {
 enum Command {
     /// Print the version of the engine and the scenario format.
     Version,
+    /// Price a month of usage: an itemized bill, every line quantity × rate = amount.
+    Bill {
+        /// Monthly usage totals (JSON; see static/usage/example.json).
+        usage: PathBuf,
+        /// Print the bill as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -34,5 +45,6 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::Bill { usage, json } => bill::run(&usage, json),
     }
 }

@@ -1,5 +1,47 @@
 //! Prices and bills: the price catalog (data, with sources), money as
-//! integer micro-dollars, and the Lambda and EC2 bills.
+//! integer micro-dollars, the usage the simulator produces, and the
+//! itemized Lambda and EC2 bills.
+//!
+//! ```
+//! use fanout::engine::billing::{
+//!     lambda_bill, Architecture, Catalog, EventSourceUsage, LambdaBillOptions, LambdaUsage,
+//! };
+//! // 3 M invocations of 120 ms at 1,536 MB (x86) in a month.
+//! let mut u = LambdaUsage::new(Architecture::X86_64, 1_536, 512);
+//! u.on_demand.requests = 3_000_000;
+//! u.on_demand.billed_ms = 3_000_000 * 120;
+//! u.on_demand.billed_ms_with_init = u.on_demand.billed_ms;
+//! let bill = lambda_bill(
+//!     &u,
+//!     &EventSourceUsage::default(),
+//!     &Catalog::us_east_1(),
+//!     LambdaBillOptions::default(),
+//! );
+//! assert_eq!(bill.total.to_string(), "$2.73");
+//! ```
 
 mod arch;
+mod bill;
+mod catalog;
+mod ec2;
+mod events;
+mod lambda;
+mod money;
+pub mod projection;
+pub mod usage;
+
 pub use arch::Architecture;
+pub use bill::{Bill, BillLine, Quantity, Rate};
+pub use catalog::{
+    AlbPrices, ApiGatewayPrices, Catalog, Ec2Prices, InstanceType, LambdaFreeTier, LambdaPrices,
+    LcuDimensions, OverrideError, PerArch, Price, PriceOverrides, Provenance, Region, S3Prices,
+    SqsPrices, Tier,
+};
+pub use ec2::{ec2_bill, lcu_hours, BillError, Ec2BillOptions};
+pub use events::event_sources_bill;
+pub use lambda::{lambda_bill, tier_bounds, LambdaBillOptions};
+pub use money::{amount, group_thousands, Money, PicoUsd, PriceParseError};
+pub use usage::{
+    AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, InstanceUsage, InvocationTotals, LambdaUsage,
+    UsageError,
+};

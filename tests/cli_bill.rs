@@ -1,0 +1,150 @@
+//! `fanout bill`: stable output (snapshots under tests/snapshots/) and bad
+//! input reported with the field named and exit code 2.
+//!
+//! To accept a deliberate change of output, run the tests with
+//! `UPDATE_SNAPSHOTS=1` and review the diff of tests/snapshots/.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fanout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the fanout binary runs")
+}
+
+/// Compares `actual` with the committed snapshot, or rewrites it.
+fn snapshot(name: &str, actual: &str) {
+    let path = root().join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).expect("snapshot written");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    assert!(
+        expected == actual,
+        "{name} changed.\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+fn bill_snapshot(usage: &str, json: bool, name: &str) {
+    let mut args = vec!["bill", usage];
+    if json {
+        args.push("--json");
+    }
+    let out = fanout(&args);
+    assert!(
+        out.status.success(),
+        "{usage}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+    snapshot(name, &String::from_utf8(out.stdout).expect("UTF-8 output"));
+}
+
+#[test]
+fn example_table() {
+    bill_snapshot("static/usage/example.json", false, "bill_example.txt");
+}
+
+#[test]
+fn example_json() {
+    bill_snapshot("static/usage/example.json", true, "bill_example.json");
+    // And it is JSON whose total is the exact sum of its lines.
+    let out = fanout(&["bill", "static/usage/example.json", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    for bill in v["bills"].as_array().expect("bills") {
+        let sum: i64 = bill["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .map(|l| l["amount"]["micro_usd"].as_i64().expect("micro_usd"))
+            .sum();
+        assert_eq!(sum, bill["total"]["micro_usd"].as_i64().expect("total"));
+    }
+}
+
+#[test]
+fn provisioned_arm_table() {
+    bill_snapshot(
+        "static/usage/provisioned-arm.json",
+        false,
+        "bill_provisioned_arm.txt",
+    );
+}
+
+#[test]
+fn fleet_discount_table() {
+    bill_snapshot(
+        "static/usage/fleet-discount.json",
+        false,
+        "bill_fleet_discount.txt",
+    );
+}
+
+fn bad_input(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("fanout-bill-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, text).expect("temp file written");
+    let out = fanout(&["bill", path.to_str().expect("UTF-8 path")]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(out.status.code(), Some(2), "bad input exits with 2");
+    assert!(out.stdout.is_empty(), "no bill on bad input");
+    String::from_utf8(out.stderr).expect("UTF-8 errors")
+}
+
+#[test]
+fn bad_values_are_all_listed_with_field_value_and_range() {
+    let err = bad_input(
+        "values",
+        r#"{ "lambda": { "requests": 1000, "average_duration_ms": 1000000, "memory_mb": 20000 },
+             "ec2": { "instance_type": "m5.large", "count": 1, "discount_percent": 150 } }"#,
+    );
+    assert!(err.contains("lambda.average_duration_ms: 1000000 is not allowed; allowed: more than 0 to 900,000 ms"), "{err}");
+    assert!(
+        err.contains(
+            "lambda.memory_mb: 20000 is not allowed; allowed: a whole number from 128 to 10,240 MB"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("ec2.discount_percent: 150 is not allowed; allowed: from 0 to 100 %"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_field_is_named() {
+    let err = bad_input(
+        "unknown",
+        r#"{ "lambda": { "requests": 1, "average_duration_ms": 5, "memory_mb": 128,
+             "event_sources": { "sqs": { "requests": 5, "colour": "red" } } } }"#,
+    );
+    assert!(err.contains("lambda.event_sources.sqs.colour"), "{err}");
+}
+
+#[test]
+fn bad_price_override_is_named() {
+    let err = bad_input(
+        "price",
+        r#"{ "prices": { "ec2_hourly": { "m5.large": "-1" } },
+             "ec2": { "instance_type": "m5.large", "count": 1 } }"#,
+    );
+    assert!(err.contains("prices.ec2_hourly.m5.large"), "{err}");
+}
+
+#[test]
+fn missing_file_is_a_runtime_failure() {
+    let out = fanout(&["bill", "no/such/usage.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    assert!(Path::new(&root())
+        .join("static/usage/example.json")
+        .exists());
+}
