@@ -3,5 +3,15 @@
 //! give the same numbers natively and in the browser.
 
 pub mod billing;
+pub mod defaults;
+pub mod dist;
+pub mod happening;
+pub mod lambda;
+pub mod metrics;
 pub mod queue;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod sqs;
 pub mod time;
+pub mod traffic;

@@ -4,6 +4,7 @@
 //! read), 2 bad input (every problem is listed).
 
 mod bill;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -32,6 +33,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a scenario headless and print its report.
+    Run {
+        /// The scenario (JSON; see static/scenarios/).
+        scenario: PathBuf,
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Stop at this simulated time (e.g. 90s, 15m, 2h, 1d) instead of the scenario's duration.
+        #[arg(long, value_name = "DURATION")]
+        until: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -46,5 +58,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Bill { usage, json } => bill::run(&usage, json),
+        Command::Run {
+            scenario,
+            json,
+            until,
+        } => run::run(&scenario, json, until.as_deref()),
     }
 }

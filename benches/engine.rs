@@ -1,0 +1,117 @@
+//! Engine throughput: invocations simulated per wall-clock second for the
+//! three workloads of issue 3. A plain `main` (no harness): run with
+//! `cargo bench --bench engine --no-default-features`.
+//!
+//! (a) the SimFaaS reference workload: 0.9 req/s, exponential warm 1.991 s
+//!     and cold 2.244 s, expiry 600 s, 10^6 simulated seconds;
+//! (b) 1,000 req/s (Poisson) for one simulated hour at 100 ms;
+//! (c) a spike from 10 to 5,000 req/s and back (100 ms, account limit 10,000).
+
+use fanout::engine::scenario::Scenario;
+use fanout::engine::sim::Simulation;
+use std::time::Instant;
+
+fn scenario(json: &str) -> Scenario {
+    Scenario::from_json(json).expect("bench scenario is valid")
+}
+
+/// Peak resident memory of this process so far [KB] (Linux; 0 elsewhere).
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn run(label: &str, s: &Scenario, repeats: u32) {
+    let mut best = f64::MAX;
+    let mut report = None;
+    for _ in 0..repeats {
+        let start = Instant::now();
+        let mut sim = Simulation::new(s).expect("valid");
+        sim.set_record_happenings(false);
+        sim.advance_to(sim.end());
+        let secs = start.elapsed().as_secs_f64();
+        best = best.min(secs);
+        report = Some((sim.report(), sim.events_processed()));
+    }
+    let (r, events) = report.expect("ran at least once");
+    let c = &r.lambda.counters;
+    println!(
+        "{label}\n    {:>12} invocations, {:>12} events in {:.3} s (best of {repeats}): {:.2} M invocations/s, {:.2} M events/s\n    cold {:.4} %, rejected {:.4} %, mean environments {:.2}, peak RSS so far {} KB",
+        c.invocations,
+        events,
+        best,
+        c.invocations as f64 / best / 1e6,
+        events as f64 / best / 1e6,
+        r.lambda.cold_start_probability * 100.0,
+        r.lambda.rejection_probability * 100.0,
+        r.lambda.mean_environments,
+        peak_rss_kb(),
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let a = scenario(
+        r#"{"version":1,"name":"simfaas","seed":1,"duration_s":1000000,
+        "sources":[{"kind":"api","pattern":{"type":"poisson","rate_per_s":0.9}}],
+        "function":{"timeout_s":900,"duration":{"type":"exponential","mean_ms":1991},
+          "cold_duration":{"type":"exponential","mean_ms":2244},
+          "init_duration":{"type":"fixed","ms":0},"keep_alive_s":600},
+        "account":{"concurrency_limit":1000,"scaling":{"model":"unlimited"}}}"#,
+    );
+    let b = scenario(
+        r#"{"version":1,"name":"steady","seed":1,"duration_s":3600,
+        "sources":[{"kind":"api","pattern":{"type":"poisson","rate_per_s":1000}}],
+        "function":{"timeout_s":10,"duration":{"type":"fixed","ms":100},
+          "init_duration":{"type":"fixed","ms":300}}}"#,
+    );
+    let c = scenario(
+        r#"{"version":1,"name":"spike","seed":1,"duration_s":1800,
+        "sources":[{"kind":"api","pattern":{"type":"steps","steps":[
+          {"at_s":0,"rate_per_s":10},{"at_s":600,"rate_per_s":5000},{"at_s":1200,"rate_per_s":10}]}}],
+        "function":{"timeout_s":10,"duration":{"type":"fixed","ms":100},
+          "init_duration":{"type":"fixed","ms":300}},
+        "account":{"concurrency_limit":10000}}"#,
+    );
+    // FANOUT_BENCH=b runs only workload (b) (for profiling).
+    let only = std::env::var("FANOUT_BENCH").unwrap_or_default();
+    if only == "b" {
+        run("(b) 1,000 req/s x 1 h x 100 ms", &b, 3);
+        return;
+    }
+    println!(
+        "fanout engine benchmark (native, {} profile)",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "optimized"
+        }
+    );
+    run("(a) SimFaaS reference: 0.9 req/s, 10^6 s", &a, 3);
+    run("(b) 1,000 req/s x 1 h x 100 ms", &b, 5);
+    run("(c) spike 10 -> 5,000 -> 10 req/s, 30 min", &c, 5);
+    // Snapshot cost at the spike's peak (~1,000 environments): the UI calls
+    // it up to 60 times a second.
+    let mut sim = Simulation::new(&c).expect("valid");
+    sim.set_record_happenings(false);
+    sim.advance_to(fanout::engine::time::SimTime::from_micros(900_000_000));
+    let start = Instant::now();
+    let mut envs = 0;
+    for _ in 0..1_000 {
+        envs = sim.snapshot().lambda.environments.len();
+    }
+    println!(
+        "snapshot with {envs} environments: {:.1} µs each",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    // The same steady workload for a simulated day: memory must not grow.
+    let mut day = b.clone();
+    day.duration_s = 86_400.0;
+    run("(b') 1,000 req/s x 24 h (memory check)", &day, 1);
+}

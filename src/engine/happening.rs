@@ -1,0 +1,165 @@
+//! Happenings: a bounded log of what happened since the UI last looked, for
+//! the animation ("request from source S went to environment E").
+//!
+//! The log keeps at most [`MAX_HAPPENINGS`] entries between two drains and
+//! counts the rest, so a fast run never slows down or grows memory for it.
+
+use super::defaults::MAX_HAPPENINGS;
+use super::time::SimTime;
+use serde::Serialize;
+
+/// Which deployment something happened on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The Lambda function.
+    Lambda,
+    /// The self-managed EC2 fleet (a later issue).
+    Ec2,
+}
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HappeningKind {
+    /// An invocation went to a warm environment.
+    RoutedWarm,
+    /// An invocation went to a new environment: a cold start began.
+    ColdStart,
+    /// An invocation went to a provisioned environment.
+    RoutedProvisioned,
+    /// An invocation finished successfully.
+    Succeeded,
+    /// An invocation returned an error.
+    Errored,
+    /// An invocation (or its INIT) was killed at the timeout.
+    TimedOut,
+    /// An invocation attempt was throttled.
+    Throttled,
+    /// An async event was queued for a retry.
+    RetryScheduled,
+    /// An SQS message was moved to the dead-letter queue.
+    ToDlq,
+    /// An event was dropped (age, retention, queue limit).
+    Dropped,
+    /// An idle environment reached the end of its keep-alive.
+    EnvExpired,
+    /// An environment was discarded after a timeout.
+    EnvKilled,
+    /// A provisioned environment was created.
+    EnvProvisioned,
+    /// A provisioned environment was removed.
+    EnvDeprovisioned,
+}
+
+/// One thing that happened, with where it came from and where it went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Happening {
+    /// When [µs since start].
+    pub at: SimTime,
+    /// On which deployment.
+    pub side: Side,
+    /// What.
+    pub kind: HappeningKind,
+    /// Index of the event source involved, if any.
+    pub source: Option<u32>,
+    /// Id of the environment (or instance) involved, if any.
+    pub env: Option<u64>,
+}
+
+/// What [`crate::engine::sim::Simulation::drain_happenings`] returns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct HappeningBatch {
+    /// Up to [`MAX_HAPPENINGS`] happenings, in time order.
+    pub happenings: Vec<Happening>,
+    /// How many more happened but were left out [happenings].
+    pub left_out: u64,
+}
+
+/// The bounded log.
+#[derive(Debug)]
+pub struct Happenings {
+    buf: Vec<Happening>,
+    left_out: u64,
+    /// When off, nothing is recorded (headless runs).
+    pub enabled: bool,
+}
+
+impl Default for Happenings {
+    fn default() -> Self {
+        Happenings {
+            buf: Vec::new(),
+            left_out: 0,
+            enabled: true,
+        }
+    }
+}
+
+impl Happenings {
+    #[inline]
+    pub fn push(
+        &mut self,
+        at: SimTime,
+        side: Side,
+        kind: HappeningKind,
+        source: Option<u32>,
+        env: Option<u64>,
+    ) {
+        if !self.enabled {
+            return;
+        }
+        if self.buf.len() < MAX_HAPPENINGS {
+            self.buf.push(Happening {
+                at,
+                side,
+                kind,
+                source,
+                env,
+            });
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    /// Everything since the last drain.
+    pub fn drain(&mut self) -> HappeningBatch {
+        let out = HappeningBatch {
+            happenings: std::mem::take(&mut self.buf),
+            left_out: self.left_out,
+        };
+        self.left_out = 0;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_with_count_of_the_rest() {
+        let mut h = Happenings::default();
+        for i in 0..(MAX_HAPPENINGS as u64 + 10) {
+            h.push(
+                SimTime::from_micros(i),
+                Side::Lambda,
+                HappeningKind::Throttled,
+                Some(0),
+                None,
+            );
+        }
+        let b = h.drain();
+        assert_eq!(b.happenings.len(), MAX_HAPPENINGS);
+        assert_eq!(b.left_out, 10);
+        assert_eq!(h.drain(), HappeningBatch::default());
+        h.enabled = false;
+        h.push(
+            SimTime::ZERO,
+            Side::Lambda,
+            HappeningKind::Throttled,
+            None,
+            None,
+        );
+        assert!(h.drain().happenings.is_empty());
+    }
+}

@@ -1,0 +1,414 @@
+//! Metrics with bounded memory: integer counters, time integrals of gauges,
+//! a fixed-size latency histogram and downsampled time series.
+//!
+//! Finished invocations are folded in here and forgotten, so memory does not
+//! grow with the simulated length.
+
+use super::defaults::MAX_SERIES_POINTS;
+use super::time::SimTime;
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// Event-level and attempt-level counters of one deployment ("side").
+///
+/// The accounting identity, per event (request or message), holds at every
+/// instant: `arrived = succeeded + failed + dropped + timed_out + in_flight + waiting`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    /// Events (requests or messages) that arrived [events].
+    pub arrived: u64,
+    /// Events whose (last) invocation succeeded [events].
+    pub succeeded: u64,
+    /// Events that finally failed with a function error (sync: error returned;
+    /// async: after retries; SQS: moved to the DLQ after an error) [events].
+    pub failed: u64,
+    /// Events throttled and dropped, or dropped by age, retention or the
+    /// engine's queue limit [events].
+    pub dropped: u64,
+    /// Events whose last invocation timed out [events].
+    pub timed_out: u64,
+    /// Events being processed right now [events].
+    pub in_flight: u64,
+    /// Events waiting in a queue (async retry queue, SQS visible or
+    /// invisible after a failure) [events].
+    pub waiting: u64,
+
+    /// Invocations that reached an environment (a batch is one) [invocations].
+    pub invocations: u64,
+    /// Invocations that started with a cold start [invocations].
+    pub cold_starts: u64,
+    /// Invocations served by an already warm environment [invocations].
+    pub warm_starts: u64,
+    /// Invocations served by a provisioned environment [invocations].
+    pub provisioned_invocations: u64,
+    /// Invocation attempts throttled, for any reason [attempts].
+    pub throttles: u64,
+    /// ... of which over the concurrency limit (account or reserved) [attempts].
+    pub throttles_concurrency: u64,
+    /// ... of which over the scaling rate (or legacy burst) [attempts].
+    pub throttles_scaling: u64,
+    /// Attempts that were retries of an earlier attempt [attempts].
+    pub retries: u64,
+    /// Invocations that returned a function error [invocations].
+    pub errors: u64,
+    /// Invocations killed at the timeout [invocations].
+    pub timeouts: u64,
+    /// Cold starts whose INIT ran past the 10 s limit [invocations].
+    pub init_timeouts: u64,
+    /// Async events sent to the on-failure destination [events].
+    pub to_destination: u64,
+    /// SQS messages moved to a dead-letter queue [messages].
+    pub to_dlq: u64,
+    /// Async events dropped for exceeding the maximum event age [events].
+    pub expired_by_age: u64,
+    /// SQS messages deleted by the retention period [messages].
+    pub expired_by_retention: u64,
+    /// Events dropped because the engine's waiting-event limit was reached [events].
+    pub overflow: u64,
+    /// SQS messages received again after a failure [messages].
+    pub redeliveries: u64,
+    /// SQS batches the pollers could not invoke (throttled) [polls].
+    pub esm_throttled_polls: u64,
+
+    /// Execution environments created (cold starts, provisioned and replacements) [environments].
+    pub environments_created: u64,
+    /// Environments removed after their keep-alive [environments].
+    pub environments_expired: u64,
+    /// Environments discarded after a timeout or a failed INIT [environments].
+    pub environments_killed: u64,
+    /// Provisioned environments removed when the level dropped [environments].
+    pub environments_deprovisioned: u64,
+}
+
+impl Counters {
+    /// Whether the accounting identity holds.
+    pub fn balances(&self) -> bool {
+        self.arrived
+            == self.succeeded
+                + self.failed
+                + self.dropped
+                + self.timed_out
+                + self.in_flight
+                + self.waiting
+    }
+}
+
+/// Gauges integrated over time for time averages (exact, in count × µs).
+#[derive(Clone, Debug, Default)]
+pub struct Integrals {
+    last: u64,
+    /// Sum of gauge × dt [count·µs], per gauge. A u64 suffices: gauges stay
+    /// below ~10^6 and runs below 2.6 × 10^12 µs.
+    pub sums: [u64; GAUGES],
+    /// Current value of each gauge.
+    pub now: [u64; GAUGES],
+    /// Highest value each gauge reached.
+    pub max: [u64; GAUGES],
+}
+
+/// Number of integrated gauges.
+pub const GAUGES: usize = 6;
+/// Gauge: all environments.
+pub const G_TOTAL: usize = 0;
+/// Gauge: environments running an invocation (initializing included).
+pub const G_BUSY: usize = 1;
+/// Gauge: idle warm environments.
+pub const G_IDLE: usize = 2;
+/// Gauge: environments in their INIT phase.
+pub const G_INIT: usize = 3;
+/// Gauge: events waiting in queues.
+pub const G_WAITING: usize = 4;
+/// Gauge: provisioned level configured.
+pub const G_PROVISIONED: usize = 5;
+
+impl Integrals {
+    /// Accumulates every gauge up to `t` (call before changing a gauge).
+    #[inline]
+    pub fn advance(&mut self, t: SimTime) {
+        let t = t.as_micros();
+        let dt = t.saturating_sub(self.last);
+        if dt > 0 {
+            for g in 0..GAUGES {
+                self.sums[g] = self.sums[g].saturating_add(self.now[g].saturating_mul(dt));
+            }
+            self.last = t;
+        }
+    }
+
+    #[inline]
+    pub fn add(&mut self, g: usize, n: u64) {
+        self.now[g] += n;
+        if self.now[g] > self.max[g] {
+            self.max[g] = self.now[g];
+        }
+    }
+
+    #[inline]
+    pub fn sub(&mut self, g: usize, n: u64) {
+        self.now[g] = self.now[g].saturating_sub(n);
+    }
+
+    /// Time average of gauge `g` over [0, last advance].
+    pub fn mean(&self, g: usize) -> f64 {
+        if self.last == 0 {
+            0.0
+        } else {
+            self.sums[g] as f64 / self.last as f64
+        }
+    }
+}
+
+/// End-to-end latency percentiles [ms].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LatencySummary {
+    /// Events measured [events].
+    pub count: u64,
+    /// Mean [ms].
+    pub mean_ms: f64,
+    /// Median [ms].
+    pub p50_ms: f64,
+    /// 90th percentile [ms].
+    pub p90_ms: f64,
+    /// 99th percentile [ms].
+    pub p99_ms: f64,
+    /// Maximum [ms].
+    pub max_ms: f64,
+}
+
+/// A fixed-size latency histogram [µs], 3 significant digits, up to 32 days.
+pub struct Latency {
+    hist: Histogram<u64>,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Latency {
+    pub fn new() -> Latency {
+        // 1 µs to ~32 days at 3 significant digits is a fixed ~600 KB; the
+        // bounds are constants, so construction cannot fail.
+        let hist = Histogram::new_with_bounds(1, 2_800_000_000_000, 3)
+            .unwrap_or_else(|_| Histogram::new(3).expect("3 significant digits is valid"));
+        Latency { hist }
+    }
+
+    #[inline]
+    pub fn record(&mut self, us: u64) {
+        // Saturating: a value past the top bound counts as the top bound.
+        self.hist.saturating_record(us.max(1));
+    }
+
+    pub fn summary(&self) -> LatencySummary {
+        if self.hist.is_empty() {
+            return LatencySummary::default();
+        }
+        let ms = |us: u64| us as f64 / 1e3;
+        LatencySummary {
+            count: self.hist.len(),
+            mean_ms: self.hist.mean() / 1e3,
+            p50_ms: ms(self.hist.value_at_quantile(0.5)),
+            p90_ms: ms(self.hist.value_at_quantile(0.9)),
+            p99_ms: ms(self.hist.value_at_quantile(0.99)),
+            max_ms: ms(self.hist.max()),
+        }
+    }
+}
+
+/// One bucket of the time series: time averages of gauges and counts of
+/// what happened during the bucket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct SeriesPoint {
+    /// Bucket start [s since start].
+    pub t_s: f64,
+    /// Bucket width [s].
+    pub width_s: f64,
+    /// Mean environments [environments].
+    pub environments: f64,
+    /// Mean busy environments (concurrent executions) [executions].
+    pub busy: f64,
+    /// Mean idle environments [environments].
+    pub idle: f64,
+    /// Mean waiting events [events].
+    pub waiting: f64,
+    /// Arrivals during the bucket [events].
+    pub arrivals: u64,
+    /// Throttled attempts during the bucket [attempts].
+    pub throttles: u64,
+    /// Cold starts during the bucket [invocations].
+    pub cold_starts: u64,
+    /// Invocations started during the bucket [invocations].
+    pub invocations: u64,
+}
+
+impl SeriesPoint {
+    fn merge(a: &SeriesPoint, b: &SeriesPoint) -> SeriesPoint {
+        let w = a.width_s + b.width_s;
+        let avg = |x: f64, y: f64| {
+            if w > 0.0 {
+                (x * a.width_s + y * b.width_s) / w
+            } else {
+                0.0
+            }
+        };
+        SeriesPoint {
+            t_s: a.t_s,
+            width_s: w,
+            environments: avg(a.environments, b.environments),
+            busy: avg(a.busy, b.busy),
+            idle: avg(a.idle, b.idle),
+            waiting: avg(a.waiting, b.waiting),
+            arrivals: a.arrivals + b.arrivals,
+            throttles: a.throttles + b.throttles,
+            cold_starts: a.cold_starts + b.cold_starts,
+            invocations: a.invocations + b.invocations,
+        }
+    }
+}
+
+/// A bounded time series: buckets of equal width; when full, neighbouring
+/// pairs merge and the width doubles.
+#[derive(Clone, Debug)]
+pub struct Series {
+    points: Vec<SeriesPoint>,
+    /// Current bucket width [µs].
+    pub bucket_us: u64,
+    start_us: u64,
+    start_sums: [u64; GAUGES],
+    start_counts: [u64; 4],
+}
+
+impl Series {
+    pub fn new(first_bucket_us: u64) -> Series {
+        Series {
+            points: Vec::new(),
+            bucket_us: first_bucket_us.max(1),
+            start_us: 0,
+            start_sums: [0; GAUGES],
+            start_counts: [0; 4],
+        }
+    }
+
+    /// When the current bucket ends.
+    pub fn next_boundary(&self) -> SimTime {
+        SimTime::from_micros(self.start_us.saturating_add(self.bucket_us))
+    }
+
+    /// Closes the bucket ending at `t` (integrals already advanced to `t`).
+    pub fn close_bucket(&mut self, t: SimTime, ints: &Integrals, c: &Counters) {
+        let t = t.as_micros();
+        let width = t.saturating_sub(self.start_us);
+        let mean = |g: usize| {
+            if width == 0 {
+                0.0
+            } else {
+                (ints.sums[g] - self.start_sums[g]) as f64 / width as f64
+            }
+        };
+        let counts = [c.arrived, c.throttles, c.cold_starts, c.invocations];
+        self.points.push(SeriesPoint {
+            t_s: self.start_us as f64 / 1e6,
+            width_s: width as f64 / 1e6,
+            environments: mean(G_TOTAL),
+            busy: mean(G_BUSY),
+            idle: mean(G_IDLE),
+            waiting: mean(G_WAITING),
+            arrivals: counts[0] - self.start_counts[0],
+            throttles: counts[1] - self.start_counts[1],
+            cold_starts: counts[2] - self.start_counts[2],
+            invocations: counts[3] - self.start_counts[3],
+        });
+        self.start_us = t;
+        self.start_sums = ints.sums;
+        self.start_counts = counts;
+        if self.points.len() >= MAX_SERIES_POINTS {
+            let merged: Vec<SeriesPoint> = self
+                .points
+                .chunks(2)
+                .map(|p| {
+                    if p.len() == 2 {
+                        SeriesPoint::merge(&p[0], &p[1])
+                    } else {
+                        p[0]
+                    }
+                })
+                .collect();
+            self.points = merged;
+            self.bucket_us = self.bucket_us.saturating_mul(2);
+        }
+    }
+
+    pub fn points(&self) -> &[SeriesPoint] {
+        &self.points
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrals_give_time_averages() {
+        let mut i = Integrals::default();
+        i.add(G_TOTAL, 2);
+        i.advance(SimTime::from_micros(10));
+        i.add(G_TOTAL, 2);
+        i.advance(SimTime::from_micros(20));
+        assert_eq!(i.mean(G_TOTAL), 3.0);
+        assert_eq!(i.max[G_TOTAL], 4);
+        i.sub(G_TOTAL, 10);
+        assert_eq!(i.now[G_TOTAL], 0);
+    }
+
+    #[test]
+    fn latency_percentiles() {
+        let mut l = Latency::new();
+        for ms in 1..=100u64 {
+            l.record(ms * 1_000);
+        }
+        let s = l.summary();
+        assert_eq!(s.count, 100);
+        assert!((s.p50_ms - 50.0).abs() < 0.1, "{s:?}");
+        assert!((s.p99_ms - 99.0).abs() < 0.1, "{s:?}");
+        assert!((s.max_ms - 100.0).abs() < 0.1, "{s:?}");
+        // Far above the top bound: clamped, not a panic.
+        l.record(u64::MAX);
+    }
+
+    #[test]
+    fn series_stays_bounded_and_keeps_totals() {
+        let mut s = Series::new(1_000_000);
+        let mut ints = Integrals::default();
+        let mut c = Counters::default();
+        ints.add(G_BUSY, 1);
+        for _ in 0..10_000 {
+            let b = s.next_boundary();
+            c.arrived += 3;
+            ints.advance(b);
+            s.close_bucket(b, &ints, &c);
+        }
+        assert!(s.points().len() < MAX_SERIES_POINTS);
+        let total: u64 = s.points().iter().map(|p| p.arrivals).sum();
+        assert_eq!(total, 30_000);
+        assert!(s.points().iter().all(|p| (p.busy - 1.0).abs() < 1e-9));
+        let width: f64 = s.points().iter().map(|p| p.width_s).sum();
+        let covered = (s.next_boundary().as_micros() - s.bucket_us) as f64 / 1e6;
+        assert!((width - covered).abs() < 1e-6, "{width} vs {covered}");
+    }
+
+    #[test]
+    fn identity() {
+        let c = Counters {
+            arrived: 5,
+            succeeded: 1,
+            failed: 1,
+            dropped: 1,
+            timed_out: 1,
+            in_flight: 1,
+            ..Counters::default()
+        };
+        assert!(c.balances());
+    }
+}

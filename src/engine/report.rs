@@ -1,0 +1,160 @@
+//! The report of a run: every number, serializable, per side.
+//!
+//! The Lambda side's outputs include the SimFaaS ones (cold-start
+//! probability, rejection probability, mean instance counts, mean lifespan)
+//! so the two can be compared directly.
+
+use super::defaults::{Assumption, ASSUMPTIONS};
+use super::happening::Side;
+use super::lambda::{Billable, LambdaSide, SourceCounters};
+use super::metrics::{
+    Counters, LatencySummary, Series, SeriesPoint, G_BUSY, G_IDLE, G_INIT, G_PROVISIONED, G_TOTAL,
+    G_WAITING,
+};
+use super::scenario::{Scenario, SourceKind};
+use super::time::SimTime;
+use serde::Serialize;
+
+/// Outcomes of one source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceReport {
+    pub name: String,
+    pub kind: SourceKind,
+    /// Its counters [events].
+    pub counters: SourceCounters,
+}
+
+/// Everything measured on one deployment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SideReport {
+    pub side: Side,
+    /// Event and attempt counters.
+    pub counters: Counters,
+    /// Whether arrived = succeeded + failed + dropped + timed out + in flight + waiting.
+    pub accounting_balances: bool,
+    /// Cold starts per invocation attempt (throttled attempts included), as SimFaaS.
+    pub cold_start_probability: f64,
+    /// Throttled attempts per attempt, as SimFaaS's rejection probability.
+    pub rejection_probability: f64,
+    /// Time-average environments [environments].
+    pub mean_environments: f64,
+    /// Time-average busy environments (concurrent executions) [environments].
+    pub mean_busy: f64,
+    /// Time-average idle environments [environments].
+    pub mean_idle: f64,
+    /// Time-average environments in INIT [environments].
+    pub mean_initializing: f64,
+    /// Time-average events waiting in queues [events].
+    pub mean_waiting: f64,
+    /// Time-average provisioned level [environments].
+    pub mean_provisioned: f64,
+    /// Most environments at once [environments].
+    pub max_environments: u64,
+    /// Most busy environments at once [environments].
+    pub max_busy: u64,
+    /// Mean lifespan of environments that were removed (creation to removal) [s].
+    pub mean_lifespan_s: f64,
+    /// End-to-end latency of finished events (queueing, INIT and retries included).
+    pub latency: LatencySummary,
+    /// Billable quantities (integer sums).
+    pub billable: Billable,
+    /// On-demand compute with INIT billed (the rule since Aug 2025) [GB-s].
+    pub on_demand_gb_s: f64,
+    /// On-demand compute without INIT (the earlier rule) [GB-s].
+    pub on_demand_gb_s_without_init: f64,
+    /// Compute served by provisioned environments [GB-s].
+    pub provisioned_gb_s: f64,
+    /// Downsampled time series (at most ~1,000 points).
+    pub series: Vec<SeriesPoint>,
+}
+
+/// The report of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Scenario name.
+    pub name: String,
+    /// Seed.
+    pub seed: u64,
+    /// Simulated time covered [s].
+    pub simulated_s: f64,
+    /// When the sources stopped sending [s].
+    pub sources_until_s: f64,
+    /// Engine events processed [events].
+    pub events_processed: u64,
+    /// The Lambda side.
+    pub lambda: SideReport,
+    /// Per-source outcomes on the Lambda side.
+    pub sources: Vec<SourceReport>,
+    /// Numbers used that AWS does not document exactly.
+    pub assumptions: Vec<Assumption>,
+}
+
+impl Report {
+    pub(crate) fn build(
+        s: &Scenario,
+        now: SimTime,
+        events: u64,
+        l: &LambdaSide,
+        series: &Series,
+    ) -> Report {
+        let c = l.counters;
+        let attempts = c.invocations + c.throttles;
+        let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let billable = l.billable_at(now);
+        let gb = |ms: u64| ms as f64 / 1e3 * f64::from(billable.memory_mb) / 1_024.0;
+        Report {
+            name: s.name.clone(),
+            seed: s.seed,
+            simulated_s: now.as_secs_f64(),
+            sources_until_s: s.duration_s,
+            events_processed: events,
+            lambda: SideReport {
+                side: Side::Lambda,
+                counters: c,
+                accounting_balances: c.balances(),
+                cold_start_probability: ratio(c.cold_starts, attempts),
+                rejection_probability: ratio(c.throttles, attempts),
+                mean_environments: l.ints.mean(G_TOTAL),
+                mean_busy: l.ints.mean(G_BUSY),
+                mean_idle: l.ints.mean(G_IDLE),
+                mean_initializing: l.ints.mean(G_INIT),
+                mean_waiting: l.ints.mean(G_WAITING),
+                mean_provisioned: l.ints.mean(G_PROVISIONED),
+                max_environments: l.ints.max[G_TOTAL],
+                max_busy: l.ints.max[G_BUSY],
+                mean_lifespan_s: if l.lifespans == 0 {
+                    0.0
+                } else {
+                    l.lifespan_sum_us as f64 / l.lifespans as f64 / 1e6
+                },
+                latency: l.latency.summary(),
+                on_demand_gb_s: billable.on_demand_gb_s(true),
+                on_demand_gb_s_without_init: billable.on_demand_gb_s(false),
+                provisioned_gb_s: gb(billable.provisioned_billed_ms),
+                billable,
+                series: series.points().to_vec(),
+            },
+            sources: s
+                .sources
+                .iter()
+                .zip(&l.per_source)
+                .enumerate()
+                .map(|(i, (src, c))| SourceReport {
+                    name: if src.name.is_empty() {
+                        format!("source {i}")
+                    } else {
+                        src.name.clone()
+                    },
+                    kind: src.kind,
+                    counters: *c,
+                })
+                .collect(),
+            assumptions: ASSUMPTIONS.to_vec(),
+        }
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,374 @@
+//! The event loop: sources produce arrivals, a platform (today Lambda; next
+//! an EC2 fleet fed the SAME arrivals) turns them into work, metrics fold
+//! the results.
+//!
+//! Time is passed in: the UI calls `advance_to(now + dt × speed)` each
+//! frame, the command line runs to the end.
+//!
+//! ```
+//! use fanout::engine::scenario::Scenario;
+//! use fanout::engine::sim::Simulation;
+//! let json = r#"{"version": 1, "seed": 7, "duration_s": 60,
+//!   "sources": [{"kind": "api", "pattern": {"type": "poisson", "rate_per_s": 20}}],
+//!   "function": {"timeout_s": 5, "duration": {"type": "fixed", "ms": 120}}}"#;
+//! let scenario = Scenario::from_json(json).unwrap();
+//! let mut sim = Simulation::new(&scenario).unwrap();
+//! sim.advance_to(sim.end());
+//! let report = sim.report();
+//! assert!(report.lambda.counters.arrived > 1_000);
+//! assert!(report.lambda.accounting_balances);
+//! ```
+
+use super::billing::usage::{EventSourceUsage, LambdaUsage};
+use super::defaults::SERIES_FIRST_BUCKET_S;
+use super::happening::{HappeningBatch, Happenings};
+use super::lambda::{Ctx, EnvView, LambdaEvent, LambdaSide, QueueDepth};
+use super::metrics::{Counters, Series};
+use super::queue::EventQueue;
+use super::report::Report;
+use super::scenario::{Scenario, ScenarioError, SourceKind};
+use super::time::{SimDuration, SimTime};
+use super::traffic::ArrivalGen;
+use serde::Serialize;
+
+/// Every queued event of a run: each platform's own events. Small and
+/// `Copy` so the queue moves no heap data.
+///
+/// Arrivals are not queued: each source's next arrival waits beside the
+/// queue and the loop takes whichever is earlier (the queue first on a tie,
+/// so work finishing at an instant frees its environment for an arrival at
+/// that instant). That saves a heap push and pop per request, and every
+/// platform is handed the very same arrival.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// An event of the Lambda side.
+    Lambda(LambdaEvent),
+}
+
+/// A picture of the Lambda side at one instant (for drawing).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LambdaSnapshot {
+    /// Every environment, in id order.
+    pub environments: Vec<EnvView>,
+    /// Environments [environments].
+    pub total: u64,
+    /// Busy environments, initializing included [environments].
+    pub busy: u64,
+    /// Idle warm environments [environments].
+    pub idle: u64,
+    /// Environments in INIT [environments].
+    pub initializing: u64,
+    /// Concurrency counted against the limit (busy on-demand + provisioned) [executions].
+    pub concurrency_in_use: u32,
+    /// Concurrency limit (reserved, else account) [executions].
+    pub concurrency_limit: u32,
+    /// Scaling-rate tokens left (none when unlimited) [environments].
+    pub scaling_tokens: Option<f64>,
+    /// SQS queues.
+    pub queues: Vec<QueueDepth>,
+    /// Async events waiting for a retry [events].
+    pub async_waiting: u64,
+    /// Counters so far.
+    pub counters: Counters,
+}
+
+/// What [`Simulation::snapshot`] returns.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Simulated time [µs since start].
+    pub at: SimTime,
+    /// The Lambda side.
+    pub lambda: LambdaSnapshot,
+}
+
+/// A running simulation.
+pub struct Simulation {
+    scenario: Scenario,
+    end: SimTime,
+    q: EventQueue<Event>,
+    gens: Vec<ArrivalGen>,
+    /// Next arrival of each source (`SimTime::MAX` once it is done).
+    next_arrival: Vec<SimTime>,
+    /// The earliest of `next_arrival` and its source (lowest index on a tie).
+    next_src: (SimTime, u16),
+    lambda: LambdaSide,
+    happenings: Happenings,
+    series: Series,
+    next_boundary: SimTime,
+    events: u64,
+}
+
+impl Simulation {
+    /// Validates `scenario` and sets up a run at time zero.
+    pub fn new(scenario: &Scenario) -> Result<Simulation, Vec<ScenarioError>> {
+        scenario.validate()?;
+        let mut q = EventQueue::new();
+        let mut gens = Vec::with_capacity(scenario.sources.len());
+        let mut next_arrival = Vec::with_capacity(scenario.sources.len());
+        for (i, s) in scenario.sources.iter().enumerate() {
+            let mut g = ArrivalGen::new(&s.pattern, scenario.seed, i as u64, scenario.duration_s);
+            next_arrival.push(g.next_arrival().unwrap_or(SimTime::MAX));
+            gens.push(g);
+        }
+        let mut lambda = LambdaSide::new(scenario);
+        lambda.start(&mut q);
+        let series = Series::new(SimDuration::from_secs(SERIES_FIRST_BUCKET_S).as_micros());
+        Ok(Simulation {
+            end: SimTime::ZERO + SimDuration::from_secs_f64(scenario.duration_s),
+            scenario: scenario.clone(),
+            q,
+            gens,
+            next_src: earliest(&next_arrival),
+            next_arrival,
+            lambda,
+            happenings: Happenings::default(),
+            next_boundary: series.next_boundary(),
+            series,
+            events: 0,
+        })
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Simulated time now.
+    pub fn now(&self) -> SimTime {
+        self.q.now()
+    }
+
+    /// When the sources stop sending (the scenario's duration).
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+
+    /// Whether anything is left to happen.
+    pub fn is_idle(&self) -> bool {
+        self.q.is_empty() && self.next_src.0 == SimTime::MAX
+    }
+
+    /// Turns the happening log on or off (off for headless runs).
+    pub fn set_record_happenings(&mut self, on: bool) {
+        self.happenings.enabled = on;
+    }
+
+    /// The Lambda side (for tests and the report).
+    pub fn lambda(&self) -> &LambdaSide {
+        &self.lambda
+    }
+
+    /// Processes the next event, if any; returns its time.
+    pub fn step(&mut self) -> Option<SimTime> {
+        self.step_until(SimTime::MAX)
+    }
+
+    /// Processes the next event if it is at or before `deadline`.
+    #[inline]
+    fn step_until(&mut self, deadline: SimTime) -> Option<SimTime> {
+        let (arrival, source) = self.next_src;
+        match self.q.peek_time() {
+            Some(t) if t <= arrival && t <= deadline => {
+                let (at, Event::Lambda(e)) = self.q.pop()?;
+                self.begin(at);
+                let mut ctx = Ctx {
+                    now: at,
+                    q: &mut self.q,
+                    h: &mut self.happenings,
+                };
+                self.lambda.on_event(e, &mut ctx);
+                Some(at)
+            }
+            _ if arrival != SimTime::MAX && arrival <= deadline => {
+                self.q.advance_to(arrival);
+                self.begin(arrival);
+                let mut ctx = Ctx {
+                    now: arrival,
+                    q: &mut self.q,
+                    h: &mut self.happenings,
+                };
+                // A future EC2 side gets the very same arrival here.
+                self.lambda.on_arrival(source, &mut ctx);
+                let next = self.gens[source as usize]
+                    .next_arrival()
+                    .unwrap_or(SimTime::MAX);
+                self.next_arrival[source as usize] = next.max(arrival);
+                self.next_src = earliest(&self.next_arrival);
+                Some(arrival)
+            }
+            _ => None,
+        }
+    }
+
+    /// Processes every event up to and including `t`, then moves the clock
+    /// to `t` (never backwards).
+    pub fn advance_to(&mut self, t: SimTime) {
+        while self.step_until(t).is_some() {}
+        self.q.advance_to(t);
+        let now = self.q.now();
+        self.close_buckets(now);
+        self.lambda.ints.advance(now);
+    }
+
+    #[inline]
+    fn begin(&mut self, at: SimTime) {
+        self.events += 1;
+        if at >= self.next_boundary {
+            self.close_buckets(at);
+        }
+    }
+
+    #[inline]
+    fn close_buckets(&mut self, at: SimTime) {
+        while self.next_boundary <= at {
+            let b = self.next_boundary;
+            self.lambda.ints.advance(b);
+            self.series
+                .close_bucket(b, &self.lambda.ints, &self.lambda.counters);
+            self.next_boundary = self.series.next_boundary();
+        }
+    }
+
+    /// What happened since the last call (bounded; the rest is counted).
+    pub fn drain_happenings(&mut self) -> HappeningBatch {
+        self.happenings.drain()
+    }
+
+    /// The state now, for drawing a frame.
+    pub fn snapshot(&self) -> Snapshot {
+        let now = self.now();
+        let (total, busy, idle, initializing) = self.lambda.env_counts();
+        Snapshot {
+            at: now,
+            lambda: LambdaSnapshot {
+                environments: self.lambda.env_views(now),
+                total,
+                busy,
+                idle,
+                initializing,
+                concurrency_in_use: self.lambda.concurrency_in_use(),
+                concurrency_limit: self.lambda.limit(),
+                scaling_tokens: self.lambda.scaling_tokens(now),
+                queues: self.lambda.queue_depths(),
+                async_waiting: self.lambda.async_waiting(),
+                counters: self.lambda.counters,
+            },
+        }
+    }
+
+    /// The counters of the Lambda side so far.
+    pub fn counters(&self) -> &Counters {
+        &self.lambda.counters
+    }
+
+    /// Billable usage of the function so far, for the billing module (an
+    /// enabled provisioned level is billed as if disabled now).
+    pub fn lambda_usage(&self) -> LambdaUsage {
+        self.lambda
+            .billable_at(self.now())
+            .lambda_usage(self.scenario.function.architecture)
+    }
+
+    /// Requests to the event sources so far, for the billing module.
+    pub fn event_source_usage(&self) -> EventSourceUsage {
+        self.lambda.billable_at(self.now()).event_source_usage()
+    }
+
+    /// Everything measured so far.
+    pub fn report(&self) -> Report {
+        Report::build(
+            &self.scenario,
+            self.now(),
+            self.events,
+            &self.lambda,
+            &self.series,
+        )
+    }
+
+    /// Kinds of the sources, by index.
+    pub fn source_kinds(&self) -> Vec<SourceKind> {
+        self.scenario.sources.iter().map(|s| s.kind).collect()
+    }
+}
+
+/// The earliest pending arrival and its source (lowest index on a tie).
+#[inline]
+fn earliest(next: &[SimTime]) -> (SimTime, u16) {
+    let mut best = (SimTime::MAX, 0u16);
+    for (i, &t) in next.iter().enumerate() {
+        if t < best.0 {
+            best = (t, i as u16);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(json: &str) -> Scenario {
+        Scenario::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn event_is_small() {
+        assert!(
+            std::mem::size_of::<Event>() <= 16,
+            "{}",
+            std::mem::size_of::<Event>()
+        );
+    }
+
+    #[test]
+    fn advance_in_frames_equals_one_run() {
+        let s = scenario(
+            r#"{"version":1,"seed":3,"duration_s":120,
+            "sources":[{"kind":"api","pattern":{"type":"poisson","rate_per_s":30}}],
+            "function":{"timeout_s":3,"duration":{"type":"exponential","mean_ms":200},"keep_alive_s":20}}"#,
+        );
+        let mut a = Simulation::new(&s).unwrap();
+        a.advance_to(a.end());
+        let mut b = Simulation::new(&s).unwrap();
+        let mut t = SimTime::ZERO;
+        while t < b.end() {
+            t += SimDuration::from_millis(16);
+            b.advance_to(t.min(b.end()));
+            let snap = b.snapshot();
+            assert_eq!(snap.lambda.total, snap.lambda.environments.len() as u64);
+            assert!(snap.lambda.counters.balances());
+            let _ = b.drain_happenings();
+        }
+        let (ra, rb) = (a.report(), b.report());
+        assert_eq!(ra.lambda.counters, rb.lambda.counters);
+        assert_eq!(
+            serde_json::to_string(&ra).unwrap(),
+            serde_json::to_string(&rb).unwrap()
+        );
+    }
+
+    #[test]
+    fn step_processes_one_event() {
+        let s = scenario(
+            r#"{"version":1,"duration_s":10,
+            "sources":[{"kind":"api","pattern":{"type":"bursts","bursts":[{"at_s":1,"count":1}]}}],
+            "function":{"duration":{"type":"fixed","ms":100},"init_duration":{"type":"fixed","ms":50}}}"#,
+        );
+        let mut sim = Simulation::new(&s).unwrap();
+        assert_eq!(sim.step(), Some(SimTime::from_micros(1_000_000)));
+        assert_eq!(sim.snapshot().lambda.initializing, 1);
+        assert_eq!(sim.step(), Some(SimTime::from_micros(1_050_000)));
+        assert_eq!(sim.snapshot().lambda.busy, 1);
+        assert_eq!(sim.step(), Some(SimTime::from_micros(1_150_000)));
+        assert_eq!(sim.snapshot().lambda.idle, 1);
+        let h = sim.drain_happenings();
+        assert_eq!(h.happenings.len(), 2, "{h:?}");
+        assert_eq!(h.happenings[0].source, Some(0));
+        assert_eq!(h.happenings[0].env, Some(0));
+    }
+}
