@@ -6,6 +6,11 @@
 //!     and cold 2.244 s, expiry 600 s, 10^6 simulated seconds;
 //! (b) 1,000 req/s (Poisson) for one simulated hour at 100 ms;
 //! (c) a spike from 10 to 5,000 req/s and back (100 ms, account limit 10,000).
+//!
+//! EC2 cases (issue 4): (b) again with an EC2 fleet fed the same arrivals
+//! (invocations counted on both sides), the fleet alone, the fleet with
+//! least-outstanding-requests routing and Auto Scaling, and an SQS M/M/4
+//! queue at ρ = 0.9.
 
 use fanout::engine::scenario::Scenario;
 use fanout::engine::sim::Simulation;
@@ -41,12 +46,15 @@ fn run(label: &str, s: &Scenario, repeats: u32) {
     }
     let (r, events) = report.expect("ran at least once");
     let c = &r.lambda.counters;
+    // Both sides' invocations (an EC2 invocation is a request or message
+    // started on an instance).
+    let invocations = c.invocations + r.ec2.as_ref().map_or(0, |e| e.counters.invocations);
     println!(
         "{label}\n    {:>12} invocations, {:>12} events in {:.3} s (best of {repeats}): {:.2} M invocations/s, {:.2} M events/s\n    cold {:.4} %, rejected {:.4} %, mean environments {:.2}, peak RSS so far {} KB",
-        c.invocations,
+        invocations,
         events,
         best,
-        c.invocations as f64 / best / 1e6,
+        invocations as f64 / best / 1e6,
         events as f64 / best / 1e6,
         r.lambda.cold_start_probability * 100.0,
         r.lambda.rejection_probability * 100.0,
@@ -110,8 +118,48 @@ fn main() {
         "snapshot with {envs} environments: {:.1} µs each",
         start.elapsed().as_secs_f64() * 1e3
     );
+    ec2_cases(&b);
     // The same steady workload for a simulated day: memory must not grow.
     let mut day = b.clone();
     day.duration_s = 86_400.0;
     run("(b') 1,000 req/s x 24 h (memory check)", &day, 1);
+}
+
+/// The EC2 side: issue 4's cases.
+fn ec2_cases(b: &Scenario) {
+    let fleet = |extra: &str| {
+        serde_json::from_str::<fanout::engine::ec2::config::Ec2Config>(&format!(
+            r#"{{"instance_type": "c7g.large", "instances": 20, "worker_slots": 8,
+                "operator": {{"alarm_cpu_percent": null}} {extra}}}"#
+        ))
+        .expect("bench fleet is valid")
+    };
+    let mut both = b.clone();
+    both.ec2 = Some(fleet(""));
+    run(
+        "(b+ec2) 1,000 req/s x 1 h x 100 ms, Lambda AND a 20-instance fleet",
+        &both,
+        5,
+    );
+    let mut alone = both.clone();
+    alone.lambda = false;
+    run("(ec2) the fleet alone (round robin)", &alone, 3);
+    let mut asg = b.clone();
+    asg.lambda = false;
+    asg.ec2 = Some(fleet(
+        r#", "load_balancer": {"routing": "least_outstanding_requests"},
+            "auto_scaling": {"min": 10, "max": 40, "target_tracking": {"metric": "cpu", "target": 50}}"#,
+    ));
+    run(
+        "(ec2') the fleet alone, least outstanding + Auto Scaling",
+        &asg,
+        3,
+    );
+    let mmc = scenario(
+        r#"{"version":1,"name":"mmc","seed":1,"duration_s":100000,"lambda":false,
+        "sources":[{"kind":"sqs","pattern":{"type":"poisson","rate_per_s":36}}],
+        "function":{"timeout_s":10,"duration":{"type":"exponential","mean_ms":100}},
+        "ec2":{"instances":4,"worker_slots":1,"operator":{"alarm_cpu_percent":null}}}"#,
+    );
+    run("(sqs) M/M/4 at rho = 0.9, 3.6 M messages", &mmc, 3);
 }

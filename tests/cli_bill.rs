@@ -90,7 +90,8 @@ fn fleet_discount_table() {
 }
 
 fn bad_input(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("fanout-bill-{}-{name}.json", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("fanout-bill-{}-{name}.json", std::process::id()));
     std::fs::write(&path, text).expect("temp file written");
     let out = fanout(&["bill", path.to_str().expect("UTF-8 path")]);
     std::fs::remove_file(&path).ok();

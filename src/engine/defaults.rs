@@ -9,6 +9,11 @@
 //! - ENGINE LIMITS: bounds of our own that keep any accepted scenario
 //!   finite in time and memory (the app opens scenarios from links anyone
 //!   can edit). They are not AWS behaviour.
+//!
+//! The EC2 side's defaults (boot time, ALB and health-check defaults,
+//! target-tracking alarms, the operator's response time ...) live in
+//! [`crate::engine::ec2::defaults`] with their sources; its assumptions are
+//! listed in `EC2_ASSUMPTIONS` and added to a report that has an EC2 side.
 
 use serde::Serialize;
 

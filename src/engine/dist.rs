@@ -26,6 +26,8 @@ pub type Rng = Pcg64Mcg;
 pub const STREAM_ARRIVALS: u64 = 1;
 /// Stream tag: service draws (durations, INIT, errors) of the Lambda side.
 pub const STREAM_LAMBDA_SERVICE: u64 = 2;
+/// Stream tag: service draws (durations, errors) of the EC2 side.
+pub const STREAM_EC2_SERVICE: u64 = 3;
 
 /// SplitMix64: spreads nearby seeds far apart.
 fn splitmix(mut z: u64) -> u64 {

@@ -14,7 +14,7 @@ use serde::Serialize;
 pub enum Side {
     /// The Lambda function.
     Lambda,
-    /// The self-managed EC2 fleet (a later issue).
+    /// The self-managed EC2 fleet.
     Ec2,
 }
 
@@ -50,6 +50,30 @@ pub enum HappeningKind {
     EnvProvisioned,
     /// A provisioned environment was removed.
     EnvDeprovisioned,
+    // The EC2 side also uses the kinds above with these meanings:
+    // `RoutedWarm` a request routed to an instance (or a message received by
+    // one), `Throttled` an HTTP 503 from the load balancer, `Succeeded`,
+    // `Errored`, `TimedOut`, `ToDlq`, `Dropped` as for Lambda.
+    /// EC2: a request hit a dead target or was cut off (HTTP 502).
+    BadGateway,
+    /// EC2: an instance was launched (booting, billed).
+    InstanceLaunched,
+    /// EC2: an instance entered service (booted, or back from patching).
+    InstanceInService,
+    /// EC2: an instance was deregistered and drains its work.
+    InstanceDraining,
+    /// EC2: an instance was terminated.
+    InstanceTerminated,
+    /// EC2: an instance was taken out of service to be patched.
+    PatchStarted,
+    /// EC2: an instance was patched and rebooted.
+    Patched,
+    /// EC2: an instance crashed (or its Availability Zone failed).
+    InstanceFailed,
+    /// EC2: a failed instance was replaced (by Auto Scaling or by hand).
+    InstanceReplaced,
+    /// EC2: the on-call operator was paged.
+    Paged,
 }
 
 /// One thing that happened, with where it came from and where it went.

@@ -5,6 +5,8 @@
 //! so the two can be compared directly.
 
 use super::defaults::{Assumption, ASSUMPTIONS};
+use super::ec2::ops::OperatorWork;
+use super::ec2::view::Ec2Report;
 use super::happening::Side;
 use super::lambda::{Billable, LambdaSide, SourceCounters};
 use super::metrics::{
@@ -64,9 +66,21 @@ pub struct SideReport {
     pub on_demand_gb_s_without_init: f64,
     /// Compute served by provisioned environments [GB-s].
     pub provisioned_gb_s: f64,
+    /// Work a human did: patches, replacements and resizes by hand, pages.
+    /// Always zero here: AWS does this work for Lambda (the EC2 side counts
+    /// the same things for you).
+    pub operator_work: OperatorWork,
+    /// Who does the operator work on this side.
+    pub operator_work_by: &'static str,
+    /// Events finished successfully per simulated second [events/s].
+    pub throughput_per_s: f64,
     /// Downsampled time series (at most ~1,000 points).
     pub series: Vec<SeriesPoint>,
 }
+
+/// Who patches, replaces and scales on the Lambda side.
+pub const LAMBDA_OPERATOR_WORK_BY: &str =
+    "AWS: Lambda patches the runtime and OS, replaces failed environments and scales without you";
 
 /// The report of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -81,8 +95,14 @@ pub struct Report {
     pub sources_until_s: f64,
     /// Engine events processed [events].
     pub events_processed: u64,
+    /// Whether the Lambda function was deployed (fed the arrivals); when
+    /// not, `lambda` is all zeros.
+    pub lambda_deployed: bool,
     /// The Lambda side.
     pub lambda: SideReport,
+    /// The EC2 side, if the scenario has one: the same names as `lambda`
+    /// where the meaning is the same.
+    pub ec2: Option<Ec2Report>,
     /// Per-source outcomes on the Lambda side.
     pub sources: Vec<SourceReport>,
     /// Numbers used that AWS does not document exactly.
@@ -108,6 +128,8 @@ impl Report {
             simulated_s: now.as_secs_f64(),
             sources_until_s: s.duration_s,
             events_processed: events,
+            lambda_deployed: s.lambda,
+            ec2: None,
             lambda: SideReport {
                 side: Side::Lambda,
                 counters: c,
@@ -132,6 +154,13 @@ impl Report {
                 on_demand_gb_s_without_init: billable.on_demand_gb_s(false),
                 provisioned_gb_s: gb(billable.provisioned_billed_ms),
                 billable,
+                operator_work: OperatorWork::default(),
+                operator_work_by: LAMBDA_OPERATOR_WORK_BY,
+                throughput_per_s: if now.as_secs_f64() > 0.0 {
+                    c.succeeded as f64 / now.as_secs_f64()
+                } else {
+                    0.0
+                },
                 series: series.points().to_vec(),
             },
             sources: s

@@ -25,6 +25,7 @@
 use super::billing::Architecture;
 use super::defaults as d;
 use super::dist::Distribution;
+use super::ec2::config::Ec2Config;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -83,11 +84,25 @@ pub struct Scenario {
     pub duration_s: f64,
     /// The event sources feeding the function.
     pub sources: Vec<Source>,
-    /// The Lambda function.
+    /// The Lambda function. It is also the workload model: the EC2 side
+    /// borrows its duration distribution and error rate unless `ec2` gives
+    /// its own.
     pub function: Function,
     /// The account's concurrency limit and scaling model.
     #[serde(default)]
     pub account: Account,
+    /// Whether the Lambda function is deployed (fed the sources). `false`
+    /// runs the EC2 side alone; then `ec2` is required.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub lambda: bool,
+    /// The self-managed EC2 deployment, fed the very same arrivals; none =
+    /// Lambda only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ec2: Option<Ec2Config>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// How a source invokes the function.
@@ -638,6 +653,15 @@ impl Scenario {
         }
         self.validate_function(&mut c);
         self.validate_account(&mut c);
+        match &self.ec2 {
+            Some(e) => c.errors.extend(e.validate("ec2", true)),
+            None if !self.lambda => c.push(
+                "lambda",
+                false,
+                "leaves the scenario with no deployment: add an ec2 section or set lambda to true",
+            ),
+            None => {}
+        }
         if c.errors.is_empty() {
             Ok(())
         } else {
@@ -891,7 +915,11 @@ impl Scenario {
             "SQS",
             "SQS",
         );
-        if q.visibility_timeout_s.is_finite() && q.visibility_timeout_s < self.function.timeout_s {
+        // The rule of the Lambda event source mapping; EC2 workers have none.
+        if self.lambda
+            && q.visibility_timeout_s.is_finite()
+            && q.visibility_timeout_s < self.function.timeout_s
+        {
             c.push(
                 format!("{p}.visibility_timeout_s"),
                 q.visibility_timeout_s,
@@ -1133,6 +1161,8 @@ mod tests {
             }],
             function: Function::default(),
             account: Account::default(),
+            lambda: true,
+            ec2: None,
         }
     }
 
@@ -1263,5 +1293,42 @@ mod tests {
         assert!((f.duration_factor() - 0.5).abs() < 1e-9);
         f.cpu_bound_share = 0.0;
         assert_eq!(f.duration_factor(), 1.0);
+    }
+
+    #[test]
+    fn ec2_section_is_validated_and_a_deployment_is_required() {
+        let mut s = minimal();
+        s.lambda = false;
+        let e = s.validate().unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].path, "lambda");
+        s.ec2 = Some(Ec2Config::default());
+        s.validate().unwrap();
+        s.ec2 = Some(Ec2Config {
+            instances: 0,
+            ..Ec2Config::default()
+        });
+        let e = s.validate().unwrap_err();
+        assert_eq!(e[0].path, "ec2.instances");
+        // Both deployments; round trip keeps the ec2 section and omits `lambda: true`.
+        s.lambda = true;
+        s.ec2 = Some(Ec2Config::default());
+        let json = s.to_json();
+        assert!(
+            json.contains("\"ec2\"") && !json.contains("\"lambda\""),
+            "{json}"
+        );
+        assert_eq!(Scenario::from_json(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn sqs_visibility_rule_is_lambda_only() {
+        let mut s = minimal();
+        s.sources[0].kind = SourceKind::Sqs;
+        s.function.timeout_s = 60.0;
+        assert!(s.validate().is_err());
+        s.lambda = false;
+        s.ec2 = Some(Ec2Config::default());
+        s.validate().unwrap();
     }
 }

@@ -1,6 +1,6 @@
-//! The event loop: sources produce arrivals, a platform (today Lambda; next
-//! an EC2 fleet fed the SAME arrivals) turns them into work, metrics fold
-//! the results.
+//! The event loop: sources produce arrivals, each platform (the Lambda
+//! function and, if the scenario has one, the EC2 fleet) is handed the SAME
+//! arrivals and turns them into work, metrics fold the results.
 //!
 //! Time is passed in: the UI calls `advance_to(now + dt × speed)` each
 //! frame, the command line runs to the end.
@@ -19,8 +19,10 @@
 //! assert!(report.lambda.accounting_balances);
 //! ```
 
-use super::billing::usage::{EventSourceUsage, LambdaUsage};
+use super::billing::usage::{Ec2Usage, EventSourceUsage, LambdaUsage};
 use super::defaults::SERIES_FIRST_BUCKET_S;
+use super::ec2::view::Ec2Snapshot;
+use super::ec2::{Ec2Ctx, Ec2Event, Ec2Side};
 use super::happening::{HappeningBatch, Happenings};
 use super::lambda::{Ctx, EnvView, LambdaEvent, LambdaSide, QueueDepth};
 use super::metrics::{Counters, Series};
@@ -43,6 +45,14 @@ use serde::Serialize;
 pub enum Event {
     /// An event of the Lambda side.
     Lambda(LambdaEvent),
+    /// An event of the EC2 side.
+    Ec2(Ec2Event),
+}
+
+impl From<Ec2Event> for Event {
+    fn from(e: Ec2Event) -> Event {
+        Event::Ec2(e)
+    }
 }
 
 /// A picture of the Lambda side at one instant (for drawing).
@@ -79,6 +89,8 @@ pub struct Snapshot {
     pub at: SimTime,
     /// The Lambda side.
     pub lambda: LambdaSnapshot,
+    /// The EC2 side, if the scenario has one.
+    pub ec2: Option<Ec2Snapshot>,
 }
 
 /// A running simulation.
@@ -92,8 +104,13 @@ pub struct Simulation {
     /// The earliest of `next_arrival` and its source (lowest index on a tie).
     next_src: (SimTime, u16),
     lambda: LambdaSide,
+    /// Whether the Lambda side is fed the arrivals (`scenario.lambda`).
+    lambda_on: bool,
+    ec2: Option<Ec2Side>,
     happenings: Happenings,
     series: Series,
+    /// The EC2 side's series, closed on the same boundaries.
+    ec2_series: Series,
     next_boundary: SimTime,
     events: u64,
 }
@@ -111,7 +128,21 @@ impl Simulation {
             gens.push(g);
         }
         let mut lambda = LambdaSide::new(scenario);
-        lambda.start(&mut q);
+        if scenario.lambda {
+            lambda.start(&mut q);
+        }
+        let mut happenings = Happenings::default();
+        let ec2 = scenario.ec2.as_ref().map(|cfg| {
+            let mut side = Ec2Side::new(
+                cfg,
+                &scenario.sources,
+                Some(&scenario.function),
+                scenario.seed,
+                scenario.duration_s,
+            );
+            side.start(&mut q, &mut happenings);
+            side
+        });
         let series = Series::new(SimDuration::from_secs(SERIES_FIRST_BUCKET_S).as_micros());
         Ok(Simulation {
             end: SimTime::ZERO + SimDuration::from_secs_f64(scenario.duration_s),
@@ -121,8 +152,11 @@ impl Simulation {
             next_src: earliest(&next_arrival),
             next_arrival,
             lambda,
-            happenings: Happenings::default(),
+            lambda_on: scenario.lambda,
+            ec2,
+            happenings,
             next_boundary: series.next_boundary(),
+            ec2_series: series.clone(),
             series,
             events: 0,
         })
@@ -163,6 +197,11 @@ impl Simulation {
         &self.lambda
     }
 
+    /// The EC2 side, if the scenario has one.
+    pub fn ec2(&self) -> Option<&Ec2Side> {
+        self.ec2.as_ref()
+    }
+
     /// Processes the next event, if any; returns its time.
     pub fn step(&mut self) -> Option<SimTime> {
         self.step_until(SimTime::MAX)
@@ -174,26 +213,50 @@ impl Simulation {
         let (arrival, source) = self.next_src;
         match self.q.peek_time() {
             Some(t) if t <= arrival && t <= deadline => {
-                let (at, Event::Lambda(e)) = self.q.pop()?;
+                let (at, e) = self.q.pop()?;
                 self.begin(at);
-                let mut ctx = Ctx {
-                    now: at,
-                    q: &mut self.q,
-                    h: &mut self.happenings,
-                };
-                self.lambda.on_event(e, &mut ctx);
+                match e {
+                    Event::Lambda(e) => {
+                        let mut ctx = Ctx {
+                            now: at,
+                            q: &mut self.q,
+                            h: &mut self.happenings,
+                        };
+                        self.lambda.on_event(e, &mut ctx);
+                    }
+                    Event::Ec2(e) => {
+                        if let Some(ec2) = self.ec2.as_mut() {
+                            let mut ctx = Ec2Ctx {
+                                now: at,
+                                q: &mut self.q,
+                                h: &mut self.happenings,
+                            };
+                            ec2.on_event(e, &mut ctx);
+                        }
+                    }
+                }
                 Some(at)
             }
             _ if arrival != SimTime::MAX && arrival <= deadline => {
                 self.q.advance_to(arrival);
                 self.begin(arrival);
-                let mut ctx = Ctx {
-                    now: arrival,
-                    q: &mut self.q,
-                    h: &mut self.happenings,
-                };
-                // A future EC2 side gets the very same arrival here.
-                self.lambda.on_arrival(source, &mut ctx);
+                // Every platform gets the very same arrival.
+                if self.lambda_on {
+                    let mut ctx = Ctx {
+                        now: arrival,
+                        q: &mut self.q,
+                        h: &mut self.happenings,
+                    };
+                    self.lambda.on_arrival(source, &mut ctx);
+                }
+                if let Some(ec2) = self.ec2.as_mut() {
+                    let mut ctx = Ec2Ctx {
+                        now: arrival,
+                        q: &mut self.q,
+                        h: &mut self.happenings,
+                    };
+                    ec2.on_arrival(source, &mut ctx);
+                }
                 let next = self.gens[source as usize]
                     .next_arrival()
                     .unwrap_or(SimTime::MAX);
@@ -213,6 +276,9 @@ impl Simulation {
         let now = self.q.now();
         self.close_buckets(now);
         self.lambda.ints.advance(now);
+        if let Some(ec2) = self.ec2.as_mut() {
+            ec2.advance(now);
+        }
     }
 
     #[inline]
@@ -230,6 +296,11 @@ impl Simulation {
             self.lambda.ints.advance(b);
             self.series
                 .close_bucket(b, &self.lambda.ints, &self.lambda.counters);
+            if let Some(ec2) = self.ec2.as_mut() {
+                ec2.advance(b);
+                self.ec2_series.close_bucket(b, &ec2.ints, &ec2.counters);
+                ec2.close_bucket(b);
+            }
             self.next_boundary = self.series.next_boundary();
         }
     }
@@ -258,6 +329,7 @@ impl Simulation {
                 async_waiting: self.lambda.async_waiting(),
                 counters: self.lambda.counters,
             },
+            ec2: self.ec2.as_ref().map(|e| e.snapshot(now)),
         }
     }
 
@@ -279,15 +351,34 @@ impl Simulation {
         self.lambda.billable_at(self.now()).event_source_usage()
     }
 
+    /// Billable usage of the EC2 deployment so far (instances launch to
+    /// now or termination, load-balancer hours and LCU inputs), if any.
+    pub fn ec2_usage(&self) -> Option<Ec2Usage> {
+        self.ec2.as_ref().map(|e| e.usage_at(self.now()))
+    }
+
+    /// Requests to the event sources in front of the EC2 deployment so far
+    /// (its SQS queues, with empty long polls; S3 uploads), if any.
+    pub fn ec2_event_source_usage(&self) -> Option<EventSourceUsage> {
+        self.ec2.as_ref().map(|e| e.event_source_usage())
+    }
+
     /// Everything measured so far.
     pub fn report(&self) -> Report {
-        Report::build(
+        let mut r = Report::build(
             &self.scenario,
             self.now(),
             self.events,
             &self.lambda,
             &self.series,
-        )
+        );
+        if let Some(e) = &self.ec2 {
+            let name = self.scenario.ec2.as_ref().map_or("", |c| c.name.as_str());
+            r.ec2 = Some(e.report(name, self.now(), &self.ec2_series));
+            r.assumptions
+                .extend_from_slice(super::ec2::defaults::EC2_ASSUMPTIONS);
+        }
+        r
     }
 
     /// Kinds of the sources, by index.

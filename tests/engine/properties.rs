@@ -167,6 +167,8 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                         concurrency_limit: limit,
                         scaling,
                     },
+                    lambda: true,
+                    ec2: None,
                 }
             },
         )

@@ -1,0 +1,232 @@
+//! The Application Load Balancer: picks a target (round robin or least
+//! outstanding requests) and meters what the LCU bill needs, hour by clock
+//! hour: new connections, active connections, processed bytes and rule
+//! evaluations.
+//!
+//! ```
+//! use fanout::engine::ec2::alb::Router;
+//! use fanout::engine::ec2::config::Routing;
+//! let mut r = Router::default();
+//! let targets = [10, 11, 12];
+//! let picks: Vec<u32> = (0..4).map(|_| r.pick(Routing::RoundRobin, &targets, |_| 0).unwrap()).collect();
+//! assert_eq!(picks, vec![10, 11, 12, 10]);
+//! ```
+
+use super::config::Routing;
+use crate::engine::billing::usage::{alb_billable_hours, AlbHour, AlbUsage};
+use crate::engine::time::SimTime;
+
+const HOUR_US: u64 = 3_600_000_000;
+
+/// The target picker. Targets are instance table slots, in a stable order.
+#[derive(Clone, Debug, Default)]
+pub struct Router {
+    next: usize,
+}
+
+impl Router {
+    /// Picks a target among `targets`; `outstanding(slot)` is the number of
+    /// requests the target holds. None when there is no target.
+    ///
+    /// Round robin ignores load. Least outstanding requests scans from the
+    /// round-robin position, so ties go round robin; the scan is linear
+    /// (fleets are at most 1,000 instances, typically tens).
+    #[inline]
+    pub fn pick(
+        &mut self,
+        routing: Routing,
+        targets: &[u32],
+        outstanding: impl Fn(u32) -> u64,
+    ) -> Option<u32> {
+        let n = targets.len();
+        if n == 0 {
+            return None;
+        }
+        let start = self.next % n;
+        let idx = match routing {
+            Routing::RoundRobin => start,
+            Routing::LeastOutstandingRequests => {
+                let mut best = start;
+                let mut best_load = outstanding(targets[start]);
+                for k in 1..n {
+                    if best_load == 0 {
+                        break;
+                    }
+                    let i = (start + k) % n;
+                    let load = outstanding(targets[i]);
+                    if load < best_load {
+                        best = i;
+                        best_load = load;
+                    }
+                }
+                best
+            }
+        };
+        self.next = idx + 1;
+        Some(targets[idx])
+    }
+}
+
+/// Hour-by-hour LCU inputs of one load balancer that exists from time zero.
+#[derive(Clone, Debug, Default)]
+pub struct AlbMeter {
+    hour_start_us: u64,
+    current: AlbHour,
+    /// Active connections integrated over the current hour [connection·µs].
+    active_int: u128,
+    last_us: u64,
+    /// Open connections now [connections].
+    pub active: u64,
+    done: Vec<AlbHour>,
+}
+
+impl AlbMeter {
+    /// Closes every clock hour that ended by `now` and integrates to `now`.
+    #[inline]
+    pub fn advance(&mut self, now: SimTime) {
+        let now = now.as_micros();
+        while now >= self.hour_start_us + HOUR_US {
+            let end = self.hour_start_us + HOUR_US;
+            self.integrate(end);
+            let mut h = self.current;
+            h.hours = 1;
+            h.active_connection_minutes = minutes(self.active_int);
+            self.done.push(h);
+            self.current = AlbHour::default();
+            self.active_int = 0;
+            self.hour_start_us = end;
+        }
+        self.integrate(now);
+    }
+
+    #[inline]
+    fn integrate(&mut self, t: u64) {
+        if t > self.last_us {
+            self.active_int += u128::from(self.active) * u128::from(t - self.last_us);
+            self.last_us = t;
+        }
+    }
+
+    /// A request arrives on a new connection with `bytes` of request body
+    /// and `rule_evaluations` billable rule evaluations.
+    #[inline]
+    pub fn request(&mut self, now: SimTime, bytes: u64, rule_evaluations: u64) {
+        self.advance(now);
+        self.current.new_connections += 1;
+        self.current.processed_bytes = self.current.processed_bytes.saturating_add(bytes);
+        self.current.rule_evaluations = self
+            .current
+            .rule_evaluations
+            .saturating_add(rule_evaluations);
+        self.active += 1;
+    }
+
+    /// A connection closes after `bytes` of response.
+    #[inline]
+    pub fn close(&mut self, now: SimTime, bytes: u64) {
+        self.advance(now);
+        self.current.processed_bytes = self.current.processed_bytes.saturating_add(bytes);
+        self.active = self.active.saturating_sub(1);
+    }
+
+    /// The usage from time zero to `now` (without changing the meter):
+    /// one entry per started clock hour.
+    pub fn usage_at(&self, now: SimTime) -> AlbUsage {
+        let mut m = self.clone();
+        m.advance(now);
+        let mut hours = m.done;
+        let now_us = now.as_micros();
+        if now_us > m.hour_start_us || hours.is_empty() {
+            let mut h = m.current;
+            h.hours = 1;
+            h.active_connection_minutes = minutes(m.active_int);
+            hours.push(h);
+        }
+        debug_assert_eq!(
+            hours.len() as u64,
+            alb_billable_hours(now.since(SimTime::ZERO)),
+            "one entry per started hour"
+        );
+        AlbUsage {
+            lambda_targets: false,
+            hours,
+        }
+    }
+}
+
+/// Connection·µs to connection-minutes, rounded to the nearest.
+fn minutes(conn_us: u128) -> u64 {
+    u64::try_from((conn_us + 30_000_000) / 60_000_000).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::SimDuration;
+
+    fn at(s: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs(s)
+    }
+
+    #[test]
+    fn round_robin_ignores_load() {
+        let mut r = Router::default();
+        let t = [0, 1, 2];
+        let loads = [5u64, 0, 0];
+        let p: Vec<u32> = (0..6)
+            .map(|_| {
+                r.pick(Routing::RoundRobin, &t, |s| loads[s as usize])
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(p, vec![0, 1, 2, 0, 1, 2]);
+        assert_eq!(r.pick(Routing::RoundRobin, &[], |_| 0), None);
+    }
+
+    #[test]
+    fn least_outstanding_picks_the_lightest_and_rotates_ties() {
+        let mut r = Router::default();
+        let t = [0, 1, 2, 3];
+        let loads = [3u64, 1, 2, 1];
+        assert_eq!(
+            r.pick(Routing::LeastOutstandingRequests, &t, |s| loads[s as usize]),
+            Some(1)
+        );
+        // Next scan starts after 1: finds 3 (load 1) before wrapping to 1.
+        assert_eq!(
+            r.pick(Routing::LeastOutstandingRequests, &t, |s| loads[s as usize]),
+            Some(3)
+        );
+        assert_eq!(
+            r.pick(Routing::LeastOutstandingRequests, &t, |s| loads[s as usize]),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn meter_splits_clock_hours() {
+        let mut m = AlbMeter::default();
+        // One connection open for the whole first hour and half the second.
+        m.request(at(0), 1_000, 0);
+        m.request(at(10), 500, 2);
+        m.close(at(10), 4_000);
+        m.close(at(5_400), 4_000);
+        let u = m.usage_at(at(7_000));
+        assert_eq!(u.hours.len(), 2);
+        assert_eq!(u.total_hours(), 2);
+        assert_eq!(u.hours[0].new_connections, 2);
+        assert_eq!(u.hours[0].processed_bytes, 5_500);
+        assert_eq!(u.hours[0].rule_evaluations, 2);
+        // 60 connection-minutes in hour one (+10 s of the second connection, rounds away).
+        assert_eq!(u.hours[0].active_connection_minutes, 60);
+        assert_eq!(u.hours[1].active_connection_minutes, 30);
+        assert_eq!(u.hours[1].processed_bytes, 4_000);
+        // Exactly at the hour: one billed hour, not two.
+        let mut m = AlbMeter::default();
+        assert_eq!(m.usage_at(at(3_600)).total_hours(), 1);
+        m.advance(at(3_600));
+        assert_eq!(m.usage_at(at(3_600)).total_hours(), 1);
+        assert_eq!(m.usage_at(at(3_601)).total_hours(), 2);
+        assert_eq!(AlbMeter::default().usage_at(SimTime::ZERO).total_hours(), 1);
+    }
+}

@@ -1,0 +1,61 @@
+//! Scenario tests of the EC2 side (one integration-test binary): M/M/c
+//! against Erlang C, Little's law on both sides, Auto Scaling, failures,
+//! patching, properties, examples and bad input.
+
+mod bad_input;
+mod examples;
+mod fleet_properties;
+mod mmc;
+mod operations;
+mod scaling;
+
+use fanout::engine::ec2::view::{Ec2Report, Ec2Snapshot};
+use fanout::engine::scenario::Scenario;
+use fanout::engine::sim::Simulation;
+use fanout::engine::time::{SimDuration, SimTime};
+
+pub fn scenario(json: &str) -> Scenario {
+    Scenario::from_json(json).unwrap_or_else(|e| panic!("test scenario invalid: {e:?}"))
+}
+
+pub fn sim(json: &str) -> Simulation {
+    let mut s = Simulation::new(&scenario(json)).expect("valid");
+    s.set_record_happenings(false);
+    s
+}
+
+pub fn secs(s: f64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_secs_f64(s)
+}
+
+pub fn ec2_snap(s: &Simulation) -> Ec2Snapshot {
+    s.snapshot().ec2.expect("scenario has an ec2 section")
+}
+
+pub fn ec2_report(s: &Simulation) -> Ec2Report {
+    s.report().ec2.expect("scenario has an ec2 section")
+}
+
+/// An API source at a constant or Poisson rate, as JSON.
+pub fn api(rate: f64, poisson: bool) -> String {
+    let kind = if poisson { "poisson" } else { "constant" };
+    format!(r#"{{"kind": "api", "pattern": {{"type": "{kind}", "rate_per_s": {rate}}}}}"#)
+}
+
+/// A scenario with both deployments: `sources` and `ec2` are JSON.
+pub fn both(duration_s: f64, seed: u64, sources: &str, function: &str, ec2: &str) -> String {
+    format!(
+        r#"{{"version": 1, "seed": {seed}, "duration_s": {duration_s}, "sources": [{sources}],
+            "function": {function}, "ec2": {ec2}}}"#
+    )
+}
+
+/// A scenario with only the EC2 deployment (`"lambda": false`; the
+/// function block is only the workload model, here a fixed 100 ms unless
+/// `ec2` gives its own duration).
+pub fn ec2_only(duration_s: f64, seed: u64, sources: &str, ec2: &str) -> String {
+    format!(
+        r#"{{"version": 1, "seed": {seed}, "duration_s": {duration_s}, "sources": [{sources}],
+            "lambda": false, "function": {{"timeout_s": 900}}, "ec2": {ec2}}}"#
+    )
+}
