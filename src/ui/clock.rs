@@ -68,6 +68,12 @@ impl SimClock {
         }
     }
 
+    /// Holds the clock at `t`: where the engine actually got when it could
+    /// not keep up with the speed, or where a single step took it.
+    pub fn set_now(&mut self, t: SimTime) {
+        self.now = t;
+    }
+
     /// Back to time zero, keeping speed and play state.
     pub fn restart(&mut self) {
         self.now = SimTime::ZERO;
@@ -139,6 +145,8 @@ mod tests {
         assert_eq!(c.speed(), MAX_SPEED);
         c.set_speed(f64::NAN);
         assert_eq!(c.speed(), MAX_SPEED);
+        c.set_now(SimTime::from_micros(5));
+        assert_eq!(c.now().as_micros(), 5);
         c.restart();
         assert_eq!(c.now(), SimTime::ZERO);
     }

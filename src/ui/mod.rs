@@ -1,7 +1,31 @@
-//! The Yew app: renders engine snapshots; computes nothing of its own.
+//! The Yew app: renders engine snapshots, happenings and bills; computes
+//! nothing of the simulation's own.
+//!
+//! Components, one per file: [`app`] (layout, animation loop), `controls`
+//! (transport and clock), `presets` (picker), `stage` (sources and
+//! particles) with `lambda_panel` and `ec2_panel`, `metrics` (live numbers,
+//! cost meters, operator work), `chart` and `charts` (time series), `params`
+//! (grouped parameter form). Pure helpers with native unit tests: `budget`
+//! (per-frame time budget), `clock`, `cost` (billing adapter), `format`,
+//! `history` (chart samples), `lod` (level of detail), `particles`.
 
 mod app;
+pub mod budget;
+pub mod chart;
+pub mod charts;
 pub mod clock;
+pub mod controls;
+pub mod cost;
+pub mod ec2_panel;
+pub mod format;
+pub mod history;
+pub mod lambda_panel;
+pub mod lod;
+pub mod metrics;
+pub mod params;
+pub mod particles;
+pub mod presets;
+pub mod sim_handle;
 pub mod stage;
 
 pub use app::App;

@@ -1,137 +1,179 @@
-//! The animated stage: event sources on the left fanning invocations out to
-//! a Lambda function's execution environments on the right.
-//!
-//! This first version draws a fixed, deterministic pattern of uploads as a
-//! pure function of simulation time, so the same time always draws the same
-//! picture; the engine-driven stage replaces the pattern, not the drawing.
+//! The animated stage: the scenario's event sources on the left emit
+//! particles (sampled from the engine's happenings) to the Lambda function's
+//! execution environments above and to the EC2 fleet below.
 
-use crate::engine::time::{SimDuration, SimTime};
+use super::ec2_panel::{instance_center, Ec2Panel, ALB, TALLY_503};
+use super::format::{count, num};
+use super::lambda_panel::{slot_center, LambdaPanel, TALLY_429};
+use super::particles::{arc, Target};
+use super::sim_handle::{FrameView, SourceView};
+use crate::engine::scenario::SourceKind;
+use std::collections::HashMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// Mean gap between two uploads in the seed pattern [µs].
-const GAP_US: u64 = 350_000;
-/// Time a particle takes to fly from the source to its environment [µs].
-const TRAVEL_US: u64 = 900_000;
-/// Time an environment stays busy after a particle lands [µs].
-const BUSY_US: u64 = 1_200_000;
-const COLS: usize = 4;
-const ROWS: usize = 3;
-const CELLS: usize = COLS * ROWS;
-
-/// A 64-bit mix (SplitMix64's finaliser): a cheap, portable hash giving each
-/// upload a stable jitter and target.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// Where source `i` of `n` sits (its particles leave from its right edge).
+pub fn source_anchor(i: usize, n: usize) -> (f64, f64) {
+    let n = n.max(1) as f64;
+    let y = 30.0 + (i as f64 + 0.5) * (280.0 / n);
+    (175.0, y)
 }
 
-/// One upload of the seed pattern.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Upload {
-    pub sent: SimTime,
-    pub cell: usize,
-}
-
-fn upload(k: u64) -> Upload {
-    let h = mix(k);
-    Upload {
-        sent: SimTime::from_micros(k * GAP_US + h % (GAP_US - 50_000)),
-        cell: (h >> 32) as usize % CELLS,
+fn icon(kind: SourceKind, cx: f64, cy: f64) -> Html {
+    let t = format!("translate({cx:.1} {cy:.1})");
+    match kind {
+        SourceKind::Api => html! {
+            <g class="icon icon-api" transform={t}>
+                <rect x="-30" y="-26" width="60" height="52" rx="10" />
+                <path class="glyph" d="M-10 -12 L-20 0 L-10 12 M10 -12 L20 0 L10 12 M4 -14 L-4 14" />
+            </g>
+        },
+        SourceKind::S3 => html! {
+            <g class="icon icon-s3" transform={t}>
+                <path d="M-30 -18 h60 l-8 42 a22 6 0 0 1 -44 0 z" />
+                <ellipse cx="0" cy="-18" rx="30" ry="8" class="rim" />
+            </g>
+        },
+        SourceKind::Sqs => html! {
+            <g class="icon icon-sqs" transform={t}>
+                <rect x="-32" y="-24" width="64" height="48" rx="6" />
+                <rect class="msg" x="-24" y="-16" width="48" height="8" rx="2" />
+                <rect class="msg" x="-24" y="-4" width="48" height="8" rx="2" />
+                <rect class="msg" x="-24" y="8" width="48" height="8" rx="2" />
+            </g>
+        },
+        SourceKind::Schedule => html! {
+            <g class="icon icon-schedule" transform={t}>
+                <circle r="26" />
+                <path class="glyph" d="M0 -16 L0 0 L12 8" />
+            </g>
+        },
     }
 }
 
-/// What the stage shows at time `t`: particles in flight with their progress
-/// (0..1) and which environments are busy.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Frame {
-    pub in_flight: Vec<(Upload, f64)>,
-    pub busy: [bool; CELLS],
-    pub delivered: u64,
-}
-
-pub fn frame_at(t: SimTime) -> Frame {
-    let t_us = t.as_micros();
-    let first = t_us.saturating_sub(TRAVEL_US + BUSY_US + GAP_US) / GAP_US;
-    let last = t_us / GAP_US + 1;
-    let mut in_flight = Vec::new();
-    let mut busy = [false; CELLS];
-    for k in first..=last {
-        let u = upload(k);
-        if u.sent > t {
-            continue;
-        }
-        let age = t.since(u.sent).as_micros();
-        if age < TRAVEL_US {
-            in_flight.push((u, age as f64 / TRAVEL_US as f64));
-        } else if age < TRAVEL_US + BUSY_US {
-            busy[u.cell] = true;
-        }
-    }
-    // Uploads whose particle has landed by t (k-th upload lands at sent + travel).
-    let landed_before = t_us.saturating_sub(TRAVEL_US) / GAP_US;
-    let delivered = (landed_before.saturating_sub(1)..=landed_before + 1)
-        .rev()
-        .find(|&k| upload(k).sent + SimDuration::from_micros(TRAVEL_US) <= t)
-        .map_or(0, |k| k + 1);
-    Frame {
-        in_flight,
-        busy,
-        delivered,
+fn kind_label(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Api => "API Gateway",
+        SourceKind::S3 => "S3 bucket",
+        SourceKind::Sqs => "SQS queue",
+        SourceKind::Schedule => "EventBridge schedule",
     }
 }
 
+fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool) -> Html {
+    let (ax, ay) = source_anchor(i, n);
+    let cx = 92.0;
+    let cy = ay - 10.0;
+    let rate = if sampled {
+        format!("×{}/s", num(s.rate_per_s))
+    } else {
+        format!("{}/s", num(s.rate_per_s))
+    };
+    html! {
+        <g class="source" data-testid="source" data-kind={s.kind.as_str()}>
+            { icon(s.kind, cx, cy) }
+            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + 44.0)} class="small">{ kind_label(s.kind) }</text>
+            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + 58.0)} class="small muted">{ s.name.clone() }</text>
+            <text x={format!("{ax:.1}")} y={format!("{:.1}", cy - 30.0)} class="rate right" data-testid="source-rate"
+                  aria-label={format!("{} arrivals per second{}", num(s.rate_per_s), if sampled { ", particles sampled" } else { "" })}>
+                { rate }
+            </text>
+            if let Some(d) = s.queue_depth {
+                <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + 4.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
+            }
+        </g>
+    }
+}
+
+/// Properties of [`Stage`].
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
-    /// Simulation time to draw [µs since start].
-    pub now: SimTime,
+    /// The frame to draw.
+    pub frame: Rc<FrameView>,
+    /// Title of the Lambda panel (function name and settings).
+    pub lambda_title: AttrValue,
+    /// Title of the EC2 panel.
+    pub ec2_title: AttrValue,
 }
 
-const SRC: (f64, f64) = (190.0, 210.0);
-
-fn cell_center(i: usize) -> (f64, f64) {
-    let (c, r) = ((i % COLS) as f64, (i / COLS) as f64);
-    (601.0 + c * 86.0, 150.0 + r * 78.0)
-}
-
+/// The stage.
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
-    let f = frame_at(props.now);
-    let busy_count = f.busy.iter().filter(|b| **b).count();
-    let cells = (0..CELLS).map(|i| {
-        let (x, y) = cell_center(i);
-        let class = if f.busy[i] { "env env-busy" } else { "env env-idle" };
-        html! { <rect class={class} x={format!("{:.1}", x - 34.0)} y={format!("{:.1}", y - 28.0)} width="68" height="56" rx="8" /> }
+    let f = &props.frame;
+    let n = f.sources.len();
+    let env_slot: HashMap<u64, usize> = f
+        .snapshot
+        .lambda
+        .environments
+        .iter()
+        .zip(&f.slots)
+        .map(|(e, s)| (e.id, *s))
+        .collect();
+    let ec2 = f.snapshot.ec2.as_ref();
+    let inst_index: HashMap<u64, usize> = ec2
+        .map(|e| {
+            e.instances
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.id, i))
+                .collect()
+        })
+        .unwrap_or_default();
+    let n_inst = ec2.map_or(0, |e| e.instances.len());
+    let particles = f.particles.iter().filter_map(|p| {
+        let a = source_anchor(p.source as usize, n);
+        let t = p.progress(f.now_ms);
+        let (x, y, class) = match p.target {
+            Target::Env(id) => {
+                let b = slot_center(*env_slot.get(&id)?, f.slot_count);
+                let (x, y) = arc(a, b, -40.0, t);
+                (x, y, if p.cold { "particle cold" } else { "particle" })
+            }
+            Target::Instance(id) => {
+                let b = instance_center(*inst_index.get(&id)?, n_inst);
+                // API requests go through the load balancer; queued work
+                // (SQS, S3 and schedule events) is pulled by the workers.
+                let via_alb = f
+                    .sources
+                    .get(p.source as usize)
+                    .is_some_and(|s| s.kind == SourceKind::Api);
+                let (x, y) = if !via_alb {
+                    arc(a, b, 30.0, t)
+                } else if t < 0.5 {
+                    arc(a, ALB, 30.0, t * 2.0)
+                } else {
+                    arc(ALB, b, 0.0, t * 2.0 - 1.0)
+                };
+                (x, y, "particle ec2")
+            }
+            Target::Bounce | Target::Reject => {
+                let (wall, tally) = if p.target == Target::Bounce {
+                    ((222.0, a.1), TALLY_429)
+                } else {
+                    ((ALB.0 - 30.0, ALB.1), TALLY_503)
+                };
+                let (x, y) = if t < 0.5 {
+                    arc(a, wall, 0.0, t * 2.0)
+                } else {
+                    arc(wall, tally, 20.0, t * 2.0 - 1.0)
+                };
+                (x, y, "particle bounce")
+            }
+        };
+        Some(html! { <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" /> })
     });
-    let particles = f.in_flight.iter().map(|(u, p)| {
-        let (tx, ty) = cell_center(u.cell);
-        // A quadratic Bézier from the source, bowed upward, eased in and out.
-        let s = p * p * (3.0 - 2.0 * p);
-        let (cx, cy) = ((SRC.0 + tx) / 2.0, SRC.1.min(ty) - 60.0);
-        let x = (1.0 - s) * (1.0 - s) * SRC.0 + 2.0 * (1.0 - s) * s * cx + s * s * tx;
-        let y = (1.0 - s) * (1.0 - s) * SRC.1 + 2.0 * (1.0 - s) * s * cy + s * s * ty;
-        html! { <circle class="particle" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" /> }
-    });
+    let height = if ec2.is_some() { 600 } else { 420 };
+    let l = &f.snapshot.lambda;
     html! {
-        <svg class="stage" viewBox="0 40 960 380" role="img"
-             aria-label={format!("{} uploads delivered; {busy_count} of {CELLS} environments busy", f.delivered)}>
-            <g class="source">
-                <path class="bucket" d="M70 160 h120 l-14 110 a46 12 0 0 1 -92 0 z" />
-                <ellipse class="bucket-rim" cx="130" cy="160" rx="60" ry="14" />
-                <text x="130" y="300" class="label">{ "S3 bucket" }</text>
-                <text x="130" y="320" class="sublabel">{ "image uploads" }</text>
+        <svg class="stage" viewBox={format!("0 0 1000 {height}")} role="img" data-testid="stage"
+             aria-label={format!("Lambda: {} environments, {} busy; {} throttled, {} timed out", l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
+            <g class="sources">
+                { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled)) }
             </g>
-            <g class="function">
-                <rect class="function-box" x="530" y="60" width="400" height="310" rx="16" />
-                <text x="730" y="95" class="label">{ "λ  Lambda function: make thumbnail" }</text>
-                { for cells }
-                <text x="730" y="395" class="sublabel" data-testid="busy-count">
-                    { format!("{busy_count} of {CELLS} execution environments busy") }
-                </text>
-            </g>
-            { for particles }
-            <text x="130" y="345" class="counter" data-testid="delivered">{ format!("{} delivered", f.delivered) }</text>
+            <LambdaPanel frame={f.clone()} title={props.lambda_title.clone()} />
+            <Ec2Panel frame={f.clone()} title={props.ec2_title.clone()}
+                      via_alb={f.sources.iter().any(|s| s.kind == SourceKind::Api)} />
+            <g class="particles">{ for particles }</g>
         </svg>
     }
 }
@@ -141,33 +183,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pattern_is_deterministic_and_moves() {
-        let a = frame_at(SimTime::from_micros(5_000_000));
-        let b = frame_at(SimTime::from_micros(5_000_000));
-        assert_eq!(a, b);
-        let c = frame_at(SimTime::from_micros(5_100_000));
-        assert_ne!(a, c);
-    }
-
-    #[test]
-    fn delivered_counts_landed_uploads() {
-        assert_eq!(frame_at(SimTime::ZERO).delivered, 0);
-        for t_ms in (0..60_000u64).step_by(37) {
-            let t = SimTime::from_micros(t_ms * 1_000);
-            let brute = (0..200)
-                .filter(|&k| upload(k).sent + SimDuration::from_micros(TRAVEL_US) <= t)
-                .count() as u64;
-            assert_eq!(frame_at(t).delivered, brute, "at {t}");
-        }
-    }
-
-    #[test]
-    fn uploads_are_in_order_and_in_flight_progress_is_a_fraction() {
-        for k in 0..1_000 {
-            assert!(upload(k).sent < upload(k + 1).sent);
-        }
-        let f = frame_at(SimTime::from_micros(30_000_000));
-        assert!(!f.in_flight.is_empty());
-        assert!(f.in_flight.iter().all(|(_, p)| (0.0..1.0).contains(p)));
+    fn sources_are_spread_down_the_left() {
+        let ys: Vec<f64> = (0..3).map(|i| source_anchor(i, 3).1).collect();
+        assert!(ys.windows(2).all(|w| w[0] < w[1]));
+        assert!(ys[0] > 0.0 && ys[2] < 330.0);
+        assert_eq!(source_anchor(0, 0), source_anchor(0, 1));
     }
 }

@@ -1,8 +1,10 @@
-// The built app (dist/) in real headless Chromium: it mounts, the animation
-// advances on its own, and pause stops it.
+// The built app (dist/) in real headless Chromium: it mounts with the
+// engine-driven stage, the animation advances on its own, pause stops it,
+// and the page fits a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { clock, sleep, num, setSpeed } from './util.mjs';
 
 let server;
 let browser;
@@ -15,33 +17,41 @@ after(async () => {
   await server?.close();
 });
 
-const clock = (page) => page.locator('#sim-clock').textContent();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-test('the app mounts and shows its name and stage', async () => {
+test('the app mounts and shows its name, stage, metrics and charts', async () => {
   const { page, problems } = await newPage(browser);
   await page.goto(server.url);
   await page.locator('#sim-clock').waitFor();
   assert.equal(await page.locator('h1').textContent(), 'Fanout');
   assert.match(await page.locator('.tagline').textContent(), /Lambda/);
-  assert.equal(await page.locator('svg.stage rect.env').count(), 12);
+  assert.equal(await page.locator('svg.stage').count(), 1);
+  assert.equal(await page.getByTestId('lambda-panel').count(), 1);
+  assert.equal(await page.getByTestId('ec2-panel').count(), 1);
+  assert.equal(await page.getByTestId('source').count(), 1, 'the thumbnails preset has one source');
+  assert.equal(await page.locator('[data-testid=source] .icon-s3').count(), 1, 'drawn as an S3 bucket');
+  for (const id of ['chart-concurrency', 'chart-latency', 'chart-failures', 'chart-cost']) {
+    assert.equal(await page.getByTestId(id).count(), 1, id);
+  }
+  assert.match(await page.getByTestId('takeaway').textContent(), /\.$/);
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });
 
-test('the animation advances by itself and pause stops it', async () => {
+test('the engine drives the stage; pause stops it and play resumes', async () => {
   const { page, problems } = await newPage(browser);
   await page.goto(server.url);
   await page.locator('#sim-clock').waitFor();
-  await page.getByRole('button', { name: '10×' }).click();
+  await setSpeed(page, 3); // 1,000×
 
   const t0 = await clock(page);
-  await sleep(700);
+  await sleep(1500);
   const t1 = await clock(page);
-  assert.notEqual(t1, t0, 'simulated time advances between two reads');
   assert.ok(t1 > t0, `clock moves forward: ${t0} -> ${t1}`);
-  const delivered = await page.getByTestId('delivered').textContent();
-  assert.match(delivered, /^[1-9]\d* delivered$/, 'particles have landed after 7 simulated seconds');
+  // Environments appear: cells are drawn from the engine's snapshot.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lambda-panel] rect.env').length > 0);
+  const envText = await page.getByTestId('env-count').textContent();
+  assert.ok(num(envText) > 0, envText);
+  assert.ok(num(await page.getByTestId('cold-starts').textContent()) > 0, 'the first requests cold-start');
+  assert.notEqual(await page.getByTestId('cost-lambda').textContent(), '$0.00', 'the meter ticks');
 
   await page.click('#play-toggle');
   assert.equal(await page.locator('#play-toggle').getAttribute('aria-pressed'), 'true');
@@ -51,6 +61,7 @@ test('the animation advances by itself and pause stops it', async () => {
   assert.equal(p1, p0, 'paused: the clock stands still');
 
   await page.click('#play-toggle');
+  assert.equal(await page.locator('#play-toggle').getAttribute('aria-pressed'), 'false');
   await sleep(400);
   assert.notEqual(await clock(page), p1, 'resumed: the clock moves again');
 
@@ -63,9 +74,25 @@ test('the page fits a phone-sized screen', async () => {
   const { page, problems } = await newPage(browser, { width: 375, height: 667 });
   await page.goto(server.url);
   await page.locator('#sim-clock').waitFor();
+  await sleep(500);
   await page.screenshot({ path: screenshotPath('app-375x667.png'), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+  assert.ok(await page.locator('#sim-clock').isVisible());
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
+});
+
+test('reduced motion: no particles, states still drawn', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url);
+  await page.locator('#sim-clock').waitFor();
+  await setSpeed(page, 3);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lambda-panel] rect.env').length > 0);
+  assert.equal(await page.locator('circle.particle').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -1,0 +1,153 @@
+//! The self-managed side on the stage: the load balancer and the EC2
+//! fleet's instance boxes with CPU and queue bars and their state (booting,
+//! in service, patching, failed, draining; shown by pattern and a label as
+//! well as colour), the Auto Scaling bounds and the 503 tally.
+
+use super::format::count;
+use super::lod::grid;
+use super::sim_handle::FrameView;
+use crate::engine::ec2::fleet::InstanceState;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The panel's box in stage coordinates.
+pub const PANEL: (f64, f64, f64, f64) = (220.0, 350.0, 770.0, 240.0);
+/// The instance grid's box.
+const GRID: (f64, f64, f64, f64) = (330.0, 402.0, 640.0, 152.0);
+/// Largest instance box pitch.
+const MAX_PITCH: f64 = 104.0;
+/// Where rejected particles bounce to (the 503 tally).
+pub const TALLY_503: (f64, f64) = (300.0, 576.0);
+/// The load balancer's centre.
+pub const ALB: (f64, f64) = (272.0, 470.0);
+
+/// Centre of instance box `i` of `n`.
+pub fn instance_center(i: usize, n: usize) -> (f64, f64) {
+    let (cols, pitch) = grid(n.max(1), GRID.2, GRID.3, MAX_PITCH);
+    let (c, r) = ((i % cols) as f64, (i / cols) as f64);
+    (GRID.0 + (c + 0.5) * pitch, GRID.1 + (r + 0.5) * pitch)
+}
+
+fn state_info(s: InstanceState) -> (&'static str, &'static str) {
+    match s {
+        InstanceState::Booting => ("inst inst-booting", "booting"),
+        InstanceState::InService => ("inst inst-service", "in service"),
+        InstanceState::Draining => ("inst inst-draining", "draining"),
+        InstanceState::Patching => ("inst inst-patching", "patching"),
+        InstanceState::Failed => ("inst inst-failed", "failed"),
+        InstanceState::Terminated => ("inst inst-draining", "terminated"),
+    }
+}
+
+/// Properties of [`Ec2Panel`].
+#[derive(Properties, PartialEq)]
+pub struct Ec2PanelProps {
+    /// The frame to draw (its snapshot's `ec2` is None without a fleet).
+    pub frame: Rc<FrameView>,
+    /// Instance type and fleet mode, for the title.
+    pub title: AttrValue,
+    /// Whether requests reach the fleet through a load balancer (API
+    /// sources); otherwise workers pull from a queue.
+    pub via_alb: bool,
+}
+
+/// The EC2 fleet behind its load balancer.
+#[function_component(Ec2Panel)]
+pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
+    let (px, py, pw, ph) = PANEL;
+    let Some(s) = props.frame.snapshot.ec2.as_ref() else {
+        return html! {
+            <g class="fleet fleet-none" data-testid="ec2-panel">
+                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height="60" rx="14" />
+                <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">
+                    { "EC2 fleet: this scenario has no self-managed deployment to compare with." }
+                </text>
+            </g>
+        };
+    };
+    let n = s.instances.len();
+    let (_, pitch) = grid(n.max(1), GRID.2, GRID.3, MAX_PITCH);
+    let size = pitch * 0.84;
+    let detailed = pitch >= 60.0;
+    let boxes = s.instances.iter().enumerate().map(|(i, inst)| {
+        let (x, y) = instance_center(i, n);
+        let (x0, y0) = (x - size / 2.0, y - size / 2.0);
+        let (class, label) = state_info(inst.state);
+        let cpu = (inst.cpu_percent / 100.0).clamp(0.0, 1.0);
+        // The queue bar is full at 20 waiting requests (its label says how many).
+        let q = (inst.queue_length as f64 / 20.0).min(1.0);
+        let bar_h = size - 16.0;
+        html! {
+            <g key={inst.id} class="instance" data-state={label}>
+                <rect class={class} x={fmt(x0)} y={fmt(y0)} width={fmt(size)} height={fmt(size)} rx="6" />
+                if detailed {
+                    <rect class="bar-bg" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
+                    <rect class="cpu-fill" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - cpu))} width="7" height={fmt(bar_h * cpu)} />
+                    <rect class="bar-bg" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
+                    <rect class="queue-fill" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - q))} width="7" height={fmt(bar_h * q)} />
+                    <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{}", inst.id) }</text>
+                    <text x={fmt(x)} y={fmt(y + 12.0)} class="inst-state">{ label }</text>
+                }
+                if inst.state == InstanceState::Failed {
+                    <path class="fail-mark" d={format!("M{:.1} {:.1} L{:.1} {:.1} M{:.1} {:.1} L{:.1} {:.1}",
+                        x0, y0, x0 + size, y0 + size, x0, y0 + size, x0 + size, y0)} />
+                }
+            </g>
+        }
+    });
+    let b = &s.by_state;
+    let bounds = if s.auto_scaling {
+        format!(
+            "Auto Scaling: desired {} (min {}, max {})",
+            s.bounds.desired, s.bounds.min, s.bounds.max
+        )
+    } else {
+        format!("fixed fleet of {}", s.bounds.desired)
+    };
+    let queued: u64 = s.queues.iter().map(|q| q.visible + q.invisible).sum();
+    html! {
+        <g class="fleet" data-testid="ec2-panel">
+            <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
+            <text x={fmt(px + 16.0)} y={fmt(py + 26.0)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
+            <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
+                  aria-label={format!("{} instances in service of {}", b.in_service, n)}>
+                { format!("{bounds} · {} in service · {} booting · {} patching · {} failed", b.in_service, b.booting, b.patching, b.failed) }
+            </text>
+            <g class="alb">
+                <rect x={fmt(ALB.0 - 30.0)} y={fmt(ALB.1 - 44.0)} width="60" height="88" rx="8" />
+                <text x={fmt(ALB.0)} y={fmt(ALB.1 + 4.0)} class="small">{ if props.via_alb { "ALB" } else { "SQS" } }</text>
+            </g>
+            { for boxes }
+            if n == 0 {
+                <text x="650" y="470" class="sublabel">{ "No instance is running: every request gets a 503." }</text>
+            }
+            <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">
+                { format!("503 refused: {}", count(s.fleet.http_503)) }
+            </text>
+            <text x="520" y={fmt(TALLY_503.1)} class="tally left">
+                { format!("CPU {:.0} % · queued {}", s.cpu_percent, count(queued)) }
+            </text>
+            if detailed {
+                <text x="760" y={fmt(TALLY_503.1)} class="small left">{ "bars: CPU (left) · local queue (right)" }</text>
+            }
+        </g>
+    }
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_fit_the_panel() {
+        for n in [1usize, 4, 12, 50, 200] {
+            let (x, y) = instance_center(n - 1, n);
+            assert!(x > GRID.0 && x < GRID.0 + GRID.2, "{n}: {x}");
+            assert!(y > GRID.1 && y < GRID.1 + GRID.3, "{n}: {y}");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Number and time formatting for the display: pure functions, tested natively.
+
+use crate::engine::billing::group_thousands;
+
+/// A count with thousands separators: `12,345`.
+pub fn count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+/// A rate or other non-negative quantity, rounded for reading: `1,240`,
+/// `12.5`, `0.42`; non-finite values show as an en dash.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let a = x.abs();
+    let sign = if x < 0.0 { "-" } else { "" };
+    if a >= 100.0 {
+        format!("{sign}{}", count(a.round() as u64))
+    } else if a >= 10.0 {
+        format!("{sign}{a:.1}")
+    } else if a == 0.0 {
+        "0".into()
+    } else {
+        format!("{sign}{a:.2}")
+    }
+}
+
+/// A speed factor: `1×`, `1,840×`, `2.5×`.
+pub fn speed(x: f64) -> String {
+    if x >= 10.0 {
+        format!("{}×", count(x.round() as u64))
+    } else {
+        let s = format!("{x:.1}");
+        format!("{}×", s.trim_end_matches(".0"))
+    }
+}
+
+/// A latency [ms] in the unit that reads best: `45 ms`, `1.2 s`, `15.0 min`.
+pub fn latency_ms(ms: f64) -> String {
+    if !ms.is_finite() || ms <= 0.0 {
+        "–".into()
+    } else if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 1_000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1_000.0)
+    } else {
+        format!("{:.1} min", ms / 60_000.0)
+    }
+}
+
+/// A share as a percentage: `3.2 %`; nothing measured shows an en dash.
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "–".into()
+    } else {
+        let p = part as f64 / whole as f64 * 100.0;
+        if p > 0.0 && p < 0.1 {
+            "<0.1 %".into()
+        } else {
+            format!("{p:.1} %")
+        }
+    }
+}
+
+/// A time axis label [s since start]: `0:45`, `12:30`, `2:05:00`, `1d 02:00`.
+pub fn clock_short(t_s: f64) -> String {
+    let t = t_s.max(0.0).round() as u64;
+    let (d, h, m, s) = (t / 86_400, (t / 3_600) % 24, (t / 60) % 60, t % 60);
+    if d > 0 {
+        format!("{d}d {h:02}:{m:02}")
+    } else if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Dollars for a chart axis: `$0`, `$0.25`, `$12`, `$1,200`.
+pub fn usd_axis(v: f64) -> String {
+    if v == 0.0 {
+        "$0".into()
+    } else if v.abs() < 10.0 {
+        let s = format!("{v:.2}");
+        format!("${}", s.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        format!("${}", count(v.round() as u64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_numbers() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(num(1_240.4), "1,240");
+        assert_eq!(num(12.46), "12.5");
+        assert_eq!(num(0.423), "0.42");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(f64::NAN), "–");
+        assert_eq!(num(-3.0), "-3.00");
+    }
+
+    #[test]
+    fn speeds() {
+        assert_eq!(speed(1.0), "1×");
+        assert_eq!(speed(2.5), "2.5×");
+        assert_eq!(speed(1_840.2), "1,840×");
+        assert_eq!(speed(10_000.0), "10,000×");
+    }
+
+    #[test]
+    fn latencies_pick_a_unit() {
+        assert_eq!(latency_ms(0.0), "–");
+        assert_eq!(latency_ms(4.25), "4.2 ms");
+        assert_eq!(latency_ms(45.4), "45 ms");
+        assert_eq!(latency_ms(1_234.0), "1.2 s");
+        assert_eq!(latency_ms(900_000.0), "15.0 min");
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent(1, 0), "–");
+        assert_eq!(percent(1, 4), "25.0 %");
+        assert_eq!(percent(1, 10_000), "<0.1 %");
+        assert_eq!(percent(0, 10), "0.0 %");
+    }
+
+    #[test]
+    fn axis_labels() {
+        assert_eq!(clock_short(45.0), "0:45");
+        assert_eq!(clock_short(750.0), "12:30");
+        assert_eq!(clock_short(7_500.0), "2:05:00");
+        assert_eq!(clock_short(93_600.0), "1d 02:00");
+        assert_eq!(usd_axis(0.0), "$0");
+        assert_eq!(usd_axis(0.25), "$0.25");
+        assert_eq!(usd_axis(2.0), "$2");
+        assert_eq!(usd_axis(1_200.0), "$1,200");
+    }
+}

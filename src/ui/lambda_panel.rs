@@ -1,0 +1,234 @@
+//! The Lambda function on the stage: its execution environments as a grid
+//! of cells (initializing, busy, idle-warm dimming as its keep-alive runs
+//! out, provisioned marked, timeouts crossed out), with concurrency, limit
+//! and scaling headroom. State is shown by shape and pattern as well as
+//! colour.
+
+use super::format::count;
+use super::lod::{detail_for, grid, Detail};
+use super::sim_handle::FrameView;
+use crate::engine::lambda::EnvState;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The panel's box in stage coordinates.
+pub const PANEL: (f64, f64, f64, f64) = (220.0, 10.0, 770.0, 330.0);
+/// The grid's box.
+const GRID: (f64, f64, f64, f64) = (240.0, 66.0, 730.0, 190.0);
+/// Largest cell pitch.
+const MAX_PITCH: f64 = 44.0;
+/// Where throttled particles bounce to (the 429 tally).
+pub const TALLY_429: (f64, f64) = (300.0, 318.0);
+
+/// Grid geometry for `slots`: (columns, pitch, cells drawn, detail).
+pub fn geometry(slots: usize) -> (usize, f64, usize, Detail) {
+    let detail = detail_for(slots);
+    let cells = match detail {
+        Detail::Density { per_tile } => slots.div_ceil(per_tile),
+        _ => slots,
+    };
+    let (cols, pitch) = grid(cells.max(1), GRID.2, GRID.3, MAX_PITCH);
+    (cols, pitch, cells, detail)
+}
+
+/// Centre of grid position `i` (a slot, or a tile in the density view).
+pub fn cell_center(i: usize, cols: usize, pitch: f64) -> (f64, f64) {
+    let (c, r) = ((i % cols) as f64, (i / cols) as f64);
+    (GRID.0 + (c + 0.5) * pitch, GRID.1 + (r + 0.5) * pitch)
+}
+
+/// Centre of the cell of environment slot `slot` on the current grid.
+pub fn slot_center(slot: usize, slots: usize) -> (f64, f64) {
+    let (cols, pitch, _, detail) = geometry(slots);
+    let i = match detail {
+        Detail::Density { per_tile } => slot / per_tile,
+        _ => slot,
+    };
+    cell_center(i, cols, pitch)
+}
+
+/// Properties of [`LambdaPanel`].
+#[derive(Properties, PartialEq)]
+pub struct LambdaPanelProps {
+    /// The frame to draw.
+    pub frame: Rc<FrameView>,
+    /// Function name and settings line.
+    pub title: AttrValue,
+}
+
+fn state_class(s: EnvState) -> &'static str {
+    match s {
+        EnvState::Initializing => "env env-init",
+        EnvState::Busy => "env env-busy",
+        EnvState::Idle => "env env-idle",
+    }
+}
+
+/// The Lambda function with its environment grid.
+#[function_component(LambdaPanel)]
+pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
+    let f = &props.frame;
+    let l = &f.snapshot.lambda;
+    let (cols, pitch, cells, detail) = geometry(f.slot_count);
+    let cell_html: Html = match detail {
+        Detail::Full | Detail::Small => {
+            let full = detail == Detail::Full;
+            let size = pitch * if full { 0.82 } else { 0.86 };
+            l.environments
+                .iter()
+                .zip(&f.slots)
+                .zip(&f.keep_alive_left)
+                .map(|((e, &slot), &left)| {
+                    let (x, y) = cell_center(slot, cols, pitch);
+                    let (x0, y0) = (x - size / 2.0, y - size / 2.0);
+                    let style = (e.state == EnvState::Idle && !e.provisioned)
+                        .then(|| format!("opacity:{:.2}", 0.3 + 0.7 * f64::from(left)));
+                    let class = classes!(
+                        state_class(e.state),
+                        e.provisioned.then_some("env-prov")
+                    );
+                    html! {
+                        <g key={e.id} class="cell">
+                            if full && e.state == EnvState::Busy {
+                                <rect class="env-glow" x={fmt(x0 - 3.0)} y={fmt(y0 - 3.0)}
+                                      width={fmt(size + 6.0)} height={fmt(size + 6.0)} rx="7" />
+                            }
+                            <rect class={class} style={style} x={fmt(x0)} y={fmt(y0)}
+                                  width={fmt(size)} height={fmt(size)} rx={if full { "5" } else { "2" }} />
+                            if full && e.provisioned {
+                                <path class="prov-mark" d={format!("M{:.1} {:.1} l{:.1} 0 l{:.1} {:.1} z",
+                                    x0, y0, size * 0.4, -size * 0.4, size * 0.4)} />
+                            }
+                            if full && e.state == EnvState::Idle && !e.provisioned {
+                                <rect class="keepalive" x={fmt(x0 + 3.0)} y={fmt(y0 + size - 6.0)}
+                                      width={fmt((size - 6.0) * f64::from(left))} height="3" />
+                            }
+                        </g>
+                    }
+                })
+                .collect()
+        }
+        Detail::Density { per_tile } => {
+            // [busy, initializing, idle] per tile.
+            let mut tiles = vec![[0u32; 3]; cells];
+            for (e, &slot) in l.environments.iter().zip(&f.slots) {
+                let k = match e.state {
+                    EnvState::Busy => 0,
+                    EnvState::Initializing => 1,
+                    EnvState::Idle => 2,
+                };
+                if let Some(t) = tiles.get_mut(slot / per_tile) {
+                    t[k] += 1;
+                }
+            }
+            let size = pitch * 0.9;
+            tiles
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.iter().sum::<u32>() > 0)
+                .map(|(i, t)| {
+                    let n: u32 = t.iter().sum();
+                    let dominant = (0..3).max_by_key(|&k| (t[k], 3 - k)).unwrap_or(2);
+                    let class = ["env env-busy", "env env-init", "env env-idle"][dominant];
+                    let (x, y) = cell_center(i, cols, pitch);
+                    let opacity = 0.35 + 0.65 * f64::from(n) / per_tile as f64;
+                    html! {
+                        <rect class={class} style={format!("opacity:{opacity:.2}")}
+                              x={fmt(x - size / 2.0)} y={fmt(y - size / 2.0)}
+                              width={fmt(size)} height={fmt(size)} rx="1" />
+                    }
+                })
+                .collect()
+        }
+    };
+    let marks = f.marks.iter().map(|&(slot, age)| {
+        let (x, y) = slot_center(slot, f.slot_count);
+        let r = (pitch * 0.45).max(6.0);
+        html! {
+            <g class="mark-timeout" style={format!("opacity:{:.2}", 1.0 - age)}>
+                <path d={format!("M{:.1} {:.1} L{:.1} {:.1} M{:.1} {:.1} L{:.1} {:.1}",
+                    x - r, y - r, x + r, y + r, x - r, y + r, x + r, y - r)} />
+            </g>
+        }
+    });
+    let (px, py, pw, ph) = PANEL;
+    let limit = l.concurrency_limit.max(1);
+    let used = f64::from(l.concurrency_in_use) / f64::from(limit);
+    let headroom = match l.scaling_tokens {
+        Some(t) => format!(
+            "scaling headroom: {} new environments now",
+            count(t.max(0.0).floor() as u64)
+        ),
+        None => "no scaling-rate limit".to_string(),
+    };
+    let c = &l.counters;
+    let density_note = match detail {
+        Detail::Density { per_tile } => {
+            format!(" · density view: one tile = {per_tile} environments")
+        }
+        Detail::Small => " · small cells".to_string(),
+        Detail::Full => String::new(),
+    };
+    html! {
+        <g class="function" data-testid="lambda-panel">
+            <rect class="function-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
+            <text x={fmt(px + 16.0)} y="34" class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
+            <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count"
+                  aria-label={format!("{} environments: {} busy, {} initializing, {} idle", l.total, l.busy, l.initializing, l.idle)}>
+                { format!("{} environments · {} busy (incl. {} initializing) · {} idle{density_note}", count(l.total), count(l.busy), count(l.initializing), count(l.idle)) }
+            </text>
+            <defs>
+                <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                    <rect width="6" height="6" class="hatch-bg" />
+                    <line x1="0" y1="0" x2="0" y2="6" class="hatch-line" />
+                </pattern>
+            </defs>
+            <g class="grid" data-detail={match detail { Detail::Full => "full", Detail::Small => "small", Detail::Density { .. } => "density" }}>
+                { cell_html }
+            </g>
+            { for marks }
+            if l.total == 0 {
+                <text x={fmt(px + pw / 2.0)} y="150" class="sublabel">{ "No environments: none is running or warm (and none is billed)." }</text>
+            }
+            <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
+                <text x={fmt(px + 20.0)} y="276" class="small left">
+                    { format!("concurrency {} / {} limit · {headroom}", count(u64::from(l.concurrency_in_use)), count(u64::from(l.concurrency_limit))) }
+                </text>
+                <rect class="bar-bg" x={fmt(px + 20.0)} y="284" width={fmt(pw - 40.0)} height="8" rx="4" />
+                <rect class="bar-fill" x={fmt(px + 20.0)} y="284" width={fmt((pw - 40.0) * used.min(1.0))} height="8" rx="4" />
+            </g>
+            <text x={fmt(TALLY_429.0)} y={fmt(TALLY_429.1)} class="tally tally-429 left" data-testid="throttles">
+                { format!("429 / throttled: {}", count(c.throttles)) }
+            </text>
+            <text x="520" y={fmt(TALLY_429.1)} class="tally tally-timeout left" data-testid="timeouts">
+                { format!("✕ timed out: {}", count(c.timeouts)) }
+            </text>
+            <text x="700" y={fmt(TALLY_429.1)} class="tally left" data-testid="cold-starts">
+                { format!("cold starts: {}", count(c.cold_starts)) }
+            </text>
+        </g>
+    }
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_stay_inside_the_grid() {
+        for slots in [1usize, 10, 120, 121, 600, 601, 3_000] {
+            let (cols, pitch, cells, _) = geometry(slots);
+            for i in [0, cells - 1] {
+                let (x, y) = cell_center(i, cols, pitch);
+                assert!(x > GRID.0 && x < GRID.0 + GRID.2, "{slots}: x {x}");
+                assert!(y > GRID.1 && y < GRID.1 + GRID.3, "{slots}: y {y}");
+            }
+            let (x, y) = slot_center(slots - 1, slots);
+            assert!(x < GRID.0 + GRID.2 && y < GRID.1 + GRID.3);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Live metrics per side, the cost meters (so far, and projected per
+//! month, labelled as a projection) and the operator-work counters.
+
+use super::format::{count, latency_ms, num, percent};
+use super::sim_handle::{Live, SideLive};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Properties of [`MetricsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct MetricsProps {
+    /// The numbers to show.
+    pub live: Rc<Live>,
+}
+
+fn row(label: &str, id: &str, lambda: String, ec2: Option<String>) -> Html {
+    html! {
+        <tr>
+            <th scope="row">{ label.to_string() }</th>
+            <td data-testid={format!("m-{id}-lambda")}>{ lambda }</td>
+            <td data-testid={format!("m-{id}-ec2")}>{ ec2.unwrap_or_else(|| "–".into()) }</td>
+        </tr>
+    }
+}
+
+/// The metrics and cost panel.
+#[function_component(MetricsPanel)]
+pub fn metrics_panel(props: &MetricsProps) -> Html {
+    let l = &props.live.lambda;
+    let e = props.live.ec2.as_ref();
+    let both = |f: &dyn Fn(&SideLive) -> String| (f(l), e.map(f));
+    let rows = [
+        ("Requests/s", "rate", both(&|s| num(s.req_per_s))),
+        (
+            "Latency p50",
+            "p50",
+            both(&|s| latency_ms(s.latency.p50_ms)),
+        ),
+        (
+            "Latency p99",
+            "p99",
+            both(&|s| latency_ms(s.latency.p99_ms)),
+        ),
+        (
+            "Cold starts",
+            "cold",
+            // Instances boot before they serve: a request never waits for one.
+            (
+                percent(l.cold_starts, l.invocations),
+                e.map(|_| "none".to_string()),
+            ),
+        ),
+        (
+            "Refused (429 / 503)",
+            "refused",
+            both(&|s| count(s.rejected)),
+        ),
+        ("Errors", "errors", both(&|s| count(s.errors))),
+        ("Timeouts", "timeouts", both(&|s| count(s.timeouts))),
+        (
+            "Environments / instances",
+            "units",
+            both(&|s| count(s.units)),
+        ),
+        ("Requests in progress", "busy", both(&|s| count(s.busy))),
+    ];
+    let work = props.live.ec2_work;
+    let ops = [
+        (
+            "Patches applied",
+            "patches",
+            work.map(|w| w.patches_applied),
+        ),
+        (
+            "Replaced by hand",
+            "replaced",
+            work.map(|w| w.instances_replaced_by_hand),
+        ),
+        (
+            "Resized by hand",
+            "resized",
+            work.map(|w| w.manual_scaling_changes),
+        ),
+        ("Pages", "pages", work.map(|w| w.pages)),
+    ];
+    html! {
+        <aside class="metrics" aria-label="Live metrics and cost">
+            <h2>{ "Live metrics" }</h2>
+            <table class="side-table">
+                <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
+                <tbody>
+                    { for rows.into_iter().map(|(label, id, (a, b))| row(label, id, a, b)) }
+                </tbody>
+            </table>
+            <h2>{ "Cost" }</h2>
+            <div class="meters">
+                <div class="meter lambda" aria-label="Lambda cost">
+                    <span class="meter-title">{ "Lambda" }</span>
+                    <span class="meter-now" data-testid="cost-lambda">{ l.cost.so_far.to_string() }</span>
+                    <span class="meter-sub">{ "so far" }</span>
+                    <span class="meter-month" data-testid="cost-lambda-month">{ format!("{} / month", l.cost.per_month) }</span>
+                    <span class="meter-sub">{ "projected" }</span>
+                </div>
+                <div class="meter ec2" aria-label="EC2 cost">
+                    <span class="meter-title">{ "EC2" }</span>
+                    <span class="meter-now" data-testid="cost-ec2">{ e.map_or("–".into(), |s| s.cost.so_far.to_string()) }</span>
+                    <span class="meter-sub">{ "so far" }</span>
+                    <span class="meter-month">{ e.map_or("–".into(), |s| format!("{} / month", s.cost.per_month)) }</span>
+                    <span class="meter-sub">{ "projected" }</span>
+                </div>
+            </div>
+            <p class="fine">{ "Projection, not a bill: the simulated window's usage scaled linearly to a 30-day month, then priced with the month's tiers (us-east-1 on-demand prices)." }</p>
+            <h2>{ "Operator work" }</h2>
+            <table class="side-table">
+                <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
+                <tbody>
+                    { for ops.into_iter().map(|(label, id, v)| html! {
+                        <tr><th scope="row">{ label }</th><td>{ "0" }</td>
+                            <td data-testid={format!("m-{id}-ec2")}>{ v.map_or("–".into(), count) }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="fine">{ "On Lambda AWS patches, replaces and scales the environments: that work stays zero." }</p>
+        </aside>
+    }
+}

@@ -1,0 +1,554 @@
+//! Parameter controls: what can be changed, with label, unit, range and a
+//! one-line help, how each reads and writes a [`Scenario`], and the grouped
+//! form that shows them. Ranges are hints for the input; the scenario's own
+//! validation decides, and its message is shown at the control.
+
+use crate::engine::scenario::{Pattern, ProvisionedStep, ScalingModel, Scenario};
+use yew::prelude::*;
+
+/// A parameter the user can set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Param {
+    PeakRate,
+    Duration,
+    Memory,
+    Timeout,
+    KeepAlive,
+    Reserved,
+    Provisioned,
+    AccountLimit,
+    Scaling,
+    Instances,
+    BootTime,
+    AsgMax,
+}
+
+/// A group of controls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Traffic,
+    Function,
+    Account,
+    Fleet,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Traffic => "Traffic",
+            Group::Function => "Function",
+            Group::Account => "Account",
+            Group::Fleet => "EC2 fleet",
+        }
+    }
+}
+
+/// How a parameter is shown.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spec {
+    pub param: Param,
+    pub group: Group,
+    /// Element id of the input.
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    /// Range hint for the input [unit].
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+    pub help: &'static str,
+    /// Scenario field paths whose problems belong to this control.
+    pub path: &'static str,
+}
+
+/// Every parameter, in display order.
+pub const SPECS: &[Spec] = &[
+    Spec {
+        param: Param::PeakRate,
+        group: Group::Traffic,
+        id: "p-rate",
+        label: "Peak rate",
+        unit: "req/s",
+        min: 0.0,
+        max: 100_000.0,
+        step: 1.0,
+        help: "Highest arrival rate of the first source; its whole pattern scales with it.",
+        path: "sources[0].pattern",
+    },
+    Spec {
+        param: Param::Duration,
+        group: Group::Traffic,
+        id: "p-duration",
+        label: "Run length",
+        unit: "s",
+        min: 1.0,
+        max: 2_592_000.0,
+        step: 60.0,
+        help: "Simulated time during which the sources send.",
+        path: "duration_s",
+    },
+    Spec {
+        param: Param::Memory,
+        group: Group::Function,
+        id: "p-memory",
+        label: "Memory",
+        unit: "MB",
+        min: 128.0,
+        max: 10_240.0,
+        step: 64.0,
+        help: "Sets the price per second and the CPU share (1,769 MB = 1 vCPU).",
+        path: "function.memory_mb",
+    },
+    Spec {
+        param: Param::Timeout,
+        group: Group::Function,
+        id: "p-timeout",
+        label: "Timeout",
+        unit: "s",
+        min: 1.0,
+        max: 900.0,
+        step: 1.0,
+        help: "An invocation running longer is killed; Lambda's maximum is 15 minutes.",
+        path: "function.timeout_s",
+    },
+    Spec {
+        param: Param::KeepAlive,
+        group: Group::Function,
+        id: "p-keepalive",
+        label: "Keep-alive",
+        unit: "s",
+        min: 0.0,
+        max: 7_200.0,
+        step: 10.0,
+        help: "How long an idle environment stays warm (an assumption: AWS does not publish it).",
+        path: "function.keep_alive_s",
+    },
+    Spec {
+        param: Param::Reserved,
+        group: Group::Function,
+        id: "p-reserved",
+        label: "Reserved concurrency",
+        unit: "executions",
+        min: 0.0,
+        max: 10_000.0,
+        step: 1.0,
+        help: "Caps (and guarantees) the function's concurrency; empty = unreserved.",
+        path: "function.reserved_concurrency",
+    },
+    Spec {
+        param: Param::Provisioned,
+        group: Group::Function,
+        id: "p-provisioned",
+        label: "Provisioned concurrency",
+        unit: "environments",
+        min: 0.0,
+        max: 10_000.0,
+        step: 1.0,
+        help: "Environments kept initialized all run (billed while on); 0 = none.",
+        path: "function.provisioned",
+    },
+    Spec {
+        param: Param::AccountLimit,
+        group: Group::Account,
+        id: "p-limit",
+        label: "Concurrency limit",
+        unit: "executions",
+        min: 1.0,
+        max: 100_000.0,
+        step: 100.0,
+        help: "The Region's limit for all functions (default 1,000).",
+        path: "account.concurrency_limit",
+    },
+    Spec {
+        param: Param::Scaling,
+        group: Group::Account,
+        id: "p-scaling",
+        label: "Scaling model",
+        unit: "",
+        min: 0.0,
+        max: 0.0,
+        step: 0.0,
+        help: "Today: 1,000 new environments per 10 s; legacy: a burst, then +500 a minute.",
+        path: "account.scaling",
+    },
+    Spec {
+        param: Param::Instances,
+        group: Group::Fleet,
+        id: "p-instances",
+        label: "Instances",
+        unit: "instances",
+        min: 0.0,
+        max: 1_000.0,
+        step: 1.0,
+        help: "Fleet size at the start (the initial desired capacity with Auto Scaling).",
+        path: "ec2.instances",
+    },
+    Spec {
+        param: Param::BootTime,
+        group: Group::Fleet,
+        id: "p-boot",
+        label: "Boot time",
+        unit: "s",
+        min: 0.0,
+        max: 3_600.0,
+        step: 5.0,
+        help: "Launch to in service: billed, not serving (an assumption; default 75 s).",
+        path: "ec2.boot_s",
+    },
+    Spec {
+        param: Param::AsgMax,
+        group: Group::Fleet,
+        id: "p-asg-max",
+        label: "Auto Scaling maximum",
+        unit: "instances",
+        min: 1.0,
+        max: 1_000.0,
+        step: 1.0,
+        help: "The group never grows past this, whatever the load.",
+        path: "ec2.auto_scaling",
+    },
+];
+
+/// The highest rate of a pattern [req/s], if it has one.
+pub fn peak_rate(p: &Pattern) -> Option<f64> {
+    match p {
+        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => Some(*rate_per_s),
+        Pattern::DailyCycle { high_per_s, .. } => Some(*high_per_s),
+        Pattern::Steps { steps, .. } => steps.iter().map(|s| s.rate_per_s).reduce(f64::max),
+        _ => None,
+    }
+}
+
+/// Scales every rate of a pattern so that its peak becomes `peak`.
+fn set_peak(p: &mut Pattern, peak: f64) {
+    let old = peak_rate(p).unwrap_or(0.0);
+    let k = if old > 0.0 { peak / old } else { 0.0 };
+    match p {
+        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => *rate_per_s = peak,
+        Pattern::DailyCycle {
+            low_per_s,
+            high_per_s,
+            ..
+        } => {
+            *low_per_s = if old > 0.0 { *low_per_s * k } else { peak };
+            *high_per_s = peak;
+        }
+        Pattern::Steps { steps, .. } => {
+            for s in steps {
+                s.rate_per_s = if old > 0.0 { s.rate_per_s * k } else { peak };
+            }
+        }
+        _ => {}
+    }
+}
+
+fn scaling_name(m: &ScalingModel) -> &'static str {
+    match m {
+        ScalingModel::Current => "current",
+        ScalingModel::Legacy { .. } => "legacy",
+        ScalingModel::Unlimited => "unlimited",
+    }
+}
+
+/// The parameter's value in `s` as the input shows it; None when it does
+/// not apply to this scenario.
+pub fn get(s: &Scenario, p: Param) -> Option<String> {
+    let f = &s.function;
+    Some(match p {
+        Param::PeakRate => trim(peak_rate(&s.sources.first()?.pattern)?),
+        Param::Duration => trim(s.duration_s),
+        Param::Memory => f.memory_mb.to_string(),
+        Param::Timeout => trim(f.timeout_s),
+        Param::KeepAlive => trim(f.keep_alive_s),
+        Param::Reserved => f
+            .reserved_concurrency
+            .map_or(String::new(), |r| r.to_string()),
+        Param::Provisioned => f
+            .provisioned
+            .iter()
+            .map(|p| p.level)
+            .max()
+            .unwrap_or(0)
+            .to_string(),
+        Param::AccountLimit => s.account.concurrency_limit.to_string(),
+        Param::Scaling => scaling_name(&s.account.scaling).to_string(),
+        Param::Instances => s.ec2.as_ref()?.instances.to_string(),
+        Param::BootTime => trim(s.ec2.as_ref()?.boot_s),
+        Param::AsgMax => s.ec2.as_ref()?.auto_scaling.as_ref()?.max.to_string(),
+    })
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .replace(',', "")
+        .parse::<f64>()
+        .map_err(|_| format!("“{}” is not a number", text.trim()))
+}
+
+fn whole(text: &str) -> Result<u32, String> {
+    let x = number(text)?;
+    if x < 0.0 || x.fract() != 0.0 || x > f64::from(u32::MAX) {
+        Err(format!(
+            "{} is not a whole number of 0 or more",
+            text.trim()
+        ))
+    } else {
+        Ok(x as u32)
+    }
+}
+
+/// Writes the parameter into `s`; only a value that cannot be read at all
+/// is refused here (ranges are the scenario validation's job).
+pub fn set(s: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
+    let f = &mut s.function;
+    match p {
+        Param::PeakRate => {
+            let v = number(text)?;
+            if let Some(src) = s.sources.first_mut() {
+                set_peak(&mut src.pattern, v);
+            }
+        }
+        Param::Duration => s.duration_s = number(text)?,
+        Param::Memory => f.memory_mb = whole(text)?,
+        Param::Timeout => f.timeout_s = number(text)?,
+        Param::KeepAlive => f.keep_alive_s = number(text)?,
+        Param::Reserved => {
+            f.reserved_concurrency = if text.trim().is_empty() {
+                None
+            } else {
+                Some(whole(text)?)
+            }
+        }
+        Param::Provisioned => {
+            let level = whole(text)?;
+            f.provisioned = if level == 0 {
+                Vec::new()
+            } else {
+                vec![ProvisionedStep { at_s: 0.0, level }]
+            };
+        }
+        Param::AccountLimit => s.account.concurrency_limit = whole(text)?,
+        Param::Scaling => {
+            s.account.scaling = match text {
+                "current" => ScalingModel::Current,
+                "legacy" => match s.account.scaling {
+                    ScalingModel::Legacy { initial_burst } => {
+                        ScalingModel::Legacy { initial_burst }
+                    }
+                    _ => ScalingModel::Legacy {
+                        initial_burst: crate::engine::defaults::LEGACY_BURST_LARGE,
+                    },
+                },
+                "unlimited" => ScalingModel::Unlimited,
+                other => return Err(format!("unknown scaling model “{other}”")),
+            }
+        }
+        Param::Instances | Param::BootTime | Param::AsgMax => {
+            let Some(e) = s.ec2.as_mut() else {
+                return Err("this scenario has no EC2 fleet".into());
+            };
+            match p {
+                Param::Instances => e.instances = whole(text)?,
+                Param::BootTime => e.boot_s = number(text)?,
+                _ => {
+                    if let Some(a) = e.auto_scaling.as_mut() {
+                        a.max = whole(text)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Properties of [`ParamsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct ParamsProps {
+    /// The scenario running now (values shown).
+    pub scenario: Scenario,
+    /// The control whose last change was refused: (parameter, text entered, why).
+    pub error: Option<(Param, String, String)>,
+    /// The note after the last accepted change.
+    pub note: Option<String>,
+    /// Whether bills apply the monthly free tier.
+    pub free_tier: bool,
+    /// Called with a parameter and the text entered.
+    pub on_set: Callback<(Param, String)>,
+    /// Called when the free-tier switch changes.
+    pub on_free_tier: Callback<bool>,
+}
+
+/// The grouped parameter form.
+#[function_component(ParamsPanel)]
+pub fn params_panel(props: &ParamsProps) -> Html {
+    let control = |spec: &Spec| -> Html {
+        let Some(value) = get(&props.scenario, spec.param) else {
+            return Html::default();
+        };
+        let param = spec.param;
+        let cb = props.on_set.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            cb.emit((param, el.value()));
+        });
+        let refused = props.error.as_ref().filter(|(p, _, _)| *p == spec.param);
+        let err = refused.map(|(_, _, m)| m.clone());
+        // A refused value stays in its input, beside its message.
+        let value = refused.map_or(value, |(_, text, _)| text.clone());
+        let help_id = format!("{}-help", spec.id);
+        let err_id = format!("{}-error", spec.id);
+        let described = if err.is_some() {
+            format!("{help_id} {err_id}")
+        } else {
+            help_id.clone()
+        };
+        let input = if spec.param == Param::Scaling {
+            let cb = props.on_set.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let el: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                cb.emit((param, el.value()));
+            });
+            html! {
+                <select id={spec.id} onchange={onchange} aria-describedby={described}>
+                    { for [("current", "current (since 2023)"), ("legacy", "legacy burst"), ("unlimited", "unlimited")]
+                        .iter().map(|(v, l)| html! { <option value={*v} selected={value == *v}>{ *l }</option> }) }
+                </select>
+            }
+        } else {
+            html! {
+                <input id={spec.id} type="number" inputmode="decimal"
+                       min={spec.min.to_string()} max={spec.max.to_string()} step={spec.step.to_string()}
+                       value={value} onchange={onchange}
+                       aria-invalid={err.is_some().to_string()} aria-describedby={described} />
+            }
+        };
+        html! {
+            <div class={classes!("param", err.is_some().then_some("invalid"))}>
+                <label for={spec.id}>{ spec.label }</label>
+                <span class="param-input">
+                    { input }
+                    if !spec.unit.is_empty() { <span class="unit">{ spec.unit }</span> }
+                </span>
+                <small class="help" id={help_id}>
+                    { spec.help }
+                    if spec.max > spec.min {
+                        { format!(" Range {}–{} {}.", crate::ui::format::num(spec.min), crate::ui::format::num(spec.max), spec.unit) }
+                    }
+                </small>
+                if let Some(m) = err {
+                    <p class="error" id={err_id} role="alert">{ m }</p>
+                }
+            </div>
+        }
+    };
+    let groups = [
+        Group::Traffic,
+        Group::Function,
+        Group::Account,
+        Group::Fleet,
+    ]
+    .map(|g| {
+        if !SPECS
+            .iter()
+            .any(|s| s.group == g && get(&props.scenario, s.param).is_some())
+        {
+            return Html::default();
+        }
+        html! {
+            <fieldset class="group">
+                <legend>{ g.title() }</legend>
+                { for SPECS.iter().filter(|s| s.group == g).map(control) }
+            </fieldset>
+        }
+    });
+    let on_free = {
+        let cb = props.on_free_tier.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            cb.emit(el.checked());
+        })
+    };
+    html! {
+        <section class="params" aria-label="Parameters">
+            <h2>{ "Parameters" }</h2>
+            <p class="muted">{ "A change restarts the run with the new settings (same seed); a value the scenario cannot take is refused and the run goes on." }</p>
+            if let Some(n) = &props.note { <p class="note" data-testid="param-note">{ n }</p> }
+            <div class="groups">
+                { for groups }
+                <fieldset class="group">
+                    <legend>{ "Pricing" }</legend>
+                    <div class="param">
+                        <label for="p-free-tier" class="check">
+                            <input id="p-free-tier" type="checkbox" checked={props.free_tier} onchange={on_free} />
+                            { " Apply the monthly free tier" }
+                        </label>
+                        <small class="help">{ "Off by default so small runs show their real price per use (prices: us-east-1, on-demand)." }</small>
+                    </div>
+                </fieldset>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steady() -> Scenario {
+        Scenario::from_json(include_str!("../../static/scenarios/flash-sale.json")).unwrap()
+    }
+
+    #[test]
+    fn every_param_round_trips() {
+        let s = steady();
+        for spec in SPECS {
+            let Some(v) = get(&s, spec.param) else {
+                assert_eq!(spec.group, Group::Fleet, "{:?}", spec.param);
+                continue;
+            };
+            let mut t = s.clone();
+            if spec.param == Param::Provisioned {
+                continue; // a schedule becomes one level: not a round trip
+            }
+            set(&mut t, spec.param, &v).unwrap();
+            assert_eq!(t, s, "{:?}", spec.param);
+        }
+    }
+
+    #[test]
+    fn peak_rate_scales_the_pattern() {
+        let mut s = steady();
+        assert_eq!(get(&s, Param::PeakRate).unwrap(), "12000");
+        set(&mut s, Param::PeakRate, "6,000").unwrap();
+        match &s.sources[0].pattern {
+            Pattern::Steps { steps, .. } => {
+                assert_eq!(steps[0].rate_per_s, 10.0);
+                assert_eq!(steps[1].rate_per_s, 6_000.0);
+            }
+            p => panic!("{p:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_text_is_refused_and_ranges_are_left_to_validation() {
+        let mut s = steady();
+        assert!(set(&mut s, Param::Memory, "lots").is_err());
+        assert!(set(&mut s, Param::Memory, "-5").is_err());
+        set(&mut s, Param::Memory, "20000").unwrap();
+        let errs = s.validate().unwrap_err();
+        assert!(errs
+            .iter()
+            .any(|e| e.path.starts_with("function.memory_mb")));
+        set(&mut s, Param::Reserved, "").unwrap();
+        assert_eq!(s.function.reserved_concurrency, None);
+        set(&mut s, Param::Provisioned, "0").unwrap();
+        assert!(s.function.provisioned.is_empty());
+        set(&mut s, Param::Scaling, "legacy").unwrap();
+        assert_eq!(get(&s, Param::Scaling).unwrap(), "legacy");
+    }
+}

@@ -1,0 +1,176 @@
+//! One-click presets: the example scenarios of `static/scenarios/`, compiled
+//! into the app (no network at run time; the same files serve the command
+//! line and future URL loading), each with a one-sentence takeaway.
+
+use crate::engine::scenario::Scenario;
+use yew::prelude::*;
+
+/// A preset scenario.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Preset {
+    /// Stable id (the file name without `.json`).
+    pub id: &'static str,
+    /// Title in the picker.
+    pub title: &'static str,
+    /// What to take away, in one sentence.
+    pub takeaway: &'static str,
+    /// The scenario JSON.
+    pub json: &'static str,
+    /// Speed to start at [× real time].
+    pub speed: f64,
+}
+
+impl Preset {
+    /// The preset's scenario, validated.
+    ///
+    /// Parsed with plain `serde_json`, not [`Scenario::from_json`]: its
+    /// `serde_path_to_error` wrapper (which names the field of a syntax
+    /// error in hand-written JSON) roughly doubles the deserializer code in
+    /// the wasm bundle, and these files are compiled in and checked by a
+    /// unit test, so they never need it.
+    pub fn scenario(&self) -> Result<Scenario, String> {
+        let s: Scenario = serde_json::from_str(self.json).map_err(|e| e.to_string())?;
+        s.validate().map_err(|errs| {
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        Ok(s)
+    }
+}
+
+/// Every preset, in the picker's order.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "thumbnails",
+        title: "Thumbnails on S3 upload",
+        takeaway: "Uploads follow the day: Lambda adds environments for the afternoon peak and lets them expire at night, and you pay only for the resizing done.",
+        json: include_str!("../../static/scenarios/thumbnails.json"),
+        speed: 1_000.0,
+    },
+    Preset {
+        id: "steady-api",
+        title: "Steady API",
+        takeaway: "Under steady traffic almost every request finds a warm environment: cold starts fade to a fraction of a percent after the first seconds.",
+        json: include_str!("../../static/scenarios/steady-api.json"),
+        speed: 10.0,
+    },
+    Preset {
+        id: "flash-sale",
+        title: "Flash-sale spike",
+        takeaway: "A 600× spike outruns Lambda's scaling rate for a few seconds: throttles (HTTP 429) until enough environments exist, then the burst is absorbed.",
+        json: include_str!("../../static/scenarios/flash-sale.json"),
+        speed: 10.0,
+    },
+    Preset {
+        id: "nightly-batch",
+        title: "Nightly 20-minute batch",
+        takeaway: "A job longer than 15 minutes cannot run on Lambda: every attempt is killed at the 900 s timeout, retries included.",
+        json: include_str!("../../static/scenarios/nightly-batch.json"),
+        speed: 10_000.0,
+    },
+    Preset {
+        id: "sqs-worker",
+        title: "SQS-buffered workers",
+        takeaway: "A queue absorbs a burst that the pollers then work off: messages wait instead of being refused, and failures retry until the dead-letter queue.",
+        json: include_str!("../../static/scenarios/sqs-worker.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "quiet-night",
+        title: "Quiet night",
+        takeaway: "Idle EC2 instances still cost every hour of the night; idle Lambda costs nothing.",
+        json: include_str!("../../static/scenarios/quiet-night.json"),
+        speed: 3_000.0,
+    },
+    Preset {
+        id: "patch-tuesday",
+        title: "Patch Tuesday",
+        takeaway: "Patching takes EC2 instances out of service one by one, and someone had to do it; Lambda is patched by AWS and is unaffected.",
+        json: include_str!("../../static/scenarios/patch-tuesday.json"),
+        speed: 100.0,
+    },
+    Preset {
+        id: "instance-failure",
+        title: "Instance failure, fixed fleet",
+        takeaway: "A fixed fleet does not heal itself: capacity lost to a crash stays lost until a paged human replaces the instance.",
+        json: include_str!("../../static/scenarios/instance-failure.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "instance-failure-asg",
+        title: "Instance failure, Auto Scaling",
+        takeaway: "With Auto Scaling health checks the crashed instance is replaced without a page, but only after detection and a new boot.",
+        json: include_str!("../../static/scenarios/instance-failure-asg.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "simfaas",
+        title: "SimFaaS reference model",
+        takeaway: "At under one request per second a few warm environments serve nearly everything: the published model's cold-start probability, reproduced.",
+        json: include_str!("../../static/scenarios/simfaas.json"),
+        speed: 1_000.0,
+    },
+];
+
+/// Properties of [`PresetPicker`].
+#[derive(Properties, PartialEq)]
+pub struct PresetPickerProps {
+    /// Index into [`PRESETS`] of the loaded preset; None after an edit.
+    pub selected: Option<usize>,
+    /// Called with the index of the preset chosen.
+    pub on_pick: Callback<usize>,
+}
+
+/// The preset picker and the takeaway caption of the loaded preset.
+#[function_component(PresetPicker)]
+pub fn preset_picker(props: &PresetPickerProps) -> Html {
+    let on_change = {
+        let cb = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                cb.emit(i);
+            }
+        })
+    };
+    let caption = props
+        .selected
+        .and_then(|i| PRESETS.get(i))
+        .map_or("Edited scenario: your changes to a preset.", |p| p.takeaway);
+    html! {
+        <section class="presets" aria-label="Presets">
+            <label for="preset">{ "Preset" }</label>
+            <select id="preset" onchange={on_change}>
+                if props.selected.is_none() {
+                    <option value="" selected=true disabled=true>{ "(edited)" }</option>
+                }
+                { for PRESETS.iter().enumerate().map(|(i, p)| html! {
+                    <option value={i.to_string()} selected={props.selected == Some(i)}>{ p.title }</option>
+                }) }
+            </select>
+            <p class="takeaway" id="takeaway" data-testid="takeaway">{ caption }</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_a_valid_scenario() {
+        for p in PRESETS {
+            let s = p.scenario();
+            assert!(s.is_ok(), "{}: {:?}", p.id, s.err());
+            assert_eq!(s.ok(), Scenario::from_json(p.json).ok(), "{}", p.id);
+            assert!(p.takeaway.ends_with('.'), "{}: one sentence", p.id);
+            assert!((1.0..=10_000.0).contains(&p.speed));
+        }
+        let mut ids: Vec<_> = PRESETS.iter().map(|p| p.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), PRESETS.len());
+    }
+}

@@ -1,0 +1,474 @@
+//! The app's owner of the running [`Simulation`]: advances it within the
+//! frame budget, drains its happenings into particles and marks, samples
+//! its numbers for the charts and meters, and hands the components
+//! ready-to-draw views. Everything shown comes from the engine's snapshot,
+//! counters, happenings and the bill; the only state kept here is about
+//! drawing (cell slots, particles, when a cell was last seen busy).
+
+use super::budget::Budget;
+use super::cost::{ec2_meter, lambda_meter, CostMeter};
+use super::history::{History, Sample, SideSample};
+use super::lod::Slots;
+use super::particles::{sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME};
+use crate::engine::billing::Catalog;
+use crate::engine::ec2::ops::OperatorWork;
+use crate::engine::happening::{HappeningKind as H, Side};
+use crate::engine::lambda::EnvState;
+use crate::engine::metrics::LatencySummary;
+use crate::engine::scenario::{Scenario, ScenarioError, SourceKind};
+use crate::engine::sim::{Simulation, Snapshot};
+use crate::engine::time::SimTime;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+/// How long a timeout mark stays on its cell [ms of wall time].
+pub const MARK_MS: f64 = 1_600.0;
+/// How often the metrics and cost meters refresh [ms of wall time].
+const LIVE_EVERY_MS: f64 = 200.0;
+/// Window over which request rates are measured [ms of wall time].
+const RATE_WINDOW_MS: f64 = 1_500.0;
+
+/// An event source as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceView {
+    pub name: String,
+    pub kind: SourceKind,
+    /// Arrivals per simulated second, recently [req/s].
+    pub rate_per_s: f64,
+    /// Messages waiting in its SQS queue (SQS sources) [messages].
+    pub queue_depth: Option<u64>,
+}
+
+/// What the stage draws in one frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrameView {
+    /// The engine's snapshot.
+    pub snapshot: Snapshot,
+    /// Grid slot of each environment, in `snapshot.lambda.environments` order.
+    pub slots: Vec<usize>,
+    /// Slots in the grid.
+    pub slot_count: usize,
+    /// Share of the keep-alive left for each environment (1 unless idle).
+    pub keep_alive_left: Vec<f32>,
+    /// Recent timeouts: (grid slot, age as a share of [`MARK_MS`]).
+    pub marks: Vec<(usize, f64)>,
+    /// Particles in flight.
+    pub particles: Vec<Particle>,
+    /// Wall time of the frame [ms].
+    pub now_ms: f64,
+    pub sources: Vec<SourceView>,
+    /// Whether more happened this frame than particles show.
+    pub sampled: bool,
+}
+
+/// One side's live numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SideLive {
+    /// Arrivals per simulated second, recently [req/s].
+    pub req_per_s: f64,
+    /// End-to-end latency so far.
+    pub latency: LatencySummary,
+    pub cold_starts: u64,
+    pub invocations: u64,
+    /// Function errors [invocations].
+    pub errors: u64,
+    /// Invocations killed at the timeout [invocations].
+    pub timeouts: u64,
+    /// Throttled attempts (429 for API callers) [attempts].
+    pub rejected: u64,
+    /// Environments (Lambda) or instances (EC2) that exist now.
+    pub units: u64,
+    /// Busy environments or busy worker slots now.
+    pub busy: u64,
+    pub cost: CostMeter,
+}
+
+/// The live metrics panel's numbers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Live {
+    /// When they were read.
+    pub at: SimTime,
+    pub lambda: SideLive,
+    /// The EC2 side, when the scenario has one.
+    pub ec2: Option<SideLive>,
+    /// Work a human did on the EC2 side, when there is one.
+    pub ec2_work: Option<OperatorWork>,
+}
+
+/// The running simulation and its drawing state.
+pub struct SimHandle {
+    scenario: Scenario,
+    sim: Simulation,
+    budget: Budget,
+    catalog: Catalog,
+    slots: Slots,
+    idle_since: HashMap<u64, SimTime>,
+    marks: Vec<(usize, f64)>,
+    particles: Particles,
+    history: History,
+    rates: VecDeque<(f64, SimTime, Vec<u64>)>,
+    source_rates: Vec<f64>,
+    live: Rc<Live>,
+    last_live_ms: f64,
+    /// No particles (prefers-reduced-motion).
+    pub reduced_motion: bool,
+    /// Bills apply the monthly free tier.
+    pub free_tier: bool,
+}
+
+impl SimHandle {
+    /// Starts `scenario` at time zero.
+    pub fn new(scenario: &Scenario) -> Result<SimHandle, Vec<ScenarioError>> {
+        let mut sim = Simulation::new(scenario)?;
+        sim.set_record_happenings(true);
+        let n = scenario.sources.len();
+        Ok(SimHandle {
+            scenario: scenario.clone(),
+            sim,
+            budget: Budget::default(),
+            catalog: Catalog::us_east_1(),
+            slots: Slots::default(),
+            idle_since: HashMap::new(),
+            marks: Vec::new(),
+            particles: Particles::default(),
+            history: History::new(scenario.duration_s),
+            rates: VecDeque::new(),
+            source_rates: vec![0.0; n],
+            live: Rc::new(Live::default()),
+            last_live_ms: f64::NEG_INFINITY,
+            reduced_motion: false,
+            free_tier: false,
+        })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.sim.now()
+    }
+
+    /// When the sources stop: the run's end.
+    pub fn end(&self) -> SimTime {
+        self.sim.end()
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn live(&self) -> Rc<Live> {
+        self.live.clone()
+    }
+
+    /// Advances towards `target` (never past the end) within the frame
+    /// budget; returns whether it got there. `clock` reads wall time [ms].
+    pub fn advance(&mut self, target: SimTime, clock: &mut impl FnMut() -> f64) -> bool {
+        let target = target.min(self.sim.end());
+        self.budget.advance(&mut self.sim, target, clock)
+    }
+
+    /// Processes the next event, if it is before the end.
+    pub fn step(&mut self) {
+        let before = self.sim.now();
+        if before < self.sim.end() {
+            // Step only to the next event; if it lies past the end, stop there.
+            self.sim.step();
+            if self.sim.now() > self.sim.end() {
+                self.sim.advance_to(self.sim.end().max(before));
+            }
+        }
+        self.last_live_ms = f64::NEG_INFINITY;
+    }
+
+    /// Reads what happened since the last frame and builds the frame's view.
+    pub fn observe(&mut self, now_ms: f64) -> Rc<FrameView> {
+        let batch = self.sim.drain_happenings();
+        let snap = self.sim.snapshot();
+        let envs = &snap.lambda.environments;
+
+        // Slots of environments that were killed: looked up before they go.
+        for h in &batch.happenings {
+            if h.side == Side::Lambda && matches!(h.kind, H::TimedOut | H::EnvKilled) {
+                if let Some(slot) = h.env.and_then(|e| self.slots.of(e)) {
+                    if !self.marks.iter().any(|(s, _)| *s == slot) {
+                        self.marks.push((slot, now_ms));
+                    }
+                }
+            }
+        }
+        self.marks.retain(|(_, born)| now_ms - born < MARK_MS);
+
+        let ids: Vec<u64> = envs.iter().map(|e| e.id).collect();
+        let slots = self.slots.assign(&ids);
+
+        // When each idle environment's last request ended: from the
+        // happenings when they say, else when it was first seen idle.
+        let mut ended: HashMap<u64, SimTime> = HashMap::new();
+        for h in &batch.happenings {
+            if h.side == Side::Lambda && matches!(h.kind, H::Succeeded | H::Errored) {
+                if let Some(e) = h.env {
+                    ended.insert(e, h.at);
+                }
+            }
+        }
+        let keep_alive_us = (self.scenario.function.keep_alive_s * 1e6).max(1.0);
+        let mut idle_since = HashMap::new();
+        let keep_alive_left = envs
+            .iter()
+            .map(|e| {
+                if e.state != EnvState::Idle || e.provisioned {
+                    return 1.0;
+                }
+                let since = ended
+                    .get(&e.id)
+                    .or_else(|| self.idle_since.get(&e.id))
+                    .copied()
+                    .unwrap_or(snap.at);
+                idle_since.insert(e.id, since);
+                let idle_us = snap.at.since(since).as_micros() as f64;
+                (1.0 - idle_us / keep_alive_us).clamp(0.0, 1.0) as f32
+            })
+            .collect();
+        self.idle_since = idle_since;
+
+        // Particles: an even sample of what was routed or throttled.
+        let mut sampled = batch.left_out > 0;
+        if !self.reduced_motion {
+            let candidates: Vec<Particle> = batch
+                .happenings
+                .iter()
+                .filter_map(|h| {
+                    let source = h.source?;
+                    let (target, cold) = match (h.side, h.kind) {
+                        (Side::Lambda, H::RoutedWarm | H::RoutedProvisioned) => {
+                            (Target::Env(h.env?), false)
+                        }
+                        (Side::Lambda, H::ColdStart) => (Target::Env(h.env?), true),
+                        (Side::Lambda, H::Throttled) => (Target::Bounce, false),
+                        (Side::Ec2, H::RoutedWarm) => (Target::Instance(h.env?), false),
+                        (Side::Ec2, H::Throttled) => (Target::Reject, false),
+                        _ => return None,
+                    };
+                    Some(Particle {
+                        born_ms: now_ms,
+                        source,
+                        target,
+                        cold,
+                    })
+                })
+                .collect();
+            sampled |= candidates.len() > MAX_NEW_PER_FRAME;
+            let picked = sample_indices(candidates.len(), MAX_NEW_PER_FRAME);
+            self.particles
+                .update(now_ms, picked.into_iter().map(|i| candidates[i]));
+        } else {
+            self.particles.clear();
+        }
+
+        self.measure_rates(now_ms, snap.at);
+        if now_ms - self.last_live_ms >= LIVE_EVERY_MS {
+            self.last_live_ms = now_ms;
+            self.live = Rc::new(self.read_live(&snap));
+        }
+        let t_s = snap.at.as_secs_f64();
+        if self.history.due(t_s) {
+            let l = &self.live.lambda;
+            let fresh = if self.live.at == snap.at {
+                *l
+            } else {
+                self.read_side(&snap)
+            };
+            self.history.push(Sample {
+                t_s,
+                lambda: SideSample {
+                    busy: snap.lambda.busy as f64,
+                    units: snap.lambda.total as f64,
+                    p50_ms: fresh.latency.p50_ms,
+                    p99_ms: fresh.latency.p99_ms,
+                    rejected: fresh.rejected,
+                    failed: fresh.errors + fresh.timeouts,
+                    cost_usd: fresh.cost.so_far.as_usd_f64(),
+                },
+                ec2: self
+                    .live
+                    .ec2
+                    .filter(|_| self.live.at == snap.at)
+                    .or_else(|| self.read_ec2(&snap))
+                    .map(|e| SideSample {
+                        busy: e.busy as f64,
+                        units: e.units as f64,
+                        p50_ms: e.latency.p50_ms,
+                        p99_ms: e.latency.p99_ms,
+                        rejected: e.rejected,
+                        failed: e.errors + e.timeouts,
+                        cost_usd: e.cost.so_far.as_usd_f64(),
+                    }),
+            });
+        }
+
+        let sources = self
+            .scenario
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SourceView {
+                name: if s.name.is_empty() {
+                    format!("source {}", i + 1)
+                } else {
+                    s.name.clone()
+                },
+                kind: s.kind,
+                rate_per_s: self.source_rates.get(i).copied().unwrap_or(0.0),
+                queue_depth: snap
+                    .lambda
+                    .queues
+                    .iter()
+                    .find(|q| q.source as usize == i)
+                    .map(|q| q.visible + q.invisible),
+            })
+            .collect();
+        Rc::new(FrameView {
+            slots,
+            slot_count: self.slots.len(),
+            keep_alive_left,
+            marks: self
+                .marks
+                .iter()
+                .map(|(s, born)| (*s, (now_ms - born) / MARK_MS))
+                .collect(),
+            particles: self.particles.alive().to_vec(),
+            now_ms,
+            sources,
+            sampled,
+            snapshot: snap,
+        })
+    }
+
+    /// Arrival rates per source over the last [`RATE_WINDOW_MS`] of wall time.
+    fn measure_rates(&mut self, now_ms: f64, at: SimTime) {
+        let arrived: Vec<u64> = self
+            .sim
+            .lambda()
+            .per_source
+            .iter()
+            .map(|c| c.arrived)
+            .collect();
+        while self.rates.len() > 1 && now_ms - self.rates[1].0 > RATE_WINDOW_MS {
+            self.rates.pop_front();
+        }
+        if let Some((_, t0, a0)) = self.rates.front() {
+            let dt = at.since(*t0).as_secs_f64();
+            if dt > 0.0 {
+                self.source_rates = arrived
+                    .iter()
+                    .zip(a0)
+                    .map(|(a, b)| a.saturating_sub(*b) as f64 / dt)
+                    .collect();
+            }
+        }
+        if self.rates.back().is_none_or(|(_, t, _)| *t < at) {
+            self.rates.push_back((now_ms, at, arrived));
+        }
+    }
+
+    fn read_side(&self, snap: &Snapshot) -> SideLive {
+        let c = &snap.lambda.counters;
+        SideLive {
+            req_per_s: self.source_rates.iter().sum(),
+            latency: self.sim.lambda().latency.summary(),
+            cold_starts: c.cold_starts,
+            invocations: c.invocations,
+            errors: c.errors,
+            timeouts: c.timeouts,
+            rejected: c.throttles,
+            units: snap.lambda.total,
+            busy: snap.lambda.busy,
+            cost: lambda_meter(&self.sim, &self.catalog, self.free_tier),
+        }
+    }
+
+    fn read_ec2(&self, snap: &Snapshot) -> Option<SideLive> {
+        let e = snap.ec2.as_ref()?;
+        let side = self.sim.ec2()?;
+        let c = &e.counters;
+        Some(SideLive {
+            req_per_s: self.source_rates.iter().sum(),
+            latency: side.latency.summary(),
+            cold_starts: 0,
+            invocations: c.invocations,
+            errors: c.errors,
+            timeouts: c.timeouts,
+            rejected: e.fleet.http_503,
+            units: e.instances.len() as u64,
+            busy: e.instances.iter().map(|i| u64::from(i.in_flight)).sum(),
+            cost: ec2_meter(&self.sim, &self.catalog, self.free_tier).unwrap_or_default(),
+        })
+    }
+
+    fn read_live(&self, snap: &Snapshot) -> Live {
+        Live {
+            at: snap.at,
+            lambda: self.read_side(snap),
+            ec2: self.read_ec2(snap),
+            ec2_work: snap.ec2.as_ref().map(|e| e.operator_work),
+        }
+    }
+
+    /// Forces the meters to refresh at the next frame (e.g. after a change
+    /// of the free-tier switch).
+    pub fn refresh(&mut self) {
+        self.last_live_ms = f64::NEG_INFINITY;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::presets::PRESETS;
+
+    #[test]
+    fn frames_follow_the_engine() {
+        let s = Scenario::from_json(PRESETS[1].json).unwrap();
+        let mut h = SimHandle::new(&s).unwrap();
+        let mut wall = 0.0;
+        let mut last = h.observe(wall);
+        assert_eq!(last.snapshot.at, SimTime::ZERO);
+        for frame in 1..=60u64 {
+            wall += 16.0;
+            let w = wall;
+            assert!(h.advance(SimTime::from_micros(frame * 1_000_000), &mut || w));
+            last = h.observe(wall);
+            let l = &last.snapshot.lambda;
+            assert_eq!(last.slots.len(), l.environments.len());
+            assert!(last.slots.iter().all(|s| *s < last.slot_count));
+            assert_eq!(last.keep_alive_left.len(), l.environments.len());
+        }
+        assert!(last.snapshot.lambda.total > 0);
+        assert!(!last.particles.is_empty(), "invocations are drawn");
+        assert!(last.sources[0].rate_per_s > 100.0, "{:?}", last.sources);
+        let live = h.live();
+        assert!(live.lambda.invocations > 0);
+        assert!(live.lambda.cost.so_far.as_micros() > 0);
+        assert!(h.history().samples().len() > 1);
+        h.reduced_motion = true;
+        assert!(h.observe(wall + 16.0).particles.is_empty());
+    }
+
+    #[test]
+    fn never_runs_past_the_end_and_steps_one_event() {
+        let s = Scenario::from_json(PRESETS[3].json).unwrap();
+        let mut h = SimHandle::new(&s).unwrap();
+        h.step();
+        assert!(h.now() > SimTime::ZERO, "the first event is the 02:00 rule");
+        assert!(h.advance(SimTime::MAX, &mut || 0.0) || h.now() <= h.end());
+        while !h.advance(SimTime::MAX, &mut || 0.0) {}
+        assert_eq!(h.now(), h.end());
+        let f = h.observe(0.0);
+        assert!(
+            f.snapshot.lambda.counters.timeouts >= 3,
+            "the batch times out"
+        );
+    }
+}
