@@ -4,6 +4,7 @@
 //! probability, rejection probability, mean instance counts, mean lifespan)
 //! so the two can be compared directly.
 
+use super::billing::accrual::CostReport;
 use super::defaults::{Assumption, ASSUMPTIONS};
 use super::ec2::ops::OperatorWork;
 use super::ec2::view::Ec2Report;
@@ -107,6 +108,9 @@ pub struct Report {
     pub sources: Vec<SourceReport>,
     /// Numbers used that AWS does not document exactly.
     pub assumptions: Vec<Assumption>,
+    /// What each side cost: so far (itemized), a labelled monthly
+    /// projection, and the cumulative cost series. Set by the simulation.
+    pub cost: Option<CostReport>,
 }
 
 impl Report {
@@ -179,6 +183,7 @@ impl Report {
                 })
                 .collect(),
             assumptions: ASSUMPTIONS.to_vec(),
+            cost: None,
         }
     }
 

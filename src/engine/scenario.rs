@@ -22,6 +22,7 @@
 //! assert_eq!(errs[0].to_string(), "function.timeout_s: 1200 is above the Lambda maximum of 900");
 //! ```
 
+use super::billing::pricing::Pricing;
 use super::billing::Architecture;
 use super::defaults as d;
 use super::dist::Distribution;
@@ -99,6 +100,15 @@ pub struct Scenario {
     /// Lambda only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ec2: Option<Ec2Config>,
+    /// How both deployments are priced: free tier, INIT billing rule, an
+    /// EC2 discount (Savings Plan / Spot, an assumption) and "what if"
+    /// price overrides; omitted = US East list prices.
+    #[serde(default, skip_serializing_if = "is_default_pricing")]
+    pub pricing: Pricing,
+}
+
+fn is_default_pricing(p: &Pricing) -> bool {
+    *p == Pricing::default()
 }
 
 fn is_true(b: &bool) -> bool {
@@ -662,6 +672,7 @@ impl Scenario {
             ),
             None => {}
         }
+        c.errors.extend(self.pricing.validate("pricing"));
         if c.errors.is_empty() {
             Ok(())
         } else {
@@ -1163,6 +1174,7 @@ mod tests {
             account: Account::default(),
             lambda: true,
             ec2: None,
+            pricing: Pricing::default(),
         }
     }
 

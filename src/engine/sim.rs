@@ -19,6 +19,7 @@
 //! assert!(report.lambda.accounting_balances);
 //! ```
 
+use super::billing::accrual::{CostMeter, CostPoint};
 use super::billing::usage::{Ec2Usage, EventSourceUsage, LambdaUsage};
 use super::defaults::SERIES_FIRST_BUCKET_S;
 use super::ec2::view::Ec2Snapshot;
@@ -113,6 +114,8 @@ pub struct Simulation {
     ec2_series: Series,
     next_boundary: SimTime,
     events: u64,
+    /// Cumulative cost per side, priced at the series boundaries.
+    cost: CostMeter,
 }
 
 impl Simulation {
@@ -159,6 +162,7 @@ impl Simulation {
             ec2_series: series.clone(),
             series,
             events: 0,
+            cost: CostMeter::new(&scenario.pricing),
         })
     }
 
@@ -301,6 +305,19 @@ impl Simulation {
                 self.ec2_series.close_bucket(b, &ec2.ints, &ec2.counters);
                 ec2.close_bucket(b);
             }
+            // Cost from the cumulative usage at the boundary: nothing is
+            // priced per event.
+            let billable = self.lambda.billable_at(b);
+            let ec2 = self
+                .ec2
+                .as_ref()
+                .map(|e| (e.usage_at(b), e.event_source_usage()));
+            self.cost.close_bucket(
+                b,
+                &billable.lambda_usage(self.scenario.function.architecture),
+                &billable.event_source_usage(),
+                ec2.as_ref().map(|(u, s)| (u, s)),
+            );
             self.next_boundary = self.series.next_boundary();
         }
     }
@@ -363,6 +380,25 @@ impl Simulation {
         self.ec2.as_ref().map(|e| e.event_source_usage())
     }
 
+    /// The cost series so far (cumulative, itemized per side), for the
+    /// UI's cost meter and charts.
+    pub fn cost_series(&self) -> &[CostPoint] {
+        self.cost.points()
+    }
+
+    /// What the run has cost up to now, itemized per side (also between
+    /// series boundaries, e.g. for a cost meter drawn every frame).
+    pub fn cost_now(&self) -> CostPoint {
+        let now = self.now();
+        let ec2 = self.ec2_usage().zip(self.ec2_event_source_usage());
+        self.cost.price(
+            now,
+            &self.lambda_usage(),
+            &self.event_source_usage(),
+            ec2.as_ref().map(|(u, s)| (u, s)),
+        )
+    }
+
     /// Everything measured so far.
     pub fn report(&self) -> Report {
         let mut r = Report::build(
@@ -372,6 +408,13 @@ impl Simulation {
             &self.lambda,
             &self.series,
         );
+        let (lu, ls) = (self.lambda_usage(), self.event_source_usage());
+        let ec2 = self.ec2_usage().zip(self.ec2_event_source_usage());
+        r.cost = Some(self.cost.report(
+            self.now().since_start(),
+            self.lambda_on.then_some((&lu, &ls)),
+            ec2.as_ref().map(|(u, s)| (u, s)),
+        ));
         if let Some(e) = &self.ec2 {
             let name = self.scenario.ec2.as_ref().map_or("", |c| c.name.as_str());
             r.ec2 = Some(e.report(name, self.now(), &self.ec2_series));

@@ -169,6 +169,7 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                     },
                     lambda: true,
                     ec2: None,
+                    pricing: Default::default(),
                 }
             },
         )

@@ -5,6 +5,7 @@
 
 mod bill;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -44,6 +45,27 @@ enum Command {
         #[arg(long, value_name = "DURATION")]
         until: Option<String>,
     },
+    /// Monthly cost of Lambda and of EC2 (fixed for the peak, and Auto
+    /// Scaling) across request volumes, and the break-even volume.
+    Sweep {
+        /// The scenario whose traffic pattern is scaled (JSON; see static/scenarios/).
+        scenario: PathBuf,
+        /// Lowest volume (e.g. 10k, 2.5M, 1B).
+        #[arg(long, value_name = "REQUESTS")]
+        from: String,
+        /// Highest volume (e.g. 1B).
+        #[arg(long, value_name = "REQUESTS")]
+        to: String,
+        /// The volumes are requests per 30-day month (the only unit).
+        #[arg(long)]
+        per_month: bool,
+        /// Volumes, log-spaced from --from to --to.
+        #[arg(long, default_value_t = 11)]
+        points: usize,
+        /// Print CSV (requests_per_month,lambda_usd,ec2_fixed_usd,ec2_autoscaling_usd).
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,5 +85,19 @@ fn main() -> ExitCode {
             json,
             until,
         } => run::run(&scenario, json, until.as_deref()),
+        Command::Sweep {
+            scenario,
+            from,
+            to,
+            per_month: _,
+            points,
+            csv,
+        } => sweep::run(&sweep::Args {
+            scenario: &scenario,
+            from: &from,
+            to: &to,
+            points,
+            csv,
+        }),
     }
 }

@@ -1,5 +1,7 @@
 //! `fanout run`: runs a scenario headless and prints its report.
 
+use fanout::engine::billing::accrual::{ec2_cost, lambda_cost, CostReport};
+use fanout::engine::billing::Money;
 use fanout::engine::metrics::{Counters, LatencySummary};
 use fanout::engine::report::Report;
 use fanout::engine::scenario::Scenario;
@@ -179,7 +181,7 @@ pub fn table(r: &Report) -> String {
             "Lambda (not deployed)"
         };
         let fleet = format!(
-            "EC2 {} x{}{}",
+            "EC2 {}, {} worker slots each{}",
             e.instance_type,
             e.worker_slots,
             if e.auto_scaling {
@@ -476,6 +478,9 @@ pub fn table(r: &Report) -> String {
             );
         }
     }
+    if let Some(cost) = &r.cost {
+        cost_rows(&mut o, cost);
+    }
     if r.sources.len() > 1 {
         o.head("Sources (Lambda)");
         for s in &r.sources {
@@ -495,6 +500,55 @@ pub fn table(r: &Report) -> String {
         }
     }
     o.out
+}
+
+/// The cost section: so far (itemized) and the projected month per side.
+fn cost_rows(o: &mut Rows, cost: &CostReport) {
+    let (l, e) = (cost.lambda.as_ref(), cost.ec2.as_ref());
+    let money = |m: Option<Money>| m.map_or_else(|| "-".to_owned(), |m| m.to_string());
+    o.head("Cost (USD)");
+    o.row("so far", money(l.map(|s| s.so_far)), || {
+        money(e.map(|s| s.so_far))
+    });
+    o.row(
+        "projected 30-day month",
+        money(l.map(|s| s.projected_month.bill.total)),
+        || money(e.map(|s| s.projected_month.bill.total)),
+    );
+    if let Some(l) = l {
+        let c = lambda_cost(&l.bill);
+        for (label, m) in [
+            ("Lambda so far: requests", c.requests),
+            ("Lambda so far: duration", c.duration),
+            ("Lambda so far: provisioned", c.provisioned),
+            ("Lambda so far: ephemeral storage", c.ephemeral),
+            ("Lambda so far: event sources", c.event_sources),
+        ] {
+            if m > Money::ZERO {
+                row(&mut o.out, label, m.to_string());
+            }
+        }
+    }
+    if let Some(e) = e {
+        let c = ec2_cost(&e.bill);
+        for (label, m) in [
+            ("EC2 so far: instances", c.instances),
+            ("EC2 so far: load balancer", c.alb),
+            ("EC2 so far: SQS", c.sqs),
+            ("EC2 so far: EBS", c.ebs),
+            ("EC2 so far: event sources", c.event_sources),
+        ] {
+            if m > Money::ZERO {
+                row(&mut o.out, label, m.to_string());
+            }
+        }
+    }
+    if let Some(p) = l
+        .map(|s| &s.projected_month)
+        .or(e.map(|s| &s.projected_month))
+    {
+        o.out.push_str(&format!("  {}\n", p.method));
+    }
 }
 
 #[cfg(test)]

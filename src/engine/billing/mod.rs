@@ -20,6 +20,8 @@
 //! assert_eq!(bill.total.to_string(), "$2.73");
 //! ```
 
+pub mod accrual;
+pub mod aggregate;
 mod arch;
 mod bill;
 mod catalog;
@@ -27,7 +29,9 @@ mod ec2;
 mod events;
 mod lambda;
 mod money;
+pub mod pricing;
 pub mod projection;
+pub mod sweep;
 pub mod usage;
 
 pub use arch::Architecture;

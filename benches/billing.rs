@@ -1,0 +1,97 @@
+//! The fast aggregate mode's speed: time to price a whole month of each
+//! example scenario's traffic in aggregate (target: under 100 ms). A plain
+//! `main` (no harness): run with
+//! `cargo bench --bench billing --no-default-features`.
+
+use fanout::engine::billing::accrual::CostMeter;
+use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions, FleetSizing};
+use fanout::engine::billing::pricing::Pricing;
+use fanout::engine::scenario::Scenario;
+use fanout::engine::sim::Simulation;
+use fanout::engine::time::SimTime;
+use std::time::Instant;
+
+const EXAMPLES: [&str; 6] = [
+    "steady-api",
+    "flash-sale",
+    "thumbnails",
+    "sqs-worker",
+    "nightly-batch",
+    "simfaas",
+];
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let pricing = Pricing::default();
+    println!("aggregate month per example scenario (best of 5):");
+    for name in EXAMPLES {
+        let path = format!(
+            "{}/static/scenarios/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).expect("example exists");
+        let s = Scenario::from_json(&text).expect("example is valid");
+        let ec2 = fleet_config(&s);
+        let mut best = f64::MAX;
+        let mut last = None;
+        for _ in 0..5 {
+            let start = Instant::now();
+            let m = month(
+                &s,
+                &ec2,
+                &pricing,
+                AggregateOptions {
+                    rate_scale: 1.0,
+                    sizing: FleetSizing::AsConfigured,
+                },
+            );
+            best = best.min(start.elapsed().as_secs_f64());
+            last = Some(m);
+        }
+        let m = last.expect("ran");
+        println!(
+            "    {name:>14}: {:>8.3} ms  ({} requests/month: Lambda {}, EC2 {})",
+            best * 1e3,
+            m.requests_per_month,
+            m.lambda.total,
+            m.ec2
+                .map_or_else(|| "-".to_owned(), |b| b.total.to_string()),
+        );
+    }
+
+    // What the simulator pays per series boundary to price its cumulative
+    // usage (both sides), against the time it spends simulating.
+    let path = format!(
+        "{}/static/scenarios/steady-api.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let s = Scenario::from_json(&std::fs::read_to_string(&path).expect("exists")).expect("valid");
+    let mut sim = Simulation::new(&s).expect("valid");
+    sim.set_record_happenings(false);
+    let start = Instant::now();
+    sim.advance_to(sim.end());
+    let run = start.elapsed().as_secs_f64();
+    let meter = CostMeter::new(&s.pricing);
+    let (lu, ls) = (sim.lambda_usage(), sim.event_source_usage());
+    let (eu, es) = (
+        sim.ec2_usage().expect("has a fleet"),
+        sim.ec2_event_source_usage().expect("has a fleet"),
+    );
+    let n = 2_000u32;
+    let start = Instant::now();
+    for i in 0..n {
+        std::hint::black_box(meter.price(
+            SimTime::from_micros(u64::from(i)),
+            &lu,
+            &ls,
+            Some((&eu, &es)),
+        ));
+    }
+    let per = start.elapsed().as_secs_f64() / f64::from(n);
+    println!(
+        "cost meter: {:.1} µs per series boundary; steady-api ran in {:.1} ms with {} cost points",
+        per * 1e6,
+        run * 1e3,
+        sim.cost_series().len()
+    );
+}

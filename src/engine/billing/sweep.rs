@@ -1,0 +1,292 @@
+//! The break-even sweep: the monthly cost of the Lambda deployment and of
+//! the EC2 deployment (a fixed fleet sized for the peak, and Auto Scaling)
+//! across request volumes, priced with the aggregate mode, and the volumes
+//! where the curves cross.
+//!
+//! ```
+//! use fanout::engine::billing::aggregate::fleet_config;
+//! use fanout::engine::billing::pricing::Pricing;
+//! use fanout::engine::billing::sweep::sweep;
+//! use fanout::engine::scenario::Scenario;
+//! let s = Scenario::from_json(r#"{"version":1,"duration_s":3600,
+//!   "sources":[{"kind":"api","pattern":{"type":"poisson","rate_per_s":10}}],
+//!   "function":{"memory_mb":3008,"duration":{"type":"fixed","ms":200}}}"#).unwrap();
+//! let sw = sweep(&s, &fleet_config(&s), &Pricing::default(), 1e4, 1e9, 7).unwrap();
+//! assert_eq!(sw.points.len(), 7);
+//! assert!(sw.points[0].lambda < sw.points[0].ec2_fixed);
+//! ```
+
+use super::aggregate::{arrivals_per_month, month, AggregateOptions, FleetSizing};
+use super::money::Money;
+use super::pricing::Pricing;
+use crate::engine::ec2::config::Ec2Config;
+use crate::engine::scenario::Scenario;
+use serde::Serialize;
+use thiserror::Error;
+
+/// Most points a sweep computes.
+pub const MAX_POINTS: usize = 1_000;
+
+/// One request volume and what each deployment costs at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SweepPoint {
+    /// Requests (arrivals of every source) in a 30-day month [requests].
+    pub requests_per_month: u64,
+    /// The Lambda deployment [µ$ per month].
+    pub lambda: Money,
+    /// A fixed EC2 fleet sized for the peak [µ$ per month].
+    pub ec2_fixed: Money,
+    /// An EC2 fleet with Auto Scaling following the load [µ$ per month].
+    pub ec2_autoscaling: Money,
+}
+
+/// Which EC2 deployment a break-even compares Lambda with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ec2Variant {
+    /// Fixed fleet sized for the peak.
+    FixedForPeak,
+    /// Auto Scaling.
+    AutoScaling,
+}
+
+impl Ec2Variant {
+    /// Human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Ec2Variant::FixedForPeak => "EC2 fixed fleet (sized for the peak)",
+            Ec2Variant::AutoScaling => "EC2 with Auto Scaling",
+        }
+    }
+}
+
+/// A volume where Lambda and an EC2 deployment cost the same.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BreakEven {
+    /// The EC2 deployment compared.
+    pub ec2: Ec2Variant,
+    /// The crossing, interpolated linearly in log(volume) between the two
+    /// sweep points around it [requests per month].
+    pub requests_per_month: f64,
+    /// Whether Lambda is the cheaper one BELOW this volume.
+    pub lambda_cheaper_below: bool,
+}
+
+/// A whole sweep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sweep {
+    /// The volumes, lowest first.
+    pub points: Vec<SweepPoint>,
+    /// Every crossing, by volume.
+    pub break_evens: Vec<BreakEven>,
+    /// How the figures were made.
+    pub method: String,
+}
+
+/// Why a sweep cannot run.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub enum SweepError {
+    /// The volumes are not a rising range of positive numbers.
+    #[error("the sweep needs 0 < from < to (got from {from}, to {to})")]
+    Range { from: f64, to: f64 },
+    /// Too few or too many points.
+    #[error("points must be between 2 and {MAX_POINTS} (got {0})")]
+    Points(usize),
+    /// Nothing arrives, so no rate can be scaled to a volume.
+    #[error(
+        "the scenario's sources send no requests, so its pattern cannot be scaled to a volume"
+    )]
+    NoTraffic,
+}
+
+/// `points` volumes from `from` to `to` requests per month, evenly spaced
+/// on a log scale.
+pub fn volumes(from: f64, to: f64, points: usize) -> Vec<f64> {
+    let (lo, hi) = (libm::log(from), libm::log(to));
+    (0..points)
+        .map(|i| {
+            if i + 1 == points {
+                to
+            } else {
+                libm::exp(lo + (hi - lo) * i as f64 / (points - 1) as f64)
+            }
+        })
+        .collect()
+}
+
+/// Prices `scenario`'s traffic pattern, scaled to each volume, both ways.
+pub fn sweep(
+    scenario: &Scenario,
+    ec2: &Ec2Config,
+    pricing: &Pricing,
+    from: f64,
+    to: f64,
+    points: usize,
+) -> Result<Sweep, SweepError> {
+    if !(from.is_finite() && to.is_finite() && from > 0.0 && to > from) {
+        return Err(SweepError::Range { from, to });
+    }
+    if !(2..=MAX_POINTS).contains(&points) {
+        return Err(SweepError::Points(points));
+    }
+    let base = arrivals_per_month(scenario);
+    if base.is_nan() || base <= 0.0 {
+        return Err(SweepError::NoTraffic);
+    }
+    let mut out = Vec::with_capacity(points);
+    for v in volumes(from, to, points) {
+        let at = |sizing| {
+            month(
+                scenario,
+                ec2,
+                pricing,
+                AggregateOptions {
+                    rate_scale: v / base,
+                    sizing,
+                },
+            )
+        };
+        let fixed = at(FleetSizing::FixedForPeak);
+        let scaling = at(FleetSizing::AutoScaling);
+        out.push(SweepPoint {
+            requests_per_month: libm::round(v) as u64,
+            lambda: fixed.lambda.total,
+            ec2_fixed: fixed.ec2.map_or(Money::ZERO, |b| b.total),
+            ec2_autoscaling: scaling.ec2.map_or(Money::ZERO, |b| b.total),
+        });
+    }
+    let mut break_evens = crossings(&out, Ec2Variant::FixedForPeak, |p| p.ec2_fixed);
+    break_evens.extend(crossings(&out, Ec2Variant::AutoScaling, |p| {
+        p.ec2_autoscaling
+    }));
+    break_evens.sort_by(|a, b| a.requests_per_month.total_cmp(&b.requests_per_month));
+    Ok(Sweep {
+        points: out,
+        break_evens,
+        method: format!(
+            "{} Volumes scale every source's rate; the fixed fleet is sized for the busiest slice at the target utilization (at least one instance per Availability Zone); Auto Scaling follows each slice's load with no upper bound.",
+            super::aggregate::METHOD
+        ),
+    })
+}
+
+/// Where Lambda − EC2 changes sign between two neighbouring points,
+/// interpolated linearly in log(volume).
+fn crossings(
+    points: &[SweepPoint],
+    variant: Ec2Variant,
+    ec2: impl Fn(&SweepPoint) -> Money,
+) -> Vec<BreakEven> {
+    let diff = |p: &SweepPoint| (p.lambda - ec2(p)).as_micros() as f64;
+    let mut out = Vec::new();
+    for w in points.windows(2) {
+        let (d0, d1) = (diff(&w[0]), diff(&w[1]));
+        // A crossing: strictly opposite signs, or landing exactly on zero
+        // from a non-zero side.
+        if (d0 < 0.0 && d1 >= 0.0) || (d0 > 0.0 && d1 <= 0.0) {
+            let (x0, x1) = (
+                libm::log(w[0].requests_per_month.max(1) as f64),
+                libm::log(w[1].requests_per_month.max(1) as f64),
+            );
+            let x = x0 + (x1 - x0) * d0 / (d0 - d1);
+            out.push(BreakEven {
+                ec2: variant,
+                requests_per_month: libm::exp(x),
+                lambda_cheaper_below: d0 < 0.0,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::billing::aggregate::fleet_config;
+
+    fn api() -> Scenario {
+        Scenario::from_json(
+            r#"{"version":1,"duration_s":3600,
+            "sources":[{"kind":"api","pattern":{"type":"poisson","rate_per_s":10}}],
+            "function":{"memory_mb":3008,"duration":{"type":"fixed","ms":200}}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn volumes_are_log_spaced_and_end_on_the_bounds() {
+        let v = volumes(1e4, 1e9, 6);
+        assert_eq!(v.len(), 6);
+        assert!((v[0] - 1e4).abs() < 1e-6 && v[5] == 1e9);
+        for w in v.windows(2) {
+            assert!((w[1] / w[0] - 10.0).abs() < 1e-9, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn costs_rise_with_volume_and_the_curves_cross_once() {
+        let s = api();
+        let sw = sweep(&s, &fleet_config(&s), &Pricing::default(), 1e4, 1e10, 16).unwrap();
+        for w in sw.points.windows(2) {
+            assert!(w[1].lambda >= w[0].lambda, "{w:?}");
+            assert!(w[1].ec2_fixed >= w[0].ec2_fixed, "{w:?}");
+            assert!(w[1].ec2_autoscaling >= w[0].ec2_autoscaling, "{w:?}");
+        }
+        let fixed: Vec<_> = sw
+            .break_evens
+            .iter()
+            .filter(|b| b.ec2 == Ec2Variant::FixedForPeak)
+            .collect();
+        assert_eq!(fixed.len(), 1, "{:?}", sw.break_evens);
+        let b = fixed[0];
+        assert!(b.lambda_cheaper_below);
+        // The crossing lies between the two points around it.
+        let i = sw
+            .points
+            .iter()
+            .position(|p| p.lambda > p.ec2_fixed)
+            .unwrap();
+        assert!(b.requests_per_month > sw.points[i - 1].requests_per_month as f64);
+        assert!(b.requests_per_month <= sw.points[i].requests_per_month as f64);
+    }
+
+    #[test]
+    fn bad_ranges_are_refused() {
+        let s = api();
+        let e = fleet_config(&s);
+        let p = Pricing::default();
+        assert!(matches!(
+            sweep(&s, &e, &p, 1e9, 1e4, 5),
+            Err(SweepError::Range { .. })
+        ));
+        assert!(matches!(
+            sweep(&s, &e, &p, 0.0, 1e4, 5),
+            Err(SweepError::Range { .. })
+        ));
+        assert_eq!(sweep(&s, &e, &p, 1.0, 10.0, 1), Err(SweepError::Points(1)));
+        let mut quiet = s.clone();
+        quiet.sources.clear();
+        assert_eq!(
+            sweep(&quiet, &e, &p, 1.0, 10.0, 3),
+            Err(SweepError::NoTraffic)
+        );
+    }
+
+    #[test]
+    fn interpolation_is_on_the_log_scale() {
+        let p = |v: u64, lambda: i64, ec2: i64| SweepPoint {
+            requests_per_month: v,
+            lambda: Money::from_micros(lambda),
+            ec2_fixed: Money::from_micros(ec2),
+            ec2_autoscaling: Money::from_micros(ec2),
+        };
+        // −1 at 1,000 and +1 at 100,000: the crossing is at 10,000.
+        let c = crossings(
+            &[p(1_000, 0, 1), p(100_000, 2, 1)],
+            Ec2Variant::FixedForPeak,
+            |x| x.ec2_fixed,
+        );
+        assert_eq!(c.len(), 1);
+        assert!((c[0].requests_per_month - 10_000.0).abs() < 1e-6, "{c:?}");
+    }
+}

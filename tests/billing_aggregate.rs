@@ -1,0 +1,218 @@
+//! The fast aggregate mode against the exact simulation: for every example
+//! scenario, the month projected from a simulated window and the month
+//! priced in aggregate agree within 1 %.
+//!
+//! The full-length comparison simulates every example scenario (tens of
+//! millions of invocations): run it with
+//! `cargo test --release --no-default-features --test billing_aggregate -- --ignored`.
+//! The default run compares shorter windows that a debug build simulates
+//! in seconds.
+
+use fanout::engine::billing::accrual::Pricer;
+use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};
+use fanout::engine::billing::pricing::Pricing;
+use fanout::engine::billing::projection::{project_ec2, project_event_sources, project_lambda};
+use fanout::engine::billing::Money;
+use fanout::engine::scenario::Scenario;
+use fanout::engine::sim::Simulation;
+use fanout::engine::time::SimDuration;
+
+const EXAMPLES: [&str; 6] = [
+    "steady-api",
+    "flash-sale",
+    "thumbnails",
+    "sqs-worker",
+    "nightly-batch",
+    "simfaas",
+];
+
+/// Every example with an `ec2` section.
+const EXAMPLES_WITH_FLEETS: [&str; 9] = [
+    "steady-api",
+    "flash-sale",
+    "thumbnails",
+    "sqs-worker",
+    "nightly-batch",
+    "instance-failure",
+    "instance-failure-asg",
+    "patch-tuesday",
+    "quiet-night",
+];
+
+fn load(name: &str) -> Scenario {
+    let path = format!(
+        "{}/static/scenarios/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Scenario::from_json(&std::fs::read_to_string(&path).expect("example exists")).expect("valid")
+}
+
+/// (simulated, aggregate) monthly Lambda cost of `s`.
+fn both(s: &Scenario, pricing: &Pricing) -> (Money, Money) {
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_record_happenings(false);
+    sim.advance_to(sim.end());
+    let window = SimDuration::from_secs_f64(s.duration_s);
+    let pricer = Pricer::new(pricing);
+    let simulated = pricer
+        .lambda_bill(
+            &project_lambda(&sim.lambda_usage(), window),
+            &project_event_sources(&sim.event_source_usage(), window),
+        )
+        .total;
+    let aggregate = month(s, &fleet_config(s), pricing, AggregateOptions::default())
+        .lambda
+        .total;
+    (simulated, aggregate)
+}
+
+fn diff_percent(sim: Money, agg: Money) -> f64 {
+    if sim == agg {
+        return 0.0;
+    }
+    (agg.as_usd_f64() - sim.as_usd_f64()) / sim.as_usd_f64() * 100.0
+}
+
+/// Percent difference with the free tier on (the scenario's pricing) and
+/// off; the free tier subtracts a constant, which magnifies the
+/// simulation's own sampling noise on a small bill.
+fn check(s: &Scenario, label: &str) -> (f64, f64) {
+    let (sim, agg) = both(s, &Pricing::default());
+    let off = Pricing {
+        free_tier: false,
+        ..Pricing::default()
+    };
+    let (sim_off, agg_off) = both(s, &off);
+    let (d, d_off) = (diff_percent(sim, agg), diff_percent(sim_off, agg_off));
+    println!(
+        "{label:>14}: simulated {sim:>11} / month, aggregate {agg:>11} ({d:+.2} %); free tier off: {sim_off:>11} vs {agg_off:>11} ({d_off:+.2} %)"
+    );
+    (d, d_off)
+}
+
+/// (simulated, aggregate) monthly EC2 cost of `s`, as configured.
+fn both_ec2(s: &Scenario) -> Option<(Money, Money)> {
+    s.ec2.as_ref()?;
+    let pricing = Pricing::default();
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_record_happenings(false);
+    sim.advance_to(sim.end());
+    let window = SimDuration::from_secs_f64(s.duration_s);
+    let pricer = Pricer::new(&pricing);
+    let simulated = pricer
+        .ec2_bill(
+            &project_ec2(&sim.ec2_usage()?, window),
+            &project_event_sources(&sim.ec2_event_source_usage()?, window),
+        )?
+        .total;
+    let aggregate = month(s, &fleet_config(s), &pricing, AggregateOptions::default())
+        .ec2?
+        .total;
+    Some((simulated, aggregate))
+}
+
+/// EC2 examples the aggregate prices within 1 % (release, full length):
+/// steady-api +0.02 %, flash-sale −0.01 %, nightly-batch 0.00 %,
+/// instance-failure-asg +0.02 %, patch-tuesday +0.01 %, quiet-night
+/// −0.00 %. Known gaps, printed but not asserted: thumbnails −2.0 % and
+/// sqs-worker +8.8 % (the fluid Auto Scaling model's instance-seconds on
+/// queued work), instance-failure −5.2 % (the operator's by-hand
+/// replacement of a crashed instance is not modelled).
+const EC2_WITHIN_ONE_PERCENT: [&str; 6] = [
+    "steady-api",
+    "flash-sale",
+    "nightly-batch",
+    "instance-failure-asg",
+    "patch-tuesday",
+    "quiet-night",
+];
+
+#[test]
+#[ignore = "simulates every example at full length; run in release"]
+fn ec2_aggregate_against_the_simulation() {
+    for name in EXAMPLES_WITH_FLEETS {
+        let s = load(name);
+        let (sim, agg) = both_ec2(&s).expect("has a priced fleet");
+        let d = diff_percent(sim, agg);
+        println!("{name:>20}: EC2 simulated {sim:>11} / month, aggregate {agg:>11} ({d:+.2} %)");
+        if EC2_WITHIN_ONE_PERCENT.contains(&name) {
+            assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
+        }
+    }
+}
+
+#[test]
+#[ignore = "simulates every example at full length; run in release"]
+fn aggregate_is_within_one_percent_on_every_full_example() {
+    for name in EXAMPLES {
+        let (d, d_off) = check(&load(name), name);
+        assert!(d_off.abs() < 1.0, "{name}: {d_off:+.3} % (free tier off)");
+        assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
+    }
+}
+
+/// The examples cut to windows a debug build simulates quickly, keeping
+/// what each one exercises (a spike over provisioned concurrency, a daily
+/// cycle, SQS batching and retries, async timeouts and retries).
+fn short(name: &str) -> Scenario {
+    let mut s = load(name);
+    match name {
+        "steady-api" => s.duration_s = 600.0,
+        "flash-sale" => {
+            let json = s.to_json().replace("12000", "1200");
+            s = Scenario::from_json(&json).expect("valid");
+            s.duration_s = 1_200.0;
+        }
+        "thumbnails" => s.duration_s = 6.0 * 3_600.0,
+        "sqs-worker" => s.duration_s = 1_500.0,
+        _ => {}
+    }
+    s
+}
+
+#[test]
+fn aggregate_is_within_one_percent_on_shortened_examples() {
+    for name in EXAMPLES {
+        let (d, d_off) = check(&short(name), name);
+        assert!(d_off.abs() < 1.0, "{name}: {d_off:+.3} % (free tier off)");
+        assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
+    }
+}
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6))]
+
+        /// Evenly spaced arrivals leave only the duration draws random, so
+        /// 100,000+ invocations pin the simulated cost well inside 1 %.
+        #[test]
+        fn aggregate_is_within_one_percent_of_the_simulation(
+            rate in 100.0f64..300.0,
+            memory_mb in 128u32..3_008,
+            kind in 0usize..4,
+            mean_ms in 20.0f64..400.0,
+            keep_alive_s in 30.0f64..900.0,
+            seed in 0u64..10_000,
+        ) {
+            let dist = match kind {
+                0 => format!(r#"{{"type":"fixed","ms":{mean_ms}}}"#),
+                1 => format!(r#"{{"type":"exponential","mean_ms":{mean_ms}}}"#),
+                2 => format!(r#"{{"type":"uniform","min_ms":{},"max_ms":{}}}"#, mean_ms / 2.0, mean_ms * 1.5),
+                _ => format!(r#"{{"type":"log_normal","median_ms":{mean_ms},"p99_ms":{}}}"#, mean_ms * 3.0),
+            };
+            let s = Scenario::from_json(&format!(
+                r#"{{"version":1,"seed":{seed},"duration_s":1000,
+                "sources":[{{"kind":"api","pattern":{{"type":"constant","rate_per_s":{rate}}}}}],
+                "function":{{"memory_mb":{memory_mb},"timeout_s":30,"duration":{dist},
+                  "keep_alive_s":{keep_alive_s},"init_duration":{{"type":"fixed","ms":300}}}}}}"#
+            )).expect("valid");
+            let off = Pricing { free_tier: false, ..Pricing::default() };
+            let (sim, agg) = both(&s, &off);
+            let d = diff_percent(sim, agg);
+            prop_assert!(d.abs() < 1.0, "{sim} vs {agg}: {d:+.3} %");
+        }
+    }
+}
