@@ -481,49 +481,13 @@ fn mmc_table() {
             let want = erlang_c(c, lambda / mu) / (f64::from(c) * mu - lambda) * 1e3;
             let n = 4_000_000.0;
             let dur = n / lambda;
-            let t0 = std::time::Instant::now();
             let mut r = Run::new(&cfg, &src, 100.0, dur, 1);
             r.run();
             let sim = r.side.mean_wait_ms();
-            println!("c={c} rho={rho}: simulated {sim:.3} ms, Erlang C {want:.3} ms, error {:+.2} % ({:.1} s)", (sim - want) / want * 100.0, t0.elapsed().as_secs_f64());
+            println!(
+                "c={c} rho={rho}: simulated {sim:.3} ms, Erlang C {want:.3} ms, error {:+.2} %",
+                (sim - want) / want * 100.0
+            );
         }
-    }
-}
-
-/// Speed of the API path: `cargo test --release -- --ignored api_speed --nocapture`.
-#[test]
-#[ignore]
-fn api_speed() {
-    let src = r#"[{"kind": "api", "pattern": {"type": "poisson", "rate_per_s": 1000}}]"#;
-    for routing in ["round_robin", "least_outstanding_requests"] {
-        let cfg = format!(
-            r#"{{"instances": 20, "worker_slots": 8, "load_balancer": {{"routing": "{routing}"}}}}"#
-        );
-        let t0 = std::time::Instant::now();
-        let mut r = Run::new(&cfg, src, 100.0, 3_600.0, 1);
-        r.h.enabled = false;
-        let end = r.end;
-        while let Some((at, e)) = r.q.pop_until(end) {
-            let mut ctx = Ec2Ctx {
-                now: at,
-                q: &mut r.q,
-                h: &mut r.h,
-            };
-            match e {
-                Ev::Arrival(s) => {
-                    r.side.on_arrival(s, &mut ctx);
-                    if let Some(n) = r.gens[s as usize].next_arrival() {
-                        let _ = ctx.q.schedule(n.max(at), Ev::Arrival(s));
-                    }
-                }
-                Ev::Ec2(e) => r.side.on_event(e, &mut ctx),
-            }
-        }
-        let secs = t0.elapsed().as_secs_f64();
-        let n = r.side.counters.invocations;
-        println!(
-            "{routing}: {n} requests in {secs:.3} s = {:.2} M/s",
-            n as f64 / secs / 1e6
-        );
     }
 }
