@@ -243,19 +243,43 @@ pub struct SeriesPoint {
     pub invocations: u64,
 }
 
+/// Mean of two neighbouring buckets' values, weighted by their widths
+/// [same unit as the values]; zero when both widths are zero.
+pub fn width_weighted(x: f64, x_width: f64, y: f64, y_width: f64) -> f64 {
+    let w = x_width + y_width;
+    if w > 0.0 {
+        (x * x_width + y * y_width) / w
+    } else {
+        0.0
+    }
+}
+
+/// Halves a bounded series once it holds [`MAX_SERIES_POINTS`] points by
+/// merging neighbouring pairs (an odd last point stays as it is). Returns
+/// whether it halved, so the caller can double its bucket width.
+pub fn halve_when_full<P: Copy>(points: &mut Vec<P>, merge: impl Fn(&P, &P) -> P) -> bool {
+    if points.len() < MAX_SERIES_POINTS {
+        return false;
+    }
+    *points = points
+        .chunks(2)
+        .map(|p| {
+            if p.len() == 2 {
+                merge(&p[0], &p[1])
+            } else {
+                p[0]
+            }
+        })
+        .collect();
+    true
+}
+
 impl SeriesPoint {
     fn merge(a: &SeriesPoint, b: &SeriesPoint) -> SeriesPoint {
-        let w = a.width_s + b.width_s;
-        let avg = |x: f64, y: f64| {
-            if w > 0.0 {
-                (x * a.width_s + y * b.width_s) / w
-            } else {
-                0.0
-            }
-        };
+        let avg = |x: f64, y: f64| width_weighted(x, a.width_s, y, b.width_s);
         SeriesPoint {
             t_s: a.t_s,
-            width_s: w,
+            width_s: a.width_s + b.width_s,
             environments: avg(a.environments, b.environments),
             busy: avg(a.busy, b.busy),
             idle: avg(a.idle, b.idle),
@@ -323,19 +347,7 @@ impl Series {
         self.start_us = t;
         self.start_sums = ints.sums;
         self.start_counts = counts;
-        if self.points.len() >= MAX_SERIES_POINTS {
-            let merged: Vec<SeriesPoint> = self
-                .points
-                .chunks(2)
-                .map(|p| {
-                    if p.len() == 2 {
-                        SeriesPoint::merge(&p[0], &p[1])
-                    } else {
-                        p[0]
-                    }
-                })
-                .collect();
-            self.points = merged;
+        if halve_when_full(&mut self.points, SeriesPoint::merge) {
             self.bucket_us = self.bucket_us.saturating_mul(2);
         }
     }

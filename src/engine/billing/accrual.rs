@@ -8,7 +8,7 @@
 //! uses: a few dozen integer operations per bucket, nothing per event. The
 //! points are cumulative, so downsampling keeps the later point of each pair
 //! (the same pairs the engine's [`crate::engine::metrics::Series`] merges),
-//! and memory stays below [`MAX_SERIES_POINTS`] points.
+//! and memory stays below [`MAX_SERIES_POINTS`](crate::engine::defaults::MAX_SERIES_POINTS) points.
 //!
 //! ```
 //! use fanout::engine::billing::accrual::CostMeter;
@@ -35,7 +35,7 @@ use super::money::Money;
 use super::pricing::Pricing;
 use super::projection::{project_ec2, project_event_sources, project_lambda, projection_note};
 use super::usage::{Ec2Usage, EventSourceUsage, LambdaUsage};
-use crate::engine::defaults::MAX_SERIES_POINTS;
+use crate::engine::metrics::halve_when_full;
 use crate::engine::time::{SimDuration, SimTime};
 use serde::Serialize;
 
@@ -212,15 +212,8 @@ impl CostMeter {
     ) {
         let p = self.price(t, lambda, lambda_sources, ec2);
         self.points.push(p);
-        if self.points.len() >= MAX_SERIES_POINTS {
-            // Cumulative values: a merged bucket's value is its last one.
-            let merged: Vec<CostPoint> = self
-                .points
-                .chunks(2)
-                .map(|pair| pair[pair.len() - 1])
-                .collect();
-            self.points = merged;
-        }
+        // Cumulative values: a merged bucket's value is its later one.
+        halve_when_full(&mut self.points, |_, later| *later);
     }
 
     /// The series so far, oldest first.
@@ -324,6 +317,7 @@ impl CostReport {
 mod tests {
     use super::*;
     use crate::engine::billing::{AlbHour, AlbUsage, Architecture};
+    use crate::engine::defaults::MAX_SERIES_POINTS;
 
     fn usage(requests: u64, ms: u64) -> LambdaUsage {
         let mut u = LambdaUsage::new(Architecture::Arm64, 2_048, 1_024);

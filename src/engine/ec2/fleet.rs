@@ -4,7 +4,7 @@
 //! An instance is billed from launch to termination whatever it does; it
 //! serves requests only while in service (or finishing them while draining).
 
-use crate::engine::defaults::MAX_SERIES_POINTS;
+use crate::engine::metrics::{halve_when_full, width_weighted};
 use crate::engine::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -247,17 +247,10 @@ pub struct FleetPoint {
 
 impl FleetPoint {
     fn merge(a: &FleetPoint, b: &FleetPoint) -> FleetPoint {
-        let w = a.width_s + b.width_s;
-        let avg = |x: f64, y: f64| {
-            if w > 0.0 {
-                (x * a.width_s + y * b.width_s) / w
-            } else {
-                0.0
-            }
-        };
+        let avg = |x: f64, y: f64| width_weighted(x, a.width_s, y, b.width_s);
         FleetPoint {
             t_s: a.t_s,
-            width_s: w,
+            width_s: a.width_s + b.width_s,
             booting: avg(a.booting, b.booting),
             in_service: avg(a.in_service, b.in_service),
             draining: avg(a.draining, b.draining),
@@ -315,19 +308,7 @@ impl FleetSeries {
         self.start_sums = ints.sums;
         self.start_busy = busy_sum;
         self.start_slots = ints.slots_sum;
-        if self.points.len() >= MAX_SERIES_POINTS {
-            self.points = self
-                .points
-                .chunks(2)
-                .map(|p| {
-                    if p.len() == 2 {
-                        FleetPoint::merge(&p[0], &p[1])
-                    } else {
-                        p[0]
-                    }
-                })
-                .collect();
-        }
+        halve_when_full(&mut self.points, FleetPoint::merge);
     }
 
     pub fn points(&self) -> &[FleetPoint] {
@@ -338,6 +319,7 @@ impl FleetSeries {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::defaults::MAX_SERIES_POINTS;
     use crate::engine::time::SimDuration;
 
     fn at(s: u64) -> SimTime {
