@@ -13,7 +13,7 @@ use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::projection::{project_ec2, project_event_sources, project_lambda};
 use fanout::engine::billing::Money;
-use fanout::engine::scenario::Scenario;
+use fanout::engine::scenario::{Pattern, Scenario};
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::SimDuration;
 
@@ -111,22 +111,6 @@ fn both_ec2(s: &Scenario) -> Option<(Money, Money)> {
     Some((simulated, aggregate))
 }
 
-/// EC2 examples the aggregate prices within 1 % (release, full length):
-/// steady-api +0.02 %, flash-sale −0.01 %, nightly-batch 0.00 %,
-/// instance-failure-asg +0.02 %, patch-tuesday +0.01 %, quiet-night
-/// −0.00 %. Known gaps, printed but not asserted: thumbnails −2.0 % and
-/// sqs-worker +8.8 % (the fluid Auto Scaling model's instance-seconds on
-/// queued work), instance-failure −5.2 % (the operator's by-hand
-/// replacement of a crashed instance is not modelled).
-const EC2_WITHIN_ONE_PERCENT: [&str; 6] = [
-    "steady-api",
-    "flash-sale",
-    "nightly-batch",
-    "instance-failure-asg",
-    "patch-tuesday",
-    "quiet-night",
-];
-
 #[test]
 #[ignore = "simulates every example at full length; run in release"]
 fn ec2_aggregate_against_the_simulation() {
@@ -135,10 +119,66 @@ fn ec2_aggregate_against_the_simulation() {
         let (sim, agg) = both_ec2(&s).expect("has a priced fleet");
         let d = diff_percent(sim, agg);
         println!("{name:>20}: EC2 simulated {sim:>11} / month, aggregate {agg:>11} ({d:+.2} %)");
-        if EC2_WITHIN_ONE_PERCENT.contains(&name) {
-            assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
+        assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
+    }
+}
+
+/// The fleet examples cut to windows a debug build simulates in seconds
+/// (the EC2 side alone), keeping what each one exercises: Auto Scaling
+/// following a load with its lag and noise, queued work with redeliveries
+/// and a backlog, a crash with the page and the operator's replacement and
+/// resize, scheduled actions, patching.
+fn short_ec2(name: &str) -> Scenario {
+    let mut s = load(name);
+    s.lambda = false;
+    match name {
+        "steady-api" => s.duration_s = 900.0,
+        "flash-sale" => {
+            let json = s.to_json().replace("12000", "1200");
+            s = Scenario::from_json(&json).expect("valid");
+            s.lambda = false;
+            s.duration_s = 1_200.0;
+        }
+        // Thumbnails runs its whole day: its first 6 hours (night, one or
+        // two instances) come out 2.2 % apart, the fleet's scale-in from 2
+        // to 1 at night turning on the metric's noise near the threshold.
+        "quiet-night" => s.duration_s = 6.0 * 3_600.0,
+        "sqs-worker" => {
+            // A quarter of the traffic: the same surge, backlog and drain.
+            if let Pattern::Steps { steps, .. } = &mut s.sources[0].pattern {
+                for step in steps {
+                    step.rate_per_s /= 4.0;
+                }
+            }
+        }
+        "instance-failure" => {
+            // Paged at 960 s, the operator acts at 1,560 s.
+            let ec2 = s.ec2.as_mut().expect("fleet");
+            ec2.operator.response_s = 600.0;
+            s.duration_s = 2_400.0;
+        }
+        "instance-failure-asg" => s.duration_s = 1_800.0,
+        "patch-tuesday" => s.duration_s = 3_600.0,
+        _ => {}
+    }
+    s
+}
+
+/// The 1 % acceptance in every `cargo test`: each fleet example's EC2 month
+/// priced in aggregate against the simulated window's projection.
+#[test]
+fn ec2_aggregate_is_within_one_percent_on_shortened_examples() {
+    let mut worst = (0.0f64, "");
+    for name in EXAMPLES_WITH_FLEETS {
+        let s = short_ec2(name);
+        let (sim, agg) = both_ec2(&s).expect("has a priced fleet");
+        let d = diff_percent(sim, agg);
+        println!("{name:>20}: EC2 simulated {sim:>11} / month, aggregate {agg:>11} ({d:+.2} %)");
+        if d.abs() > worst.0.abs() {
+            worst = (d, name);
         }
     }
+    assert!(worst.0.abs() < 1.0, "{}: {:+.3} %", worst.1, worst.0);
 }
 
 #[test]

@@ -100,6 +100,21 @@ impl Distribution {
         }
     }
 
+    /// E[X²] [ms²], for the variance of summed durations.
+    pub fn second_moment_ms2(&self) -> f64 {
+        match *self {
+            Distribution::Fixed { ms } => ms * ms,
+            Distribution::Exponential { mean_ms } => 2.0 * mean_ms * mean_ms,
+            Distribution::LogNormal { median_ms, p99_ms } => {
+                let sigma = libm::log(p99_ms / median_ms) / Z99;
+                median_ms * median_ms * libm::exp(2.0 * sigma * sigma)
+            }
+            Distribution::Uniform { min_ms, max_ms } => {
+                (min_ms * min_ms + min_ms * max_ms + max_ms * max_ms) / 3.0
+            }
+        }
+    }
+
     /// Problems with its parameters as (field, value, what is wrong), with
     /// field names relative to the distribution.
     pub fn problems(&self) -> Vec<(&'static str, f64, String)> {

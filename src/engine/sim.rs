@@ -19,7 +19,7 @@
 //! assert!(report.lambda.accounting_balances);
 //! ```
 
-use super::billing::accrual::{CostMeter, CostPoint};
+use super::billing::accrual::{CostMeter, CostPoint, CostReport};
 use super::billing::usage::{Ec2Usage, EventSourceUsage, LambdaUsage};
 use super::defaults::SERIES_FIRST_BUCKET_S;
 use super::ec2::view::Ec2Snapshot;
@@ -399,6 +399,21 @@ impl Simulation {
         )
     }
 
+    /// The report's `cost` section now, without the series: per deployed
+    /// side the itemized bill so far and the month projected from the
+    /// window (labelled as a projection, with its method). For the UI's
+    /// cost meters; the series is [`Simulation::cost_series`].
+    pub fn cost_report(&self) -> CostReport {
+        let (lu, ls) = (self.lambda_usage(), self.event_source_usage());
+        let ec2 = self.ec2_usage().zip(self.ec2_event_source_usage());
+        CostReport::build(
+            self.cost.pricer(),
+            self.now().since_start(),
+            self.lambda_on.then_some((&lu, &ls)),
+            ec2.as_ref().map(|(u, s)| (u, s)),
+        )
+    }
+
     /// Everything measured so far.
     pub fn report(&self) -> Report {
         let mut r = Report::build(
@@ -408,13 +423,9 @@ impl Simulation {
             &self.lambda,
             &self.series,
         );
-        let (lu, ls) = (self.lambda_usage(), self.event_source_usage());
-        let ec2 = self.ec2_usage().zip(self.ec2_event_source_usage());
-        r.cost = Some(self.cost.report(
-            self.now().since_start(),
-            self.lambda_on.then_some((&lu, &ls)),
-            ec2.as_ref().map(|(u, s)| (u, s)),
-        ));
+        let mut cost = self.cost_report();
+        cost.series = self.cost.points().to_vec();
+        r.cost = Some(cost);
         if let Some(e) = &self.ec2 {
             let name = self.scenario.ec2.as_ref().map_or("", |c| c.name.as_str());
             r.ec2 = Some(e.report(name, self.now(), &self.ec2_series));

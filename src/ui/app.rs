@@ -92,7 +92,6 @@ impl App {
     /// and rewinds the clock.
     fn install(&mut self, mut handle: SimHandle) {
         handle.reduced_motion = self.handle.reduced_motion;
-        handle.free_tier = self.handle.free_tier;
         self.handle = handle;
         self.clock.restart();
         self.lag_frames = 0;
@@ -286,8 +285,20 @@ impl Component for App {
                 true
             }
             Msg::FreeTier(on) => {
-                self.handle.free_tier = on;
-                self.handle.refresh();
+                // A pricing change restarts the run: the engine prices it
+                // from the start with the scenario's pricing.
+                let mut s = self.handle.scenario().clone();
+                s.pricing.free_tier = on;
+                match SimHandle::new(&s) {
+                    Ok(h) => {
+                        self.install(h);
+                        self.note = Some(format!(
+                            "Restarted with the monthly free tier {} (same seed).",
+                            if on { "on" } else { "off" }
+                        ));
+                    }
+                    Err(errs) => self.note = Some(errors_text(&errs)),
+                }
                 true
             }
         }
@@ -354,7 +365,7 @@ impl Component for App {
                 </div>
                 <ChartsPanel samples={self.samples.clone()} x_max={s.duration_s} />
                 <ParamsPanel scenario={s.clone()} error={self.param_error.clone()} note={self.note.clone()}
-                             free_tier={self.handle.free_tier}
+                             free_tier={self.handle.scenario().pricing.free_tier}
                              on_set={self.on_set.clone()} on_free_tier={self.on_free_tier.clone()} />
                 <footer class="fine">
                     { "Numbers come from a deterministic simulation of documented AWS behaviour; where AWS publishes no figure (keep-alive, retry delays, boot time) the engine states its assumption." }

@@ -1,12 +1,11 @@
-//! The cost meters' adapter: hands the simulation's billable usage to the
-//! billing module's bill functions and keeps only the totals. No pricing
-//! logic lives here: prices, tiers, free tier and the projection rule are
-//! all `engine::billing`'s.
+//! The cost meters read the engine: the cost so far is
+//! [`Simulation::cost_now`] (the same pricing as the run's cost series,
+//! [`Simulation::cost_series`]), the month is the report's labelled
+//! projection ([`Simulation::cost_report`]). Nothing is priced here: prices,
+//! tiers, the free tier and the projection rule are all the engine's, set
+//! by the scenario's `pricing` section.
 
-use crate::engine::billing::projection::{project_ec2, project_event_sources, project_lambda};
-use crate::engine::billing::{
-    ec2_bill, lambda_bill, Catalog, Ec2BillOptions, LambdaBillOptions, Money,
-};
+use crate::engine::billing::Money;
 use crate::engine::sim::Simulation;
 
 /// What a cost meter shows.
@@ -14,60 +13,35 @@ use crate::engine::sim::Simulation;
 pub struct CostMeter {
     /// The bill of the simulated window so far [µ$].
     pub so_far: Money,
-    /// The window's usage projected to a 30-day month, then priced [µ$].
+    /// The report's projection of the window to a 30-day month [µ$].
     pub per_month: Money,
+    /// Whether the monthly free tier is applied (to the simulated window
+    /// so far, and to the projected month).
+    pub free_tier: bool,
 }
 
 /// The Lambda side's meter: the function plus its event sources (API
-/// Gateway, S3, SQS requests), priced with `free_tier` as chosen.
-pub fn lambda_meter(sim: &Simulation, catalog: &Catalog, free_tier: bool) -> CostMeter {
-    let usage = sim.lambda_usage();
-    let sources = sim.event_source_usage();
-    let opts = LambdaBillOptions {
-        free_tier,
-        ..LambdaBillOptions::default()
-    };
-    let so_far = lambda_bill(&usage, &sources, catalog, opts).total;
-    let window = sim.now().since_start();
-    let per_month = if window.is_zero() {
-        Money::ZERO
-    } else {
-        lambda_bill(
-            &project_lambda(&usage, window),
-            &project_event_sources(&sources, window),
-            catalog,
-            opts,
-        )
-        .total
-    };
-    CostMeter { so_far, per_month }
+/// Gateway, S3, SQS requests).
+pub fn lambda_meter(sim: &Simulation) -> CostMeter {
+    CostMeter {
+        so_far: sim.cost_now().lambda.total,
+        per_month: sim
+            .cost_report()
+            .lambda
+            .map_or(Money::ZERO, |c| c.projected_month.bill.total),
+        free_tier: sim.scenario().pricing.free_tier,
+    }
 }
 
 /// The EC2 side's meter: instances (launch to termination), the load
 /// balancer and the queues the workers read; None without an EC2 fleet
 /// (or with an instance type the catalog does not price).
-pub fn ec2_meter(sim: &Simulation, catalog: &Catalog, free_tier: bool) -> Option<CostMeter> {
-    let usage = sim.ec2_usage()?;
-    let sources = sim.ec2_event_source_usage()?;
-    let opts = Ec2BillOptions {
-        free_tier,
-        ..Ec2BillOptions::default()
-    };
-    let so_far = ec2_bill(&usage, &sources, catalog, opts).ok()?.total;
-    let window = sim.now().since_start();
-    let per_month = if window.is_zero() {
-        Money::ZERO
-    } else {
-        ec2_bill(
-            &project_ec2(&usage, window),
-            &project_event_sources(&sources, window),
-            catalog,
-            opts,
-        )
-        .ok()?
-        .total
-    };
-    Some(CostMeter { so_far, per_month })
+pub fn ec2_meter(sim: &Simulation) -> Option<CostMeter> {
+    Some(CostMeter {
+        so_far: sim.cost_now().ec2?.total,
+        per_month: sim.cost_report().ec2?.projected_month.bill.total,
+        free_tier: sim.scenario().pricing.free_tier,
+    })
 }
 
 #[cfg(test)]
@@ -76,37 +50,54 @@ mod tests {
     use crate::engine::scenario::Scenario;
     use crate::engine::time::SimTime;
 
-    #[test]
-    fn meter_grows_with_usage_and_projects_a_month() {
-        let s = Scenario::from_json(
-            r#"{"version":1,"duration_s":600,
-            "sources":[{"kind":"api","pattern":{"type":"constant","rate_per_s":100}}],
-            "function":{"memory_mb":1024,"timeout_s":5,"duration":{"type":"fixed","ms":200}}}"#,
-        )
+    fn sim(free_tier: bool) -> Simulation {
+        let s = Scenario::from_json(&format!(
+            r#"{{"version":1,"duration_s":600,
+            "sources":[{{"kind":"api","pattern":{{"type":"constant","rate_per_s":100}}}}],
+            "function":{{"memory_mb":1024,"timeout_s":5,"duration":{{"type":"fixed","ms":200}}}},
+            "ec2":{{"instance_type":"m7g.large","instances":2}},
+            "pricing":{{"free_tier":{free_tier}}}}}"#
+        ))
         .unwrap();
-        let mut sim = Simulation::new(&s).unwrap();
-        let catalog = Catalog::us_east_1();
-        assert_eq!(lambda_meter(&sim, &catalog, false), CostMeter::default());
-        sim.advance_to(SimTime::from_micros(60_000_000));
-        let a = lambda_meter(&sim, &catalog, false);
-        sim.advance_to(SimTime::from_micros(120_000_000));
-        let b = lambda_meter(&sim, &catalog, false);
-        assert!(a.so_far > Money::ZERO && b.so_far > a.so_far);
-        // A month is ~21,600 windows of 2 minutes.
-        assert!(b.per_month > b.so_far.clone_scaled(10_000));
-        let free = lambda_meter(&sim, &catalog, true);
-        assert!(
-            free.so_far < b.so_far,
-            "the free tier covers the first requests"
-        );
+        Simulation::new(&s).unwrap()
     }
 
-    trait Scaled {
-        fn clone_scaled(self, k: i64) -> Money;
+    #[test]
+    fn the_meters_show_the_engines_figures() {
+        let mut s = sim(false);
+        assert_eq!(lambda_meter(&s).so_far, Money::ZERO);
+        s.advance_to(SimTime::from_micros(60_000_000));
+        let a = lambda_meter(&s);
+        s.advance_to(SimTime::from_micros(120_000_000));
+        let b = lambda_meter(&s);
+        assert!(a.so_far > Money::ZERO && b.so_far > a.so_far);
+        // Exactly the engine's numbers: the cost now and the report's
+        // projection.
+        let report = s.report().cost.unwrap();
+        assert_eq!(b.so_far, s.cost_now().lambda.total);
+        assert_eq!(b.so_far, report.lambda.as_ref().unwrap().so_far);
+        assert_eq!(
+            b.per_month,
+            report.lambda.unwrap().projected_month.bill.total
+        );
+        let e = ec2_meter(&s).unwrap();
+        assert_eq!(e.so_far, report.ec2.as_ref().unwrap().so_far);
+        assert_eq!(e.per_month, report.ec2.unwrap().projected_month.bill.total);
+        assert!(e.per_month > e.so_far);
+        assert!(!b.free_tier && !e.free_tier);
     }
-    impl Scaled for Money {
-        fn clone_scaled(self, k: i64) -> Money {
-            Money::from_micros(self.as_micros() * k)
-        }
+
+    #[test]
+    fn the_scenarios_free_tier_is_applied_to_the_window() {
+        let (mut on, mut off) = (sim(true), sim(false));
+        let t = SimTime::from_micros(120_000_000);
+        on.advance_to(t);
+        off.advance_to(t);
+        let (a, b) = (lambda_meter(&on), lambda_meter(&off));
+        assert!(a.free_tier);
+        // 12,000 requests of 0.2 GB-s: all inside the monthly free tier,
+        // so only the API Gateway requests are charged.
+        assert!(a.so_far < b.so_far, "{a:?} vs {b:?}");
+        assert_eq!(a.so_far, on.cost_now().lambda.event_sources);
     }
 }

@@ -13,6 +13,18 @@ pub struct MetricsProps {
     pub live: Rc<Live>,
 }
 
+/// The tooltip beside "so far": how the free tier meets a short window.
+const FREE_TIER_NOTE: &str = "The monthly free tier (Lambda: 1 M requests and 400,000 GB-s; SQS: 1 M requests) is applied to the simulated window as if it were the whole month, so a short Lambda run often shows only its event-source charges (API Gateway, S3, SQS). Switch it under Parameters, Pricing.";
+
+/// "so far", saying whether the monthly free tier is applied.
+fn so_far_label(free_tier: bool) -> &'static str {
+    if free_tier {
+        "so far, monthly free tier applied"
+    } else {
+        "so far, no free tier"
+    }
+}
+
 fn row(label: &str, id: &str, lambda: String, ec2: Option<String>) -> Html {
     html! {
         <tr>
@@ -97,14 +109,14 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
                 <div class="meter lambda" aria-label="Lambda cost">
                     <span class="meter-title">{ "Lambda" }</span>
                     <span class="meter-now" data-testid="cost-lambda">{ l.cost.so_far.to_string() }</span>
-                    <span class="meter-sub">{ "so far" }</span>
+                    <span class="meter-sub" title={FREE_TIER_NOTE} data-testid="cost-lambda-note">{ so_far_label(l.cost.free_tier) }</span>
                     <span class="meter-month" data-testid="cost-lambda-month">{ format!("{} / month", l.cost.per_month) }</span>
                     <span class="meter-sub">{ "projected" }</span>
                 </div>
                 <div class="meter ec2" aria-label="EC2 cost">
                     <span class="meter-title">{ "EC2" }</span>
                     <span class="meter-now" data-testid="cost-ec2">{ e.map_or("–".into(), |s| s.cost.so_far.to_string()) }</span>
-                    <span class="meter-sub">{ "so far" }</span>
+                    <span class="meter-sub" title={FREE_TIER_NOTE}>{ so_far_label(e.is_some_and(|s| s.cost.free_tier)) }</span>
                     <span class="meter-month">{ e.map_or("–".into(), |s| format!("{} / month", s.cost.per_month)) }</span>
                     <span class="meter-sub">{ "projected" }</span>
                 </div>

@@ -487,7 +487,7 @@ pub fn params_panel(props: &ParamsProps) -> Html {
                             <input id="p-free-tier" type="checkbox" checked={props.free_tier} onchange={on_free} />
                             { " Apply the monthly free tier" }
                         </label>
-                        <small class="help">{ "Off by default so small runs show their real price per use (prices: us-east-1, on-demand)." }</small>
+                        <small class="help">{ "The scenario's pricing: 1 M Lambda requests and 400,000 GB-s, 1 M SQS requests a month, applied to the simulated window. A change restarts the run (prices: us-east-1, on-demand)." }</small>
                     </div>
                 </fieldset>
             </div>

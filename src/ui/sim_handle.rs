@@ -10,7 +10,6 @@ use super::cost::{ec2_meter, lambda_meter, CostMeter};
 use super::history::{History, Sample, SideSample};
 use super::lod::Slots;
 use super::particles::{sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME};
-use crate::engine::billing::Catalog;
 use crate::engine::ec2::ops::OperatorWork;
 use crate::engine::happening::{HappeningKind as H, Side};
 use crate::engine::lambda::EnvState;
@@ -100,7 +99,6 @@ pub struct SimHandle {
     scenario: Scenario,
     sim: Simulation,
     budget: Budget,
-    catalog: Catalog,
     slots: Slots,
     idle_since: HashMap<u64, SimTime>,
     marks: Vec<(usize, f64)>,
@@ -112,8 +110,6 @@ pub struct SimHandle {
     last_live_ms: f64,
     /// No particles (prefers-reduced-motion).
     pub reduced_motion: bool,
-    /// Bills apply the monthly free tier.
-    pub free_tier: bool,
 }
 
 impl SimHandle {
@@ -126,7 +122,6 @@ impl SimHandle {
             scenario: scenario.clone(),
             sim,
             budget: Budget::default(),
-            catalog: Catalog::us_east_1(),
             slots: Slots::default(),
             idle_since: HashMap::new(),
             marks: Vec::new(),
@@ -137,7 +132,6 @@ impl SimHandle {
             live: Rc::new(Live::default()),
             last_live_ms: f64::NEG_INFINITY,
             reduced_motion: false,
-            free_tier: false,
         })
     }
 
@@ -385,7 +379,7 @@ impl SimHandle {
             rejected: c.throttles,
             units: snap.lambda.total,
             busy: snap.lambda.busy,
-            cost: lambda_meter(&self.sim, &self.catalog, self.free_tier),
+            cost: lambda_meter(&self.sim),
         }
     }
 
@@ -403,7 +397,7 @@ impl SimHandle {
             rejected: e.fleet.http_503,
             units: e.instances.len() as u64,
             busy: e.instances.iter().map(|i| u64::from(i.in_flight)).sum(),
-            cost: ec2_meter(&self.sim, &self.catalog, self.free_tier).unwrap_or_default(),
+            cost: ec2_meter(&self.sim).unwrap_or_default(),
         })
     }
 

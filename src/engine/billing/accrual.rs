@@ -27,10 +27,10 @@
 //! assert_eq!(p.lambda.total, p.lambda.requests + p.lambda.duration);
 //! ```
 
-use super::bill::Bill;
+use super::bill::{Bill, Charge, Tally};
 use super::catalog::Catalog;
-use super::ec2::{ec2_bill, Ec2BillOptions};
-use super::lambda::{lambda_bill, LambdaBillOptions};
+use super::ec2::{ec2_bill, ec2_charges, Ec2BillOptions};
+use super::lambda::{lambda_bill, lambda_charges, LambdaBillOptions};
 use super::money::Money;
 use super::pricing::Pricing;
 use super::projection::{project_ec2, project_event_sources, project_lambda, projection_note};
@@ -86,48 +86,54 @@ pub struct CostPoint {
     pub ec2: Option<Ec2Cost>,
 }
 
+impl LambdaCost {
+    /// From the amounts of a [`Tally`] of Lambda charges.
+    pub fn from_tally(t: &Tally) -> LambdaCost {
+        LambdaCost {
+            requests: t.get(Charge::LambdaRequests),
+            duration: t.get(Charge::LambdaDuration),
+            provisioned: t.get(Charge::Provisioned),
+            ephemeral: t.get(Charge::Ephemeral),
+            event_sources: t.get(Charge::OtherRequests) + t.get(Charge::Sqs),
+            total: t.total,
+        }
+    }
+}
+
+impl Ec2Cost {
+    /// From the amounts of a [`Tally`] of EC2 charges.
+    pub fn from_tally(t: &Tally) -> Ec2Cost {
+        Ec2Cost {
+            instances: t.get(Charge::Instances),
+            alb: t.get(Charge::Alb),
+            sqs: t.get(Charge::Sqs),
+            ebs: t.get(Charge::Ebs),
+            event_sources: t.get(Charge::OtherRequests),
+            total: t.total,
+        }
+    }
+}
+
+/// Sums a bill's lines by kind, as a ledger that kept no lines would have.
+fn tally(bill: &Bill) -> Tally {
+    let mut t = Tally::default();
+    for l in &bill.lines {
+        t.by_kind[l.kind as usize] += l.amount;
+    }
+    t.total = bill.total;
+    t
+}
+
 /// Sorts a Lambda bill's lines into [`LambdaCost`]; every line lands in
 /// exactly one field, so the fields sum to the bill's total.
 pub fn lambda_cost(bill: &Bill) -> LambdaCost {
-    let mut c = LambdaCost::default();
-    for l in &bill.lines {
-        let field = if l.item.starts_with("Lambda requests") {
-            &mut c.requests
-        } else if l.item.starts_with("Lambda duration") {
-            &mut c.duration
-        } else if l.item.starts_with("Provisioned concurrency") {
-            &mut c.provisioned
-        } else if l.item.starts_with("Ephemeral storage") {
-            &mut c.ephemeral
-        } else {
-            &mut c.event_sources
-        };
-        *field += l.amount;
-    }
-    c.total = bill.total;
-    c
+    LambdaCost::from_tally(&tally(bill))
 }
 
 /// Sorts an EC2 bill's lines into [`Ec2Cost`]; every line lands in exactly
 /// one field.
 pub fn ec2_cost(bill: &Bill) -> Ec2Cost {
-    let mut c = Ec2Cost::default();
-    for l in &bill.lines {
-        let field = if l.item.starts_with("EC2 ") {
-            &mut c.instances
-        } else if l.item.starts_with("Application Load Balancer") {
-            &mut c.alb
-        } else if l.item.starts_with("SQS") {
-            &mut c.sqs
-        } else if l.item.starts_with("EBS") {
-            &mut c.ebs
-        } else {
-            &mut c.event_sources
-        };
-        *field += l.amount;
-    }
-    c.total = bill.total;
-    c
+    Ec2Cost::from_tally(&tally(bill))
 }
 
 /// The prices and rules a run is billed with.
@@ -160,6 +166,21 @@ impl Pricer {
     /// scenario's validation names it).
     pub fn ec2_bill(&self, u: &Ec2Usage, sources: &EventSourceUsage) -> Option<Bill> {
         ec2_bill(u, sources, &self.catalog, self.ec2).ok()
+    }
+
+    /// What [`Pricer::lambda_bill`] totals, by kind, without building the
+    /// bill's lines (no strings: this runs at every series boundary).
+    pub fn lambda_cost(&self, u: &LambdaUsage, sources: &EventSourceUsage) -> LambdaCost {
+        let mut t = Tally::default();
+        lambda_charges(u, sources, &self.catalog, self.lambda, &mut t);
+        LambdaCost::from_tally(&t)
+    }
+
+    /// What [`Pricer::ec2_bill`] totals, by kind, without building its lines.
+    pub fn ec2_cost(&self, u: &Ec2Usage, sources: &EventSourceUsage) -> Option<Ec2Cost> {
+        let mut t = Tally::default();
+        ec2_charges(u, sources, &self.catalog, self.ec2, &mut t).ok()?;
+        Some(Ec2Cost::from_tally(&t))
     }
 }
 
@@ -195,8 +216,8 @@ impl CostMeter {
     ) -> CostPoint {
         CostPoint {
             t_s: t.as_micros() as f64 / 1e6,
-            lambda: lambda_cost(&self.pricer.lambda_bill(lambda, lambda_sources)),
-            ec2: ec2.and_then(|(u, s)| self.pricer.ec2_bill(u, s).map(|b| ec2_cost(&b))),
+            lambda: self.pricer.lambda_cost(lambda, lambda_sources),
+            ec2: ec2.and_then(|(u, s)| self.pricer.ec2_cost(u, s)),
         }
     }
 
@@ -389,6 +410,37 @@ mod tests {
             e.total,
             e.instances + e.alb + e.sqs + e.ebs + e.event_sources
         );
+    }
+
+    proptest::proptest! {
+        /// The meter's string-free tally and the itemized bills agree to the
+        /// micro-dollar, kind by kind, with every switch.
+        #[test]
+        fn the_tally_matches_the_itemized_bills(
+            requests in 0u64..50_000_000,
+            ms_each in 1u64..5_000,
+            seconds in 0u64..10_000_000,
+            free_tier in proptest::bool::ANY,
+            init_billed in proptest::bool::ANY,
+            discount in 0.0f64..80.0,
+        ) {
+            let pricing = Pricing {
+                free_tier,
+                init_billing: if init_billed {
+                    crate::engine::billing::pricing::InitBilling::SinceAug2025
+                } else {
+                    crate::engine::billing::pricing::InitBilling::BeforeAug2025
+                },
+                ec2_discount_percent: discount,
+                ..Pricing::default()
+            };
+            let m = CostMeter::new(&pricing);
+            let (u, s, e) = (usage(requests, requests * ms_each), sources(requests), fleet(seconds));
+            let p = m.price(SimTime::ZERO, &u, &s, Some((&e, &s)));
+            let pr = m.pricer();
+            proptest::prop_assert_eq!(p.lambda, lambda_cost(&pr.lambda_bill(&u, &s)));
+            proptest::prop_assert_eq!(p.ec2, pr.ec2_bill(&e, &s).map(|b| ec2_cost(&b)));
+        }
     }
 
     #[test]

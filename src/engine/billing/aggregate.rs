@@ -47,12 +47,16 @@ use super::usage::{
     MONTH_SECONDS,
 };
 use crate::engine::defaults as d;
-use crate::engine::dist::Distribution;
-use crate::engine::ec2::autoscaling::{Bounds, Tracker};
-use crate::engine::ec2::config::{Ec2Config, ScalingMetric};
+use crate::engine::dist::{rng_stream, Distribution};
+use crate::engine::ec2::autoscaling::{needed_capacity, Bounds, Tracker};
+use crate::engine::ec2::config::{Ec2Config, Failure, ScalingMetric};
 use crate::engine::ec2::defaults as ed;
+use crate::engine::ec2::ops::{Alarm, Pager};
 use crate::engine::scenario::{Pattern, Scenario, SourceKind};
 use crate::engine::time::SimDuration;
+use crate::engine::time::SimTime;
+use rand::RngExt;
+use rand_distr::StandardNormal;
 use serde::Serialize;
 
 /// Slices per period of a daily cycle.
@@ -61,6 +65,20 @@ const CYCLE_SLICES: usize = 96;
 const TRACE_BIN_S: f64 = 60.0;
 /// Standard deviations of headroom in the environment pool estimate.
 const POOL_HEADROOM_SD: f64 = 3.0;
+/// Paths of the Auto Scaling fleet, each with its own draw of the metric's
+/// noise, averaged [paths].
+const NOISE_PATHS: u64 = 16;
+/// The random stream of that noise (beside the engine's arrival and
+/// service streams).
+const STREAM_AGGREGATE_NOISE: u64 = 4;
+
+/// The noise of a fleet's measured load: a period's work has variance
+/// `variance_per_work_s` × its expected work [s], drawn from `seed`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Noise {
+    variance_per_work_s: f64,
+    seed: u64,
+}
 
 /// How the EC2 fleet is sized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -500,6 +518,14 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
     // Per-slice EC2 load, for the fleet: (start, len, busy workers, api arrivals, api busy).
     let mut load: Vec<(f64, f64, f64, f64, f64)> = Vec::with_capacity(edges.len());
     let mut sampled = SqsSamples::default();
+    // Queued EC2 work [worker-seconds]: all attempts, first attempts, and
+    // redeliveries weighted by their visibility timeout.
+    let (mut queued_all, mut queued_first, mut redelivery_delay) = (0.0, 0.0, 0.0);
+    let mut queued_work = |all: f64, first: f64, visibility_s: f64| {
+        queued_all += all;
+        queued_first += first;
+        redelivery_delay += (all - first) * visibility_s;
+    };
 
     for w in edges.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -538,9 +564,22 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
                     let attempts = n * async_attempts;
                     inv += attempts;
                     req_units += attempts * async_request_units(payload) as f64;
-                    ec2_busy += n * ec2_service_s;
-                    // The fleet reads them through a queue: send, receive, delete.
-                    ec2_sqs += n * (2.0 * sqs_request_units(payload) as f64 + 1.0);
+                    // The fleet reads them through a queue: send, receives
+                    // (a failed message comes back after the visibility
+                    // timeout), delete.
+                    let q = &ec2.notification_queue;
+                    let ec2_receives = n * receives_of(q.max_receive_count, ec2_err);
+                    ec2_busy += ec2_receives * ec2_service_s;
+                    queued_work(
+                        ec2_receives * ec2_service_s,
+                        n * ec2_service_s,
+                        q.visibility_timeout_s,
+                    );
+                    let unit = sqs_request_units(payload) as f64;
+                    let succeeded = q
+                        .max_receive_count
+                        .map_or(1.0, |r| 1.0 - ec2_err.powi(r as i32));
+                    ec2_sqs += n * unit + ec2_receives * unit + n * succeeded;
                 }
                 SourceKind::Sqs => {
                     let cfg = s.sqs.clone().unwrap_or_default();
@@ -568,13 +607,19 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
                         sqs_request_units((payload as f64 * per_batch).ceil() as u64) as f64;
                     // Send, receive (per batch), delete (per good batch).
                     src[2] += n * unit + batches * recv_unit + batches * (1.0 - p_fail);
-                    let ec2_receives = n * cfg
-                        .max_receive_count
-                        .map_or(1.0 / (1.0 - ec2_err).max(1e-6), |r| {
-                            (0..r).map(|i| ec2_err.powi(i as i32)).sum::<f64>()
-                        });
+                    let ec2_receives = n * receives_of(cfg.max_receive_count, ec2_err);
                     ec2_busy += ec2_receives * ec2_service_s;
-                    ec2_sqs += n * unit + ec2_receives * unit + n * (1.0 - ec2_err);
+                    queued_work(
+                        ec2_receives * ec2_service_s,
+                        n * ec2_service_s,
+                        cfg.visibility_timeout_s,
+                    );
+                    // Send, receives, and a delete per message that
+                    // succeeds before the dead-letter queue.
+                    let succeeded = cfg
+                        .max_receive_count
+                        .map_or(1.0, |r| 1.0 - ec2_err.powi(r as i32));
+                    ec2_sqs += n * unit + ec2_receives * unit + n * succeeded;
                 }
             }
         }
@@ -667,8 +712,49 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
         ..EventSourceUsage::default()
     };
 
-    let (ec2_usage, peak_instances, idle_slot_s) =
-        fleet_usage(ec2, opts.sizing, &load, window, slots, target_util);
+    let redelivery = Redelivery {
+        share: if queued_all > 0.0 {
+            (1.0 - queued_first / queued_all).clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
+        delay_s: if queued_all > queued_first {
+            redelivery_delay / (queued_all - queued_first)
+        } else {
+            0.0
+        },
+    };
+    // The metric's noise: the work of a period is a sum of random service
+    // times, Var = E[work] × E[S²] / E[S] for Poisson arrivals (only the
+    // service times vary for evenly spaced ones).
+    let evenly_spaced = scenario
+        .sources
+        .iter()
+        .all(|s| matches!(s.pattern, Pattern::Constant { .. }));
+    let (m1, m2) = (ec2_dist.mean_ms(), ec2_dist.second_moment_ms2());
+    let noise = Noise {
+        variance_per_work_s: if m1 > 0.0 {
+            let m2 = if evenly_spaced {
+                (m2 - m1 * m1).max(0.0)
+            } else {
+                m2
+            };
+            m2 / m1 / 1e3 / ec2.speed_factor.max(1e-9)
+        } else {
+            0.0
+        },
+        seed: scenario.seed,
+    };
+    let (ec2_usage, peak_instances, idle_slot_s) = fleet_usage(
+        ec2,
+        opts.sizing,
+        &load,
+        window,
+        slots,
+        target_util,
+        redelivery,
+        noise,
+    );
     let mut ec2_usage = ec2_usage;
     let has_sqs_workers = scenario.sources.iter().any(|s| s.kind != SourceKind::Api);
     if has_sqs_workers {
@@ -698,6 +784,7 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
 
 /// Instance-seconds of the fleet, its peak size and the idle worker-slot
 /// seconds.
+#[allow(clippy::too_many_arguments)] // one call site; each is a model input
 fn fleet_usage(
     ec2: &Ec2Config,
     sizing: FleetSizing,
@@ -705,6 +792,8 @@ fn fleet_usage(
     window: f64,
     slots: f64,
     util: f64,
+    redelivery: Redelivery,
+    noise: Noise,
 ) -> (Ec2Usage, u32, f64) {
     let per_instance = (slots * util).max(1e-9);
     let needed = |busy: f64| libm::ceil(busy / per_instance - 1e-9).max(0.0) as u32;
@@ -719,9 +808,9 @@ fn fleet_usage(
             load.iter().map(|l| needed(l.2).max(min)).collect()
         }
         FleetSizing::AsConfigured => match asg {
-            None => vec![ec2.instances; load.len()],
+            None => return operated_fleet(ec2, load, window, slots, redelivery),
             Some(a) if a.target_tracking.is_some() => {
-                return tracked_fleet(ec2, a, load, window, slots);
+                return tracked_fleet(ec2, a, load, window, slots, redelivery, noise);
             }
             Some(a) => {
                 // Scheduled actions change the bounds and the desired size
@@ -774,6 +863,309 @@ fn fleet_usage(
     (u, peak, idle)
 }
 
+/// Receives per message of a queue whose processing fails with
+/// probability `p`: every failure comes back, up to `max_receive_count`.
+fn receives_of(max_receive_count: Option<u32>, p: f64) -> f64 {
+    max_receive_count.map_or(1.0 / (1.0 - p).max(1e-6), |r| {
+        (0..r).map(|i| p.powi(i as i32)).sum::<f64>()
+    })
+}
+
+/// How failed queued work comes back: the share of attempts that are
+/// redeliveries, and when (the visibility timeout after the receive).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Redelivery {
+    /// Redeliveries per served attempt [1].
+    share: f64,
+    /// Receive to redelivery [s].
+    delay_s: f64,
+}
+
+/// Queued (non-API) work of a fleet stepped period by period: what waits,
+/// and the failed attempts that come back after their visibility timeout
+/// [worker-seconds].
+struct Backlog {
+    redelivery: Redelivery,
+    waiting: f64,
+    /// (when it becomes visible again, work).
+    returning: Vec<(f64, f64)>,
+}
+
+impl Backlog {
+    fn new(redelivery: Redelivery) -> Backlog {
+        Backlog {
+            redelivery,
+            waiting: 0.0,
+            returning: Vec::new(),
+        }
+    }
+
+    /// Serves [t, end) with `capacity` worker-seconds: API work first (what
+    /// does not fit is refused), then the queue (what does not fit waits).
+    /// `queued` counts every attempt, redeliveries included; only the first
+    /// attempts arrive now, the rest come back when their earlier attempts
+    /// fail. Returns the work served.
+    fn serve(&mut self, t: f64, end: f64, api: f64, queued: f64, capacity: f64) -> f64 {
+        let r = self.redelivery;
+        let mut back = 0.0;
+        self.returning.retain(|&(at, w)| {
+            if at < end {
+                back += w;
+                false
+            } else {
+                true
+            }
+        });
+        let api_served = api.min(capacity);
+        let offered = self.waiting + queued * (1.0 - r.share) + back;
+        let queued_served = offered.min((capacity - api_served).max(0.0));
+        self.waiting = offered - queued_served;
+        if r.share > 0.0 && queued_served > 0.0 {
+            self.returning
+                .push(((t + end) / 2.0 + r.delay_s, queued_served * r.share));
+        }
+        api_served + queued_served
+    }
+}
+
+/// One instance of [`operated_fleet`]: times [s since start].
+#[derive(Clone, Copy, Debug)]
+struct Machine {
+    launched: f64,
+    in_service_at: f64,
+    zone: u32,
+    /// When it crashed (it stays billed until terminated).
+    failed_at: Option<f64>,
+    terminated_at: Option<f64>,
+}
+
+impl Machine {
+    fn alive(&self) -> bool {
+        self.failed_at.is_none() && self.terminated_at.is_none()
+    }
+    /// Seconds of [a, b) it served in.
+    fn serving(&self, a: f64, b: f64) -> f64 {
+        let end = self
+            .failed_at
+            .or(self.terminated_at)
+            .unwrap_or(f64::INFINITY);
+        (b.min(end) - a.max(self.in_service_at)).max(0.0)
+    }
+}
+
+/// A fixed fleet as the engine operates it ([`crate::engine::ec2`]): it
+/// does not heal itself. An injected crash (or an Availability Zone
+/// outage) leaves the instance billed and useless; the health checks
+/// notice it after their interval × threshold, which pages the on-call
+/// operator ([`Pager`]: one page per incident); the operator acts after the
+/// response time, terminating every failed instance and launching
+/// replacements (booting again). The overload alarm ([`Alarm`]) takes the
+/// expected CPU of each 1-minute period of the instances in service; when
+/// it fires it pages too, and the operator then resizes the fleet by hand
+/// to their target CPU ([`needed_capacity`]), as the engine does. Without
+/// an operator on call nothing is replaced. Patching is not modelled here
+/// (it takes instances out of service but bills the same).
+fn operated_fleet(
+    ec2: &Ec2Config,
+    load: &[(f64, f64, f64, f64, f64)],
+    window: f64,
+    slots: f64,
+    redelivery: Redelivery,
+) -> (Ec2Usage, u32, f64) {
+    const PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
+    let zones = ec2.zones.clamp(1, ed::ZONES_MAX);
+    let op = &ec2.operator;
+    let mut zone_down_until = vec![f64::NEG_INFINITY; zones as usize];
+    let mut fleet: Vec<Machine> = Vec::new();
+    let launch = |fleet: &mut Vec<Machine>, zone_down_until: &[f64], now: f64, initial: bool| {
+        let mut per_zone = vec![0u32; zones as usize];
+        for m in fleet.iter().filter(|m| m.terminated_at.is_none()) {
+            per_zone[m.zone as usize] += 1;
+        }
+        let zone = (0..zones)
+            .filter(|&z| zone_down_until[z as usize] <= now)
+            .min_by_key(|&z| (per_zone[z as usize], z))?;
+        fleet.push(Machine {
+            launched: now,
+            in_service_at: if initial { now } else { now + ec2.boot_s },
+            zone,
+            failed_at: None,
+            terminated_at: None,
+        });
+        Some(())
+    };
+    let initial = ec2.instances.min(ed::MAX_INSTANCES);
+    for _ in 0..initial {
+        launch(&mut fleet, &zone_down_until, 0.0, true);
+    }
+    let mut target = initial;
+    let mut peak = initial;
+    // Discrete happenings, in time order: (time, kind, index). Kinds:
+    // 0 = injected failure `index`, 1 = health checks notice, 2 = operator.
+    let mut failures: Vec<(f64, u8, usize)> = ec2
+        .failures
+        .iter()
+        .take(ed::MAX_EC2_ENTRIES)
+        .enumerate()
+        .map(|(i, f)| (f.at_s(), 0, i))
+        .filter(|f| f.0 < window)
+        .collect();
+    let mut pending: Vec<(f64, u8, usize)> = Vec::new();
+    let mut pager = Pager::default();
+    let mut alarm = op
+        .alarm_cpu_percent
+        .map(|c| Alarm::new(c, op.alarm_datapoints));
+    let (mut overload_pending, mut last_cpu) = (false, None::<f64>);
+    let detection = ec2.health_check.detection_s();
+    let mut idle = 0.0f64;
+    let mut backlog = Backlog::new(redelivery);
+    let mut slice = 0;
+    let mut t = 0.0;
+    failures.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pending.extend(failures);
+    while t < window {
+        let end = (t + PERIOD).min(window);
+        // Happenings up to the tick at `end`, in time order (an operator
+        // acting at the tick's own time acts first, as scheduled earlier).
+        while let Some(i) = (0..pending.len())
+            .filter(|&i| pending[i].0 <= end)
+            .min_by(|&a, &b| pending[a].0.total_cmp(&pending[b].0))
+        {
+            let (at, kind, index) = pending.swap_remove(i);
+            match kind {
+                0 => {
+                    let hit: Vec<usize> = match ec2.failures[index] {
+                        Failure::InstanceCrash { instance, .. } => {
+                            let by_id = instance
+                                .map(|id| id as usize)
+                                .filter(|&id| fleet.get(id).is_some_and(Machine::alive));
+                            let oldest = || {
+                                (0..fleet.len())
+                                    .find(|&i| fleet[i].alive() && fleet[i].in_service_at <= at)
+                            };
+                            by_id.or_else(oldest).into_iter().collect()
+                        }
+                        Failure::AzOutage {
+                            zone, duration_s, ..
+                        } => {
+                            if let Some(z) = zone_down_until.get_mut(zone as usize) {
+                                *z = z.max(at + duration_s);
+                            }
+                            (0..fleet.len())
+                                .filter(|&i| fleet[i].zone == zone && fleet[i].alive())
+                                .collect()
+                        }
+                    };
+                    for i in hit {
+                        fleet[i].failed_at = Some(at);
+                        pending.push((at + detection, 1, i));
+                    }
+                }
+                1 => {
+                    if fleet[index].terminated_at.is_none() && op.on_call {
+                        if let Some(acting) = pager.page(
+                            SimTime::ZERO + SimDuration::from_secs_f64(at),
+                            SimDuration::from_secs_f64(op.response_s),
+                        ) {
+                            pending.push((acting.as_micros() as f64 / 1e6, 2, 0));
+                        }
+                    }
+                }
+                _ => {
+                    pager.resolved();
+                    for m in fleet.iter_mut() {
+                        if m.failed_at.is_some() && m.terminated_at.is_none() {
+                            m.terminated_at = Some(at);
+                        }
+                    }
+                    if std::mem::take(&mut overload_pending) {
+                        if let Some(cpu) = last_cpu {
+                            let serving = fleet
+                                .iter()
+                                .filter(|m| m.alive() && m.in_service_at <= at)
+                                .count() as u32;
+                            let want = needed_capacity(cpu, serving.max(1), op.target_cpu_percent)
+                                .min(ed::MAX_INSTANCES);
+                            target = target.max(want);
+                        }
+                    }
+                    let live = fleet.iter().filter(|m| m.terminated_at.is_none()).count() as u32;
+                    for _ in live..target {
+                        if launch(&mut fleet, &zone_down_until, at, false).is_none() {
+                            break;
+                        }
+                    }
+                    peak = peak.max(target);
+                }
+            }
+        }
+        // The period's expected work against the capacity in service.
+        let (mut busy, mut queued) = (0.0, 0.0);
+        while slice < load.len() && load[slice].0 + load[slice].1 <= t {
+            slice += 1;
+        }
+        let mut j = slice;
+        while j < load.len() && load[j].0 < end {
+            let (s0, len, b, _, api_busy) = load[j];
+            let overlap = (end.min(s0 + len) - t.max(s0)).max(0.0);
+            busy += b * overlap;
+            queued += (b - api_busy).max(0.0) * overlap;
+            j += 1;
+        }
+        let serving: f64 = fleet.iter().map(|m| m.serving(t, end)).sum();
+        let capacity = serving * slots;
+        // A crashed instance keeps its share of the API traffic (answered
+        // 502) until the health checks notice.
+        let unnoticed: f64 = fleet
+            .iter()
+            .filter_map(|m| m.failed_at)
+            .map(|f| ((f + detection).min(end) - f.max(t)).max(0.0))
+            .sum();
+        let reaching = if serving + unnoticed > 0.0 {
+            serving / (serving + unnoticed)
+        } else {
+            0.0
+        };
+        let served = backlog.serve(
+            t,
+            end,
+            (busy - queued).max(0.0) * reaching,
+            queued,
+            capacity,
+        );
+        idle += (capacity - served).max(0.0);
+        let cpu = (capacity > 0.0).then(|| served / capacity * 100.0);
+        last_cpu = cpu.or(last_cpu);
+        if end - t >= PERIOD - 1e-9
+            && alarm.as_mut().is_some_and(|a| a.observe(cpu))
+            && !overload_pending
+        {
+            overload_pending = true;
+            if op.on_call {
+                if let Some(acting) = pager.page(
+                    SimTime::ZERO + SimDuration::from_secs_f64(end),
+                    SimDuration::from_secs_f64(op.response_s),
+                ) {
+                    pending.push((acting.as_micros() as f64 / 1e6, 2, 0));
+                }
+            } else {
+                overload_pending = false;
+            }
+        }
+        t = end;
+    }
+    let mut inst = InstanceUsage::default();
+    for m in &fleet {
+        let until = m.terminated_at.unwrap_or(window).min(window);
+        inst.launches += 1;
+        inst.billable_seconds +=
+            ec2_billable_seconds(SimDuration::from_secs_f64((until - m.launched).max(0.0)));
+    }
+    let mut u = Ec2Usage::default();
+    u.instances.insert(ec2.instance_type.clone(), inst);
+    (u, peak, idle)
+}
+
 /// Auto Scaling with target tracking, stepped minute by minute on the
 /// expected load with the engine's own [`Tracker`]: scale-out after its
 /// datapoints plus the boot time, gradual scale-in after the cooldown and
@@ -785,10 +1177,49 @@ fn tracked_fleet(
     load: &[(f64, f64, f64, f64, f64)],
     window: f64,
     slots: f64,
+    redelivery: Redelivery,
+    noise: Noise,
 ) -> (Ec2Usage, u32, f64) {
+    let (mut billed, mut launches, mut peak, mut idle) = (0u64, 0u64, 0u32, 0.0f64);
+    for path in 0..NOISE_PATHS {
+        let mut rng = rng_stream(noise.seed, STREAM_AGGREGATE_NOISE, path);
+        let (b, l, p, i) = tracked_path(ec2, a, load, window, slots, redelivery, &mut |work| {
+            let sd = libm::sqrt(work.max(0.0) * noise.variance_per_work_s);
+            let z: f64 = rng.sample(StandardNormal);
+            (work + sd * z).max(0.0)
+        });
+        billed += b;
+        launches += l;
+        peak = peak.max(p);
+        idle += i;
+    }
+    let n = NOISE_PATHS;
+    let mut u = Ec2Usage::default();
+    u.instances.insert(
+        ec2.instance_type.clone(),
+        InstanceUsage {
+            launches: (launches + n / 2) / n,
+            billable_seconds: (billed + n / 2) / n,
+        },
+    );
+    (u, peak, idle / n as f64)
+}
+
+/// One path of [`tracked_fleet`]: `noisy` draws a period's work around its
+/// expectation. Returns (billable seconds, launches, peak, idle
+/// worker-seconds).
+fn tracked_path(
+    ec2: &Ec2Config,
+    a: &crate::engine::ec2::config::AutoScalingConfig,
+    load: &[(f64, f64, f64, f64, f64)],
+    window: f64,
+    slots: f64,
+    redelivery: Redelivery,
+    noisy: &mut impl FnMut(f64) -> f64,
+) -> (u64, u64, u32, f64) {
     const PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
     let Some(policy) = a.target_tracking.clone() else {
-        return (Ec2Usage::default(), 0, 0.0);
+        return (0, 0, 0, 0.0);
     };
     let mut tracker = Tracker::new(policy);
     let mut bounds = Bounds {
@@ -801,7 +1232,8 @@ fn tracked_fleet(
     let mut billed = 0u64;
     let mut launches = u64::from(bounds.desired);
     let mut peak = bounds.desired;
-    let (mut idle, mut backlog, mut last_activity) = (0.0f64, 0.0f64, f64::NEG_INFINITY);
+    let (mut idle, mut last_activity) = (0.0f64, f64::NEG_INFINITY);
+    let mut backlog = Backlog::new(redelivery);
     let mut next_scheduled = 0;
     let mut slice = 0;
     let mut t = 0.0;
@@ -835,19 +1267,27 @@ fn tracked_fleet(
             queued += (b - api_busy).max(0.0) * overlap;
             j += 1;
         }
-        let dt = end - t;
         let in_service: u32 = cohorts
             .iter()
             .filter(|c| c.2 || c.0 + ec2.boot_s <= t)
             .map(|c| c.1)
             .sum();
-        let capacity = f64::from(in_service) * slots * dt;
+        // Worker-seconds in service: an instance serves from the moment its
+        // boot ends, usually inside a period.
+        let capacity = cohorts
+            .iter()
+            .map(|c| {
+                let from = if c.2 { 0.0 } else { c.0 + ec2.boot_s };
+                f64::from(c.1) * (end - from.max(t)).max(0.0)
+            })
+            .sum::<f64>()
+            * slots;
         // API work beyond the capacity is refused; queued work waits for
         // what capacity is left [worker-seconds].
-        let api_served = (busy - queued).max(0.0).min(capacity);
-        let queued_served = (backlog + queued).min(capacity - api_served);
-        backlog = backlog + queued - queued_served;
-        let served = api_served + queued_served;
+        // The metric sees this period's random work, not its expectation.
+        let drawn = noisy(busy);
+        let k = if busy > 0.0 { drawn / busy } else { 0.0 };
+        let served = backlog.serve(t, end, (busy - queued).max(0.0) * k, queued * k, capacity);
         idle += (capacity - served).max(0.0);
         let counted: u32 = cohorts
             .iter()
@@ -857,7 +1297,7 @@ fn tracked_fleet(
         let warming = cohorts
             .iter()
             .any(|c| !c.2 && c.0 + ec2.boot_s + a.warmup_s > end);
-        let cpu = (in_service > 0 && capacity > 0.0).then(|| served / capacity * 100.0);
+        let cpu = (capacity > 0.0).then(|| served / capacity * 100.0);
         let datapoint = match tracker.policy().metric {
             ScalingMetric::Cpu => cpu.map(|c| (c, counted)).filter(|d| d.1 > 0),
             ScalingMetric::RequestsPerTarget => {
@@ -887,15 +1327,7 @@ fn tracked_fleet(
     }
     let alive: u32 = cohorts.iter().map(|c| c.1).sum();
     terminate(&mut cohorts, alive, window, &mut billed);
-    let mut u = Ec2Usage::default();
-    u.instances.insert(
-        ec2.instance_type.clone(),
-        InstanceUsage {
-            launches,
-            billable_seconds: billed,
-        },
-    );
-    (u, peak, idle)
+    (billed, launches, peak, idle)
 }
 
 /// The load balancer's hours: one entry per started clock hour with its

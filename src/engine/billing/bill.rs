@@ -115,9 +115,126 @@ impl fmt::Display for Rate {
     }
 }
 
+/// The kind of a charge: which part of a side's cost it is (the cost
+/// meter's itemization).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Charge {
+    /// Lambda requests (free tier included).
+    LambdaRequests,
+    /// Lambda on-demand duration, every tier (free tier included).
+    LambdaDuration,
+    /// Provisioned concurrency, configured and duration.
+    Provisioned,
+    /// Lambda ephemeral storage above the included size.
+    Ephemeral,
+    /// EC2 instance time.
+    Instances,
+    /// Load balancer hours and capacity units.
+    Alb,
+    /// SQS requests (free tier included).
+    Sqs,
+    /// EBS storage.
+    Ebs,
+    /// API Gateway and S3 requests.
+    #[default]
+    OtherRequests,
+}
+
+/// The words of a bill line: what is charged, the quantity's unit and the
+/// rate as displayed.
+pub struct Words {
+    pub item: String,
+    pub unit: &'static str,
+    pub rate: Rate,
+}
+
+/// Where a bill function puts its charges: an itemized [`Bill`] (lines with
+/// their words, for display) or a [`Tally`] (amounts only, for the cost
+/// meter, which prices at every series boundary and must not build
+/// strings). Both compute each amount with the same [`amount`] call.
+pub trait Ledger {
+    /// Charges `quantity` at `usd` per `per` units; `words` describes the
+    /// line and is only called by ledgers that keep lines. A zero quantity
+    /// adds nothing.
+    fn charge(
+        &mut self,
+        kind: Charge,
+        quantity: Quantity,
+        usd: PicoUsd,
+        per: u64,
+        words: impl FnOnce() -> Words,
+    );
+
+    /// A rule or assumption for the reader; only called by ledgers that
+    /// keep notes.
+    fn note(&mut self, text: impl FnOnce() -> String);
+}
+
+/// Amounts per kind of charge, without any text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Amount per [`Charge`], in declaration order [µ$].
+    pub by_kind: [Money; 9],
+    /// The exact sum [µ$].
+    pub total: Money,
+}
+
+impl Tally {
+    /// The amount charged as `kind` [µ$].
+    pub fn get(&self, kind: Charge) -> Money {
+        self.by_kind[kind as usize]
+    }
+}
+
+impl Ledger for Tally {
+    fn charge(
+        &mut self,
+        kind: Charge,
+        quantity: Quantity,
+        usd: PicoUsd,
+        per: u64,
+        _words: impl FnOnce() -> Words,
+    ) {
+        if quantity.is_zero() {
+            return;
+        }
+        let a = amount(quantity.base, quantity.scale, usd, per);
+        self.by_kind[kind as usize] += a;
+        self.total += a;
+    }
+
+    fn note(&mut self, _text: impl FnOnce() -> String) {}
+}
+
+impl Ledger for Bill {
+    fn charge(
+        &mut self,
+        kind: Charge,
+        quantity: Quantity,
+        usd: PicoUsd,
+        per: u64,
+        words: impl FnOnce() -> Words,
+    ) {
+        if quantity.is_zero() {
+            return;
+        }
+        let w = words();
+        debug_assert_eq!((w.rate.usd, w.rate.per), (usd, per), "{}", w.item);
+        self.charge_kind(kind, w.item, quantity, w.unit, w.rate);
+    }
+
+    fn note(&mut self, text: impl FnOnce() -> String) {
+        self.notes.push(text());
+    }
+}
+
 /// One line of a bill.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BillLine {
+    /// Which part of the side's cost this is (not serialized: the item
+    /// says it in words).
+    #[serde(skip)]
+    pub kind: Charge,
     /// What is charged, e.g. "Lambda duration x86_64, tier 1".
     pub item: String,
     pub quantity: Quantity,
@@ -150,23 +267,27 @@ impl Bill {
     }
 
     /// Adds a line `quantity × rate` unless the quantity is zero.
-    pub fn charge(&mut self, item: impl Into<String>, quantity: Quantity, unit: &str, rate: Rate) {
+    pub fn charge_kind(
+        &mut self,
+        kind: Charge,
+        item: impl Into<String>,
+        quantity: Quantity,
+        unit: &str,
+        rate: Rate,
+    ) {
         if quantity.is_zero() {
             return;
         }
         let amount = amount(quantity.base, quantity.scale, rate.usd, rate.per);
         self.total += amount;
         self.lines.push(BillLine {
+            kind,
             item: item.into(),
             quantity,
             unit: unit.to_owned(),
             rate,
             amount,
         });
-    }
-
-    pub fn note(&mut self, text: impl Into<String>) {
-        self.notes.push(text.into());
     }
 
     /// Appends another bill's lines and notes (e.g. the event sources).
@@ -220,14 +341,15 @@ mod tests {
     fn zero_lines_are_left_out_and_total_is_the_sum() {
         let mut b = Bill::new("t");
         let r = Rate::free("x");
-        b.charge("nothing", Quantity::whole(0), "x", r.clone());
+        let k = Charge::OtherRequests;
+        b.charge_kind(k, "nothing", Quantity::whole(0), "x", r.clone());
         assert!(b.lines.is_empty());
         let paid = Rate {
             usd: PicoUsd(1_500_000),
             ..r
         };
-        b.charge("a", Quantity::whole(1), "x", paid.clone());
-        b.charge("b", Quantity::whole(1), "x", paid);
+        b.charge_kind(k, "a", Quantity::whole(1), "x", paid.clone());
+        b.charge_kind(k, "b", Quantity::whole(1), "x", paid);
         // Each line rounds 1.5 µ$ up to 2 µ$; the total is their sum.
         assert_eq!(b.total, Money::from_micros(4));
         assert_eq!(b.total, b.sum_of_lines());

@@ -13,9 +13,9 @@
 //!   connections, processed bytes, rule evaluations) over their capacity.
 //! - EBS gp3 (optional): GB-months = GB-seconds / 30-day month.
 
-use super::bill::{Bill, Quantity, Rate};
+use super::bill::{Bill, Charge, Ledger, Quantity, Rate, Words};
 use super::catalog::{Catalog, LcuDimensions, Provenance};
-use super::events::event_sources_bill;
+use super::events::{charge_price, event_source_charges};
 use super::usage::{AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, MONTH_SECONDS};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -55,6 +55,20 @@ pub fn ec2_bill(
     opts: Ec2BillOptions,
 ) -> Result<Bill, BillError> {
     let mut bill = Bill::new("Amazon EC2");
+    ec2_charges(u, sources, catalog, opts, &mut bill)?;
+    Ok(bill)
+}
+
+/// Puts the EC2 charges (see [`ec2_bill`]) into `ledger`: the same amounts
+/// whether it keeps itemized lines or only sums. On an error the ledger
+/// may hold some charges: discard it.
+pub fn ec2_charges(
+    u: &Ec2Usage,
+    sources: &EventSourceUsage,
+    catalog: &Catalog,
+    opts: Ec2BillOptions,
+    ledger: &mut impl Ledger,
+) -> Result<(), BillError> {
     let discount = opts.discount_basis_points.min(10_000);
     for (name, usage) in &u.instances {
         let it = catalog
@@ -64,65 +78,83 @@ pub fn ec2_bill(
                 name: name.clone(),
                 known: catalog.ec2.names().join(", "),
             })?;
-        let mut rate = Rate::from(&it.price);
-        let mut item = format!(
-            "EC2 {name} ({} vCPU, {} GiB), Linux",
-            it.vcpu, it.memory_gib
-        );
-        if discount > 0 {
-            rate.usd = rate.usd.discounted(discount);
-            rate.status = Provenance::Assumption;
-            item.push_str(&format!(
-                ", {} off {}/h on-demand",
-                percent(discount),
-                it.price.usd
-            ));
+        let usd = if discount > 0 {
+            it.price.usd.discounted(discount)
         } else {
-            item.push_str(", on-demand");
-        }
-        if usage.launches > 0 {
-            let s = if usage.launches == 1 { "" } else { "es" };
-            item.push_str(&format!(", {} launch{s}", usage.launches));
-        }
-        bill.charge(
-            item,
+            it.price.usd
+        };
+        ledger.charge(
+            Charge::Instances,
             Quantity::ratio(u128::from(usage.billable_seconds), 3_600),
-            "instance-hours",
-            rate,
+            usd,
+            it.price.per,
+            || {
+                let mut rate = Rate::from(&it.price);
+                let mut item = format!(
+                    "EC2 {name} ({} vCPU, {} GiB), Linux",
+                    it.vcpu, it.memory_gib
+                );
+                if discount > 0 {
+                    rate.usd = usd;
+                    rate.status = Provenance::Assumption;
+                    item.push_str(&format!(
+                        ", {} off {}/h on-demand",
+                        percent(discount),
+                        it.price.usd
+                    ));
+                } else {
+                    item.push_str(", on-demand");
+                }
+                if usage.launches > 0 {
+                    let s = if usage.launches == 1 { "" } else { "es" };
+                    item.push_str(&format!(", {} launch{s}", usage.launches));
+                }
+                Words {
+                    item,
+                    unit: "instance-hours",
+                    rate,
+                }
+            },
         );
     }
     if let Some(alb) = &u.alb {
-        bill.charge(
+        charge_price(
+            ledger,
+            Charge::Alb,
             "Application Load Balancer",
             Quantity::whole(alb.total_hours()),
             "ALB-hours",
-            (&catalog.alb.hour).into(),
+            &catalog.alb.hour,
         );
-        bill.charge(
+        charge_price(
+            ledger,
+            Charge::Alb,
             "Application Load Balancer capacity units",
             lcu_hours(alb, &catalog.alb.lcu),
             "LCU-hours",
-            (&catalog.alb.lcu_hour).into(),
+            &catalog.alb.lcu_hour,
         );
     }
-    bill.charge(
+    charge_price(
+        ledger,
+        Charge::Ebs,
         "EBS gp3 storage",
         Quantity::ratio(u128::from(u.ebs_gb_seconds), u128::from(MONTH_SECONDS)),
         "GB-months",
-        (&catalog.ebs_gp3).into(),
+        &catalog.ebs_gp3,
     );
-    bill.note("EC2: billed per second from launch to termination (booting and idle included), 60-second minimum per launch.");
+    ledger.note(|| "EC2: billed per second from launch to termination (booting and idle included), 60-second minimum per launch.".to_owned());
     if discount > 0 {
-        bill.note(format!(
+        ledger.note(|| format!(
             "Discount {} off on-demand instance prices: a user setting standing for Savings Plans or Spot (assumption).",
             percent(discount)
         ));
     }
     if u.alb.is_some() {
-        bill.note("ALB: a partial hour is a full hour; each hour's LCUs are its largest dimension (25 new connections/s, 3,000 active connections/min, 1 GB/h processed for EC2 targets or 0.4 GB/h for Lambda, 1,000 rule evaluations/s).");
+        ledger.note(|| "ALB: a partial hour is a full hour; each hour's LCUs are its largest dimension (25 new connections/s, 3,000 active connections/min, 1 GB/h processed for EC2 targets or 0.4 GB/h for Lambda, 1,000 rule evaluations/s).".to_owned());
     }
-    bill.absorb(event_sources_bill(sources, catalog, opts.free_tier));
-    Ok(bill)
+    event_source_charges(sources, catalog, opts.free_tier, ledger);
+    Ok(())
 }
 
 /// The hour's capacity of one LCU in each dimension, in the units of

@@ -1,39 +1,27 @@
 //! The charges of the managed event sources in front of a deployment: API
 //! Gateway, S3 requests and SQS.
 
-use super::bill::{Bill, Quantity, Rate};
-use super::catalog::Catalog;
+use super::bill::{Bill, Charge, Ledger, Quantity, Rate, Words};
+use super::catalog::{Catalog, Price};
+use super::money::PicoUsd;
 use super::usage::EventSourceUsage;
 
 /// The itemized event-source charges. The SQS free tier (1 M requests a
 /// month) covers standard requests first, then FIFO; `free_tier` switches it.
 pub fn event_sources_bill(u: &EventSourceUsage, catalog: &Catalog, free_tier: bool) -> Bill {
     let mut bill = Bill::new("Event sources");
+    event_source_charges(u, catalog, free_tier, &mut bill);
+    bill
+}
+
+/// Puts the event-source charges into `ledger` (see [`event_sources_bill`]).
+pub fn event_source_charges(
+    u: &EventSourceUsage,
+    catalog: &Catalog,
+    free_tier: bool,
+    ledger: &mut impl Ledger,
+) {
     let api = &catalog.api_gateway;
-    bill.charge(
-        "API Gateway HTTP API requests",
-        Quantity::whole(u.api_http_requests),
-        "requests",
-        (&api.http).into(),
-    );
-    bill.charge(
-        "API Gateway REST API requests",
-        Quantity::whole(u.api_rest_requests),
-        "requests",
-        (&api.rest).into(),
-    );
-    bill.charge(
-        "S3 PUT/COPY/POST/LIST requests",
-        Quantity::whole(u.s3_put_requests),
-        "requests",
-        (&catalog.s3.put).into(),
-    );
-    bill.charge(
-        "S3 GET requests",
-        Quantity::whole(u.s3_get_requests),
-        "requests",
-        (&catalog.s3.get).into(),
-    );
     let sqs = &catalog.sqs;
     let mut free_left = if free_tier { sqs.free_requests } else { 0 };
     let mut free_used = 0;
@@ -45,28 +33,79 @@ pub fn event_sources_bill(u: &EventSourceUsage, catalog: &Catalog, free_tier: bo
     };
     let standard = paid(u.sqs_standard_requests);
     let fifo = paid(u.sqs_fifo_requests);
-    bill.charge(
-        "SQS requests, free tier",
-        Quantity::whole(free_used),
-        "requests",
-        Rate::free("requests"),
-    );
-    bill.charge(
-        "SQS standard requests",
-        Quantity::whole(standard),
-        "requests",
-        (&sqs.standard).into(),
-    );
-    bill.charge(
-        "SQS FIFO requests",
-        Quantity::whole(fifo),
-        "requests",
-        (&sqs.fifo).into(),
-    );
-    if u.sqs_standard_requests > 0 || u.sqs_fifo_requests > 0 {
-        bill.note("SQS: each 64 KB chunk of a payload is one request.");
+    let lines: [(Charge, &str, u64, &Price); 4] = [
+        (
+            Charge::OtherRequests,
+            "API Gateway HTTP API requests",
+            u.api_http_requests,
+            &api.http,
+        ),
+        (
+            Charge::OtherRequests,
+            "API Gateway REST API requests",
+            u.api_rest_requests,
+            &api.rest,
+        ),
+        (
+            Charge::OtherRequests,
+            "S3 PUT/COPY/POST/LIST requests",
+            u.s3_put_requests,
+            &catalog.s3.put,
+        ),
+        (
+            Charge::OtherRequests,
+            "S3 GET requests",
+            u.s3_get_requests,
+            &catalog.s3.get,
+        ),
+    ];
+    for (kind, item, n, price) in lines {
+        charge_price(ledger, kind, item, Quantity::whole(n), "requests", price);
     }
-    bill
+    ledger.charge(
+        Charge::Sqs,
+        Quantity::whole(free_used),
+        PicoUsd::ZERO,
+        1,
+        || Words {
+            item: "SQS requests, free tier".into(),
+            unit: "requests",
+            rate: Rate::free("requests"),
+        },
+    );
+    let sqs_lines: [(&str, u64, &Price); 2] = [
+        ("SQS standard requests", standard, &sqs.standard),
+        ("SQS FIFO requests", fifo, &sqs.fifo),
+    ];
+    for (item, n, price) in sqs_lines {
+        charge_price(
+            ledger,
+            Charge::Sqs,
+            item,
+            Quantity::whole(n),
+            "requests",
+            price,
+        );
+    }
+    if u.sqs_standard_requests > 0 || u.sqs_fifo_requests > 0 {
+        ledger.note(|| "SQS: each 64 KB chunk of a payload is one request.".into());
+    }
+}
+
+/// Charges `quantity` at a catalog price, the line named `item`.
+pub(crate) fn charge_price(
+    ledger: &mut impl Ledger,
+    kind: Charge,
+    item: &str,
+    quantity: Quantity,
+    unit: &'static str,
+    price: &Price,
+) {
+    ledger.charge(kind, quantity, price.usd, price.per, || Words {
+        item: item.to_owned(),
+        unit,
+        rate: price.into(),
+    });
 }
 
 #[cfg(test)]

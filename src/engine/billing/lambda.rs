@@ -22,8 +22,10 @@
 //!   invocations is billed as duration; before, it was not. Provisioned
 //!   environments' INIT is never billed as duration.
 
-use super::bill::{Bill, Quantity, Rate};
+use super::bill::{Bill, Charge, Ledger, Quantity, Rate, Words};
 use super::catalog::Catalog;
+use super::events::charge_price;
+use super::money::PicoUsd;
 use super::usage::{EventSourceUsage, LambdaUsage};
 use super::{events, Architecture};
 use serde::{Deserialize, Serialize};
@@ -58,10 +60,23 @@ pub fn lambda_bill(
     catalog: &Catalog,
     opts: LambdaBillOptions,
 ) -> Bill {
+    let mut bill = Bill::new("AWS Lambda");
+    lambda_charges(u, sources, catalog, opts, &mut bill);
+    bill
+}
+
+/// Puts the Lambda charges (see [`lambda_bill`]) into `ledger`: the same
+/// amounts whether it keeps itemized lines or only sums.
+pub fn lambda_charges(
+    u: &LambdaUsage,
+    sources: &EventSourceUsage,
+    catalog: &Catalog,
+    opts: LambdaBillOptions,
+    ledger: &mut impl Ledger,
+) {
     let p = &catalog.lambda;
     let arch = u.architecture;
     let mem = u128::from(u.memory_mb);
-    let mut bill = Bill::new("AWS Lambda");
 
     // Requests.
     let total_requests = u128::from(u.on_demand.requests)
@@ -72,17 +87,24 @@ pub fn lambda_bill(
     } else {
         0
     };
-    bill.charge(
-        "Lambda requests, free tier",
+    ledger.charge(
+        Charge::LambdaRequests,
         Quantity::ratio(free_requests, 1),
-        "requests",
-        Rate::free("requests"),
+        PicoUsd::ZERO,
+        1,
+        || Words {
+            item: "Lambda requests, free tier".into(),
+            unit: "requests",
+            rate: Rate::free("requests"),
+        },
     );
-    bill.charge(
+    charge_price(
+        ledger,
+        Charge::LambdaRequests,
         "Lambda requests",
         Quantity::ratio(total_requests - free_requests, 1),
         "requests",
-        (&p.requests).into(),
+        &p.requests,
     );
 
     // On-demand duration: free tier, then the tiers.
@@ -97,11 +119,16 @@ pub fn lambda_bill(
     } else {
         0
     };
-    bill.charge(
-        format!("Lambda duration {arch}, free tier"),
+    ledger.charge(
+        Charge::LambdaDuration,
         Quantity::ratio(free, MB_MS_PER_GB_S),
-        "GB-s",
-        Rate::free("GB-s"),
+        PicoUsd::ZERO,
+        1,
+        || Words {
+            item: format!("Lambda duration {arch}, free tier"),
+            unit: "GB-s",
+            rate: Rate::free("GB-s"),
+        },
     );
     let billable = od + spill - free;
     let mut lower = 0u128;
@@ -110,33 +137,50 @@ pub fn lambda_bill(
         let upper = tier
             .up_to_gb_s
             .map_or(u128::MAX, |g| u128::from(g) * MB_MS_PER_GB_S);
-        let label = match tier.up_to_gb_s {
+        let label = || match tier.up_to_gb_s {
             Some(g) if lower_gb_s == 0 => format!("first {}", billions(g)),
             Some(g) => format!("next {}", billions(g - lower_gb_s)),
             None => format!("over {}", billions(lower_gb_s)),
         };
-        bill.charge(
-            format!("Lambda duration {arch}, {label} GB-s"),
+        ledger.charge(
+            Charge::LambdaDuration,
             Quantity::ratio(billable.min(upper).saturating_sub(lower), MB_MS_PER_GB_S),
-            "GB-s",
-            (&tier.price).into(),
+            tier.price.usd,
+            tier.price.per,
+            || Words {
+                item: format!("Lambda duration {arch}, {} GB-s", label()),
+                unit: "GB-s",
+                rate: (&tier.price).into(),
+            },
         );
         lower = upper;
         lower_gb_s = tier.up_to_gb_s.unwrap_or(u64::MAX);
     }
 
     // Provisioned concurrency.
-    bill.charge(
-        format!("Provisioned concurrency {arch}, configured"),
+    let configured = p.provisioned_configured.get(arch);
+    ledger.charge(
+        Charge::Provisioned,
         Quantity::ratio(mem * u128::from(u.provisioned_env_seconds), 1_024),
-        "GB-s",
-        p.provisioned_configured.get(arch).into(),
+        configured.usd,
+        configured.per,
+        || Words {
+            item: format!("Provisioned concurrency {arch}, configured"),
+            unit: "GB-s",
+            rate: configured.into(),
+        },
     );
-    bill.charge(
-        format!("Provisioned concurrency {arch}, duration"),
+    let served = p.provisioned_duration.get(arch);
+    ledger.charge(
+        Charge::Provisioned,
         Quantity::ratio(mem * u128::from(u.provisioned_billed_ms), MB_MS_PER_GB_S),
-        "GB-s",
-        p.provisioned_duration.get(arch).into(),
+        served.usd,
+        served.per,
+        || Words {
+            item: format!("Provisioned concurrency {arch}, duration"),
+            unit: "GB-s",
+            rate: served.into(),
+        },
     );
 
     // Ephemeral storage above the included size, over all billed duration.
@@ -145,27 +189,35 @@ pub fn lambda_bill(
             .saturating_sub(p.included_ephemeral_storage_mb),
     );
     let all_ms = u128::from(od_ms) + u128::from(spill_ms) + u128::from(u.provisioned_billed_ms);
-    bill.charge(
-        format!(
-            "Ephemeral storage above {} MB",
-            p.included_ephemeral_storage_mb
-        ),
+    ledger.charge(
+        Charge::Ephemeral,
         Quantity::ratio(extra_mb * all_ms, MB_MS_PER_GB_S),
-        "GB-s",
-        (&p.ephemeral_storage).into(),
+        p.ephemeral_storage.usd,
+        p.ephemeral_storage.per,
+        || Words {
+            item: format!(
+                "Ephemeral storage above {} MB",
+                p.included_ephemeral_storage_mb
+            ),
+            unit: "GB-s",
+            rate: (&p.ephemeral_storage).into(),
+        },
     );
 
-    bill.note(format!(
+    ledger.note(|| format!(
         "Lambda: {arch}, {} MB memory, {} MB ephemeral storage; each invocation's duration rounded up to 1 ms, GB = MB / 1,024; timed-out invocations billed to the timeout.",
         super::money::group_thousands(&u.memory_mb.to_string()),
         super::money::group_thousands(&u.ephemeral_storage_mb.to_string()),
     ));
-    bill.note(if opts.init_billed {
-        "INIT phase of on-demand invocations billed as duration (rule since 1 Aug 2025)."
-    } else {
-        "INIT phase not billed (rule before 1 Aug 2025)."
+    ledger.note(|| {
+        if opts.init_billed {
+            "INIT phase of on-demand invocations billed as duration (rule since 1 Aug 2025)."
+        } else {
+            "INIT phase not billed (rule before 1 Aug 2025)."
+        }
+        .to_owned()
     });
-    bill.note(if opts.free_tier {
+    ledger.note(|| if opts.free_tier {
         format!(
             "Free tier: {} requests and {} GB-s per month, only for on-demand usage while no provisioned concurrency is enabled; duration tiers apply to the GB-s after it.",
             super::money::group_thousands(&p.free_tier.requests.to_string()),
@@ -175,10 +227,9 @@ pub fn lambda_bill(
         "Free tier off.".to_owned()
     });
     if u.provisioned_enabled() {
-        bill.note("Provisioned concurrency: billed from enable to disable, each span rounded up to 5 minutes, used or not.");
+        ledger.note(|| "Provisioned concurrency: billed from enable to disable, each span rounded up to 5 minutes, used or not.".to_owned());
     }
-    bill.absorb(events::event_sources_bill(sources, catalog, opts.free_tier));
-    bill
+    events::event_source_charges(sources, catalog, opts.free_tier, ledger);
 }
 
 /// 6,000,000,000 → "6B"; 11,250,000,000 → "11.25B".

@@ -35,15 +35,15 @@ pub mod sweep;
 pub mod usage;
 
 pub use arch::Architecture;
-pub use bill::{Bill, BillLine, Quantity, Rate};
+pub use bill::{Bill, BillLine, Charge, Ledger, Quantity, Rate, Tally, Words};
 pub use catalog::{
     AlbPrices, ApiGatewayPrices, Catalog, Ec2Prices, InstanceType, LambdaFreeTier, LambdaPrices,
     LcuDimensions, OverrideError, PerArch, Price, PriceOverrides, Provenance, Region, S3Prices,
     SqsPrices, Tier,
 };
-pub use ec2::{ec2_bill, lcu_hours, BillError, Ec2BillOptions};
-pub use events::event_sources_bill;
-pub use lambda::{lambda_bill, tier_bounds, LambdaBillOptions};
+pub use ec2::{ec2_bill, ec2_charges, lcu_hours, BillError, Ec2BillOptions};
+pub use events::{event_source_charges, event_sources_bill};
+pub use lambda::{lambda_bill, lambda_charges, tier_bounds, LambdaBillOptions};
 pub use money::{amount, group_thousands, Money, PicoUsd, PriceParseError};
 pub use usage::{
     AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, InstanceUsage, InvocationTotals, LambdaUsage,

@@ -65,8 +65,11 @@ impl Ec2Variant {
 pub struct BreakEven {
     /// The EC2 deployment compared.
     pub ec2: Ec2Variant,
-    /// The crossing, interpolated linearly in log(volume) between the two
-    /// sweep points around it [requests per month].
+    /// The crossing, found by bisection on the cost functions between the
+    /// two sweep points around it, to the request: the smallest whole
+    /// volume at which the cheaper deployment below it is no longer
+    /// cheaper. It does not depend on how many points the sweep has (as
+    /// long as the points bracket the same crossing) [requests per month].
     pub requests_per_month: f64,
     /// Whether Lambda is the cheaper one BELOW this volume.
     pub lambda_cheaper_below: bool,
@@ -133,32 +136,51 @@ pub fn sweep(
     if base.is_nan() || base <= 0.0 {
         return Err(SweepError::NoTraffic);
     }
+    // Every cost is a function of a WHOLE volume, so the grid points and
+    // the bisection below price exactly the same thing.
+    let at = |v: u64, sizing| {
+        month(
+            scenario,
+            ec2,
+            pricing,
+            AggregateOptions {
+                rate_scale: v as f64 / base,
+                sizing,
+            },
+        )
+    };
     let mut out = Vec::with_capacity(points);
     for v in volumes(from, to, points) {
-        let at = |sizing| {
-            month(
-                scenario,
-                ec2,
-                pricing,
-                AggregateOptions {
-                    rate_scale: v / base,
-                    sizing,
-                },
-            )
-        };
-        let fixed = at(FleetSizing::FixedForPeak);
-        let scaling = at(FleetSizing::AutoScaling);
+        let v = (libm::round(v) as u64).max(1);
+        let fixed = at(v, FleetSizing::FixedForPeak);
+        let scaling = at(v, FleetSizing::AutoScaling);
         out.push(SweepPoint {
-            requests_per_month: libm::round(v) as u64,
+            requests_per_month: v,
             lambda: fixed.lambda.total,
             ec2_fixed: fixed.ec2.map_or(Money::ZERO, |b| b.total),
             ec2_autoscaling: scaling.ec2.map_or(Money::ZERO, |b| b.total),
         });
     }
-    let mut break_evens = crossings(&out, Ec2Variant::FixedForPeak, |p| p.ec2_fixed);
-    break_evens.extend(crossings(&out, Ec2Variant::AutoScaling, |p| {
-        p.ec2_autoscaling
-    }));
+    let diff_at = |variant: Ec2Variant, v: u64| {
+        let sizing = match variant {
+            Ec2Variant::FixedForPeak => FleetSizing::FixedForPeak,
+            Ec2Variant::AutoScaling => FleetSizing::AutoScaling,
+        };
+        let m = at(v, sizing);
+        m.lambda.total - m.ec2.map_or(Money::ZERO, |b| b.total)
+    };
+    let mut break_evens = crossings(
+        &out,
+        Ec2Variant::FixedForPeak,
+        |p| p.ec2_fixed,
+        |v| diff_at(Ec2Variant::FixedForPeak, v),
+    );
+    break_evens.extend(crossings(
+        &out,
+        Ec2Variant::AutoScaling,
+        |p| p.ec2_autoscaling,
+        |v| diff_at(Ec2Variant::AutoScaling, v),
+    ));
     break_evens.sort_by(|a, b| a.requests_per_month.total_cmp(&b.requests_per_month));
     Ok(Sweep {
         points: out,
@@ -170,33 +192,63 @@ pub fn sweep(
     })
 }
 
-/// Where Lambda − EC2 changes sign between two neighbouring points,
-/// interpolated linearly in log(volume).
+/// Where Lambda − EC2 changes sign between two neighbouring points, then
+/// narrowed down by bisection on `diff` (Lambda − EC2 at a whole volume)
+/// until the bracket is one request wide.
 fn crossings(
     points: &[SweepPoint],
     variant: Ec2Variant,
     ec2: impl Fn(&SweepPoint) -> Money,
+    diff: impl Fn(u64) -> Money,
 ) -> Vec<BreakEven> {
-    let diff = |p: &SweepPoint| (p.lambda - ec2(p)).as_micros() as f64;
+    let d = |p: &SweepPoint| p.lambda - ec2(p);
     let mut out = Vec::new();
     for w in points.windows(2) {
-        let (d0, d1) = (diff(&w[0]), diff(&w[1]));
+        let (d0, d1) = (d(&w[0]), d(&w[1]));
         // A crossing: strictly opposite signs, or landing exactly on zero
         // from a non-zero side.
-        if (d0 < 0.0 && d1 >= 0.0) || (d0 > 0.0 && d1 <= 0.0) {
-            let (x0, x1) = (
-                libm::log(w[0].requests_per_month.max(1) as f64),
-                libm::log(w[1].requests_per_month.max(1) as f64),
-            );
-            let x = x0 + (x1 - x0) * d0 / (d0 - d1);
-            out.push(BreakEven {
-                ec2: variant,
-                requests_per_month: libm::exp(x),
-                lambda_cheaper_below: d0 < 0.0,
-            });
+        let lambda_cheaper_below = d0 < Money::ZERO;
+        let crossed = |m: Money| {
+            if lambda_cheaper_below {
+                m >= Money::ZERO
+            } else {
+                m <= Money::ZERO
+            }
+        };
+        if d0 == Money::ZERO || !crossed(d1) {
+            continue;
         }
+        let v = bisect(w[0].requests_per_month, w[1].requests_per_month, |v| {
+            crossed(diff(v))
+        });
+        out.push(BreakEven {
+            ec2: variant,
+            requests_per_month: v as f64,
+            lambda_cheaper_below,
+        });
     }
     out
+}
+
+/// The smallest volume in (lo, hi] where `crossed` holds, given that it
+/// does not at `lo` and does at `hi`: halving the bracket on a log scale
+/// while it spans more than a factor of 2, then arithmetically, down to
+/// one request (about 40 evaluations from 10k to 1B).
+fn bisect(mut lo: u64, mut hi: u64, crossed: impl Fn(u64) -> bool) -> u64 {
+    while hi - lo > 1 {
+        let geometric = libm::round(libm::sqrt(lo as f64 * hi as f64)) as u64;
+        let mid = if hi / lo.max(1) >= 2 && geometric > lo && geometric < hi {
+            geometric
+        } else {
+            lo + (hi - lo) / 2
+        };
+        if crossed(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
 }
 
 #[cfg(test)]
@@ -273,20 +325,55 @@ mod tests {
     }
 
     #[test]
-    fn interpolation_is_on_the_log_scale() {
-        let p = |v: u64, lambda: i64, ec2: i64| SweepPoint {
-            requests_per_month: v,
-            lambda: Money::from_micros(lambda),
-            ec2_fixed: Money::from_micros(ec2),
-            ec2_autoscaling: Money::from_micros(ec2),
-        };
-        // −1 at 1,000 and +1 at 100,000: the crossing is at 10,000.
-        let c = crossings(
-            &[p(1_000, 0, 1), p(100_000, 2, 1)],
-            Ec2Variant::FixedForPeak,
-            |x| x.ec2_fixed,
-        );
-        assert_eq!(c.len(), 1);
-        assert!((c[0].requests_per_month - 10_000.0).abs() < 1e-6, "{c:?}");
+    fn bisection_finds_the_first_volume_past_the_crossing() {
+        // A step at 12,345: every bracket around it finds it exactly.
+        for (lo, hi) in [(1, 1_000_000), (12_344, 12_345), (10_000, 20_000)] {
+            assert_eq!(bisect(lo, hi, |v| v >= 12_345), 12_345, "{lo}..{hi}");
+        }
+    }
+
+    #[test]
+    fn the_break_even_does_not_depend_on_the_number_of_points() {
+        let s = api();
+        let e = fleet_config(&s);
+        let p = Pricing::default();
+        let found: Vec<Vec<(Ec2Variant, f64)>> = [5, 8, 16, 33]
+            .into_iter()
+            .map(|n| {
+                sweep(&s, &e, &p, 1e4, 1e10, n)
+                    .unwrap()
+                    .break_evens
+                    .iter()
+                    .map(|b| (b.ec2, b.requests_per_month))
+                    .collect()
+            })
+            .collect();
+        assert!(!found[0].is_empty());
+        for f in &found[1..] {
+            assert_eq!(f, &found[0]);
+        }
+        // And it is a crossing: Lambda is no cheaper at it, cheaper one
+        // request below.
+        for &(variant, v) in &found[0] {
+            let m = |v: f64, sizing| {
+                let base = arrivals_per_month(&s);
+                let m = month(
+                    &s,
+                    &e,
+                    &p,
+                    AggregateOptions {
+                        rate_scale: v / base,
+                        sizing,
+                    },
+                );
+                m.lambda.total - m.ec2.unwrap().total
+            };
+            let sizing = match variant {
+                Ec2Variant::FixedForPeak => FleetSizing::FixedForPeak,
+                Ec2Variant::AutoScaling => FleetSizing::AutoScaling,
+            };
+            assert!(m(v, sizing) >= Money::ZERO, "{variant:?} at {v}");
+            assert!(m(v - 1.0, sizing) < Money::ZERO, "{variant:?} below {v}");
+        }
     }
 }
