@@ -119,7 +119,9 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
             </g>
             { for boxes }
             if n == 0 {
-                <text x="650" y="470" class="sublabel">{ "No instance is running: every request gets a 503." }</text>
+                <text x="650" y="470" class="sublabel" data-testid="no-instance">
+                    { no_instance_text(props.via_alb, !s.queues.is_empty(), queued) }
+                </text>
             }
             <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">
                 { format!("503 refused: {}", count(s.fleet.http_503)) }
@@ -134,6 +136,22 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
     }
 }
 
+/// What happens to work while no instance runs, as the engine does it:
+/// API requests get a 503 from the load balancer; messages (SQS, and S3 or
+/// schedule events, which reach the fleet through a queue) wait in their
+/// queue until a worker starts.
+fn no_instance_text(via_alb: bool, has_queue: bool, queued: u64) -> String {
+    let waiting = format!(
+        "messages wait in the SQS queue ({} queued) until a worker starts",
+        count(queued)
+    );
+    match (via_alb, has_queue) {
+        (true, true) => format!("No instance is running: API requests get a 503; {waiting}."),
+        (true, false) => "No instance is running: every request gets a 503.".to_owned(),
+        (false, _) => format!("No instance is running: {waiting}."),
+    }
+}
+
 fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
@@ -141,6 +159,17 @@ fn fmt(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_fleet_says_what_the_engine_does_with_the_work() {
+        assert!(no_instance_text(true, false, 0).contains("503"));
+        let q = no_instance_text(false, true, 1);
+        assert!(
+            q.contains("wait in the SQS queue (1 queued)") && !q.contains("503"),
+            "{q}"
+        );
+        assert!(no_instance_text(true, true, 2).contains("API requests get a 503"));
+    }
 
     #[test]
     fn boxes_fit_the_panel() {
