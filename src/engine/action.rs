@@ -43,11 +43,13 @@ pub enum Action {
     AzOutage { zone: u32 },
     /// Availability Zone `zone` recovers now.
     EndAzOutage { zone: u32 },
-    /// From now on source `source` sends at this peak rate: its pattern
-    /// scaled so its highest rate is `rate_per_s` [requests/s].
+    /// From now on source `source` sends at this peak rate: its scenario
+    /// pattern scaled so its highest rate is `rate_per_s` [requests/s]
+    /// (times any [`Action::ScaleTraffic`] factor in force).
     SetRate { source: u16, rate_per_s: f64 },
-    /// From now on the scenario's pattern of `source` (none: every source)
-    /// with its rates multiplied by `factor` (1 = as the scenario says).
+    /// From now on the rates of `source` (none: every source), as the
+    /// scenario or the last [`Action::SetRate`] set them, times `factor`
+    /// (1 = unchanged). Replaces the previous factor; does not compound.
     ScaleTraffic { source: Option<u16>, factor: f64 },
 }
 

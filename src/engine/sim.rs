@@ -122,6 +122,11 @@ pub struct Simulation {
     actions: Vec<LoggedAction>,
     /// Live traffic changes so far (each draws from a stream of its own).
     traffic_changes: u64,
+    /// Per source: the factor on the scenario's pattern set by
+    /// [`Action::SetRate`] (1 until then).
+    rate_base: Vec<f64>,
+    /// Per source: the factor set by [`Action::ScaleTraffic`] on top (1 until then).
+    rate_scale: Vec<f64>,
 }
 
 impl Simulation {
@@ -171,6 +176,8 @@ impl Simulation {
             cost: CostMeter::new(&scenario.pricing),
             actions: Vec::new(),
             traffic_changes: 0,
+            rate_base: vec![1.0; scenario.sources.len()],
+            rate_scale: vec![1.0; scenario.sources.len()],
         })
     }
 
@@ -253,7 +260,21 @@ impl Simulation {
                             .to_owned(),
                     });
                 }
-                self.set_traffic(source, rate_per_s / peak)?;
+                let base = rate_per_s / peak;
+                let scale = self.rate_scale[source as usize];
+                if rate_per_s * scale > super::defaults::MAX_RATE_PER_S {
+                    return Err(ActionError::Rate {
+                        value: rate_per_s,
+                        why: format!(
+                            "too high with the traffic factor {scale} in force: the peak would be {} requests/s, above the engine maximum of {}",
+                            libm::round(rate_per_s * scale),
+                            super::defaults::MAX_RATE_PER_S
+                        ),
+                    });
+                }
+                self.scaled_pattern(source, base * scale)?;
+                self.rate_base[source as usize] = base;
+                self.set_traffic(source)?;
             }
             Action::ScaleTraffic { source, factor } => {
                 check_factor(factor)?;
@@ -266,10 +287,17 @@ impl Simulation {
                 };
                 // Check every source first: all or nothing.
                 for &s in &all {
-                    self.scaled_pattern(s, factor)?;
+                    self.scaled_pattern(s, self.rate_base[s as usize] * factor)
+                        .map_err(|e| match e {
+                            ActionError::Factor { why, .. } => {
+                                ActionError::Factor { value: factor, why }
+                            }
+                            e => e,
+                        })?;
                 }
                 for s in all {
-                    self.set_traffic(s, factor)?;
+                    self.rate_scale[s as usize] = factor;
+                    self.set_traffic(s)?;
                 }
             }
         }
@@ -309,7 +337,8 @@ impl Simulation {
                 return Err(ActionError::Factor {
                     value: factor,
                     why: format!(
-                        "too large for source {source}: its peak would be {peak} requests/s, above the engine maximum of {}",
+                        "too large for source {source}: its peak would be {} requests/s, above the engine maximum of {}",
+                        libm::round(peak),
                         super::defaults::MAX_RATE_PER_S
                     ),
                 });
@@ -318,9 +347,10 @@ impl Simulation {
         Ok(p)
     }
 
-    /// From now on `source` follows its scenario pattern × `factor`.
-    fn set_traffic(&mut self, source: u16, factor: f64) -> Result<(), ActionError> {
-        let p = self.scaled_pattern(source, factor)?;
+    /// From now on `source` follows its scenario pattern × its rate factors.
+    fn set_traffic(&mut self, source: u16) -> Result<(), ActionError> {
+        let i = source as usize;
+        let p = self.scaled_pattern(source, self.rate_base[i] * self.rate_scale[i])?;
         let now = self.now();
         self.traffic_changes += 1;
         let mut g = ArrivalGen::resumed(

@@ -23,9 +23,10 @@ pub struct CostMeter {
 pub fn lambda_meter(sim: &Simulation, catalog: &Catalog, free_tier: bool) -> CostMeter {
     let usage = sim.lambda_usage();
     let sources = sim.event_source_usage();
+    // The scenario's pricing rules (INIT billing), the free tier as chosen.
     let opts = LambdaBillOptions {
         free_tier,
-        ..LambdaBillOptions::default()
+        ..sim.scenario().pricing.lambda_options()
     };
     let so_far = lambda_bill(&usage, &sources, catalog, opts).total;
     let window = sim.now().since_start();
@@ -49,9 +50,10 @@ pub fn lambda_meter(sim: &Simulation, catalog: &Catalog, free_tier: bool) -> Cos
 pub fn ec2_meter(sim: &Simulation, catalog: &Catalog, free_tier: bool) -> Option<CostMeter> {
     let usage = sim.ec2_usage()?;
     let sources = sim.ec2_event_source_usage()?;
+    // The scenario's pricing rules (EC2 discount), the free tier as chosen.
     let opts = Ec2BillOptions {
         free_tier,
-        ..Ec2BillOptions::default()
+        ..sim.scenario().pricing.ec2_options()
     };
     let so_far = ec2_bill(&usage, &sources, catalog, opts).ok()?.total;
     let window = sim.now().since_start();

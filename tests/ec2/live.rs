@@ -133,7 +133,45 @@ fn traffic_changes_apply_from_now_on() {
     let mid = s.counters().arrived;
     s.advance_to(secs(700.0));
     let fast = s.counters().arrived - mid;
-    assert!((57_000..63_000).contains(&fast), "{fast} ≈ 600/s × 100 s");
+    assert!((5_400..6_600).contains(&fast), "{fast} ≈ 30/s × 2 × 100 s");
+    // A new rate under the factor in force; factors replace, not compound.
+    s.apply(Action::SetRate {
+        source: 0,
+        rate_per_s: 300.0,
+    })
+    .unwrap();
+    s.apply(Action::ScaleTraffic {
+        source: Some(0),
+        factor: 0.5,
+    })
+    .unwrap();
+    let mid = s.counters().arrived;
+    s.advance_to(secs(800.0));
+    let half = s.counters().arrived - mid;
+    assert!(
+        (13_500..16_500).contains(&half),
+        "{half} ≈ 300/s × 0.5 × 100 s"
+    );
+    let m = s
+        .apply(Action::SetRate {
+            source: 0,
+            rate_per_s: 100_000.0,
+        })
+        .err();
+    assert!(m.is_none(), "100,000 × 0.5 is within the limit");
+    s.apply(Action::ScaleTraffic {
+        source: None,
+        factor: 1.0,
+    })
+    .unwrap();
+    let m = s
+        .apply(Action::ScaleTraffic {
+            source: None,
+            factor: 2.0,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(m.starts_with("factor: 2 is too large for source 0"), "{m}");
     // Both sides still see the same arrivals.
     assert_eq!(s.counters().arrived, ec2_snap(&s).counters.arrived);
 }
