@@ -151,6 +151,9 @@ pub const MAX_DURATION_S: f64 = 2_592_000.0;
 pub const MAX_SOURCES: usize = 16;
 /// ENGINE LIMIT: highest arrival rate of one source [requests/s].
 pub const MAX_RATE_PER_S: f64 = 100_000.0;
+/// ENGINE LIMIT: largest live traffic scale factor (a source's rates ×
+/// this, still within [`MAX_RATE_PER_S`]) [×].
+pub const MAX_TRAFFIC_FACTOR: f64 = 100.0;
 /// ENGINE LIMIT: most arrivals a scenario may produce (an upper estimate
 /// from the patterns), so any accepted scenario finishes in bounded time
 /// [arrivals].

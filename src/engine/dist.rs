@@ -28,6 +28,9 @@ pub const STREAM_ARRIVALS: u64 = 1;
 pub const STREAM_LAMBDA_SERVICE: u64 = 2;
 /// Stream tag: service draws (durations, errors) of the EC2 side.
 pub const STREAM_EC2_SERVICE: u64 = 3;
+/// Stream tag: arrivals of one source after a live traffic change (index:
+/// the source and the change's number, see `traffic::ArrivalGen::resumed`).
+pub const STREAM_LIVE_ARRIVALS: u64 = 4;
 
 /// SplitMix64: spreads nearby seeds far apart.
 fn splitmix(mut z: u64) -> u64 {

@@ -74,6 +74,15 @@ pub enum HappeningKind {
     InstanceReplaced,
     /// EC2: the on-call operator was paged.
     Paged,
+    /// EC2: an Availability Zone went down (live operation); `env` holds
+    /// the zone's index.
+    ZoneDown,
+    /// EC2: an Availability Zone recovered (live operation); `env` holds
+    /// the zone's index.
+    ZoneUp,
+    /// A source's traffic changed (live operation); `source` says which.
+    /// Logged on the Lambda side: both sides see the same arrivals.
+    TrafficChanged,
 }
 
 /// One thing that happened, with where it came from and where it went.

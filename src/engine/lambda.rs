@@ -382,6 +382,9 @@ pub struct EnvView {
     pub age_us: u64,
     /// Source of the request it is serving, if busy.
     pub source: Option<u32>,
+    /// When it last became idle (its last request ended, or its INIT for a
+    /// provisioned one), if idle now: its keep-alive runs from here.
+    pub idle_since: Option<SimTime>,
 }
 
 /// Depth of one SQS queue.
@@ -1453,6 +1456,7 @@ impl LambdaSide {
                     provisioned: e.provisioned,
                     age_us: now.since(e.born).as_micros(),
                     source: e.job.source(self).map(u32::from),
+                    idle_since: (state == EnvState::Idle).then_some(e.last_end),
                 })
             })
             .collect();

@@ -2,6 +2,7 @@
 //! browser crates, no wall clock, no global RNG: the same scenario and seed
 //! give the same numbers natively and in the browser.
 
+pub mod action;
 pub mod billing;
 pub mod defaults;
 pub mod dist;

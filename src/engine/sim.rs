@@ -19,19 +19,21 @@
 //! assert!(report.lambda.accounting_balances);
 //! ```
 
+use super::action::{check_factor, check_rate, Action, ActionError, LoggedAction};
 use super::billing::accrual::{CostMeter, CostPoint, CostReport};
 use super::billing::usage::{Ec2Usage, EventSourceUsage, LambdaUsage};
 use super::defaults::SERIES_FIRST_BUCKET_S;
 use super::ec2::view::Ec2Snapshot;
 use super::ec2::{Ec2Ctx, Ec2Event, Ec2Side};
 use super::happening::{HappeningBatch, Happenings};
+use super::happening::{HappeningKind, Side};
 use super::lambda::{Ctx, EnvView, LambdaEvent, LambdaSide, QueueDepth};
 use super::metrics::{Counters, Series};
 use super::queue::EventQueue;
 use super::report::Report;
 use super::scenario::{Scenario, ScenarioError, SourceKind};
 use super::time::{SimDuration, SimTime};
-use super::traffic::ArrivalGen;
+use super::traffic::{peak_rate, scaled, ArrivalGen};
 use serde::Serialize;
 
 /// Every queued event of a run: each platform's own events. Small and
@@ -116,6 +118,15 @@ pub struct Simulation {
     events: u64,
     /// Cumulative cost per side, priced at the series boundaries.
     cost: CostMeter,
+    /// Every live operation applied, in order.
+    actions: Vec<LoggedAction>,
+    /// Live traffic changes so far (each draws from a stream of its own).
+    traffic_changes: u64,
+    /// Per source: the factor on the scenario's pattern set by
+    /// [`Action::SetRate`] (1 until then).
+    rate_base: Vec<f64>,
+    /// Per source: the factor set by [`Action::ScaleTraffic`] on top (1 until then).
+    rate_scale: Vec<f64>,
 }
 
 impl Simulation {
@@ -163,7 +174,205 @@ impl Simulation {
             series,
             events: 0,
             cost: CostMeter::new(&scenario.pricing),
+            actions: Vec::new(),
+            traffic_changes: 0,
+            rate_base: vec![1.0; scenario.sources.len()],
+            rate_scale: vec![1.0; scenario.sources.len()],
         })
+    }
+
+    /// Runs `scenario` again with the live operations of `log` applied at
+    /// their times, up to `until`: the same scenario, seed and log give a
+    /// bit-identical run. Errors: an invalid scenario (its problems), a log
+    /// out of time order or an action refused (the first such).
+    pub fn replay(
+        scenario: &Scenario,
+        log: &[LoggedAction],
+        until: SimTime,
+    ) -> Result<Simulation, ReplayError> {
+        let mut sim = Simulation::new(scenario).map_err(ReplayError::Scenario)?;
+        sim.set_record_happenings(false);
+        let mut previous = SimTime::ZERO;
+        for (index, a) in log.iter().enumerate() {
+            if a.at < previous {
+                return Err(ReplayError::Action(ActionError::OutOfOrder {
+                    index,
+                    at: a.at,
+                    previous,
+                }));
+            }
+            previous = a.at;
+            sim.advance_to(a.at);
+            sim.apply(a.action).map_err(ReplayError::Action)?;
+        }
+        sim.advance_to(until);
+        Ok(sim)
+    }
+
+    /// Applies a live operation now (see [`Action`]) and records it in the
+    /// action log. Events due at this very instant are processed first, so
+    /// the result does not depend on how the run got here (frames, single
+    /// steps or a replay). A refused action changes nothing.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.advance_to(self.now());
+        let now = self.now();
+        match action {
+            Action::FailInstance { instance } => {
+                let ec2 = self
+                    .ec2
+                    .as_mut()
+                    .ok_or(ActionError::NoEc2 { field: "instance" })?;
+                let mut ctx = Ec2Ctx {
+                    now,
+                    q: &mut self.q,
+                    h: &mut self.happenings,
+                };
+                ec2.fail_instance(instance, &mut ctx)?;
+            }
+            Action::AzOutage { zone } | Action::EndAzOutage { zone } => {
+                let ec2 = self
+                    .ec2
+                    .as_mut()
+                    .ok_or(ActionError::NoEc2 { field: "zone" })?;
+                let mut ctx = Ec2Ctx {
+                    now,
+                    q: &mut self.q,
+                    h: &mut self.happenings,
+                };
+                if matches!(action, Action::AzOutage { .. }) {
+                    ec2.zone_down(zone, &mut ctx)?;
+                } else {
+                    ec2.zone_up(zone, &mut ctx)?;
+                }
+            }
+            Action::SetRate { source, rate_per_s } => {
+                let base = &self.source_checked(source)?.pattern;
+                check_rate(rate_per_s)?;
+                let peak = peak_rate(base).ok_or_else(|| ActionError::Pattern {
+                    index: source,
+                    why: "has no rate to set (bursts or a recorded trace); scale it instead"
+                        .to_owned(),
+                })?;
+                if peak <= 0.0 {
+                    return Err(ActionError::Pattern {
+                        index: source,
+                        why: "sends nothing (a peak rate of 0), so it cannot be scaled to a rate"
+                            .to_owned(),
+                    });
+                }
+                let base = rate_per_s / peak;
+                let scale = self.rate_scale[source as usize];
+                if rate_per_s * scale > super::defaults::MAX_RATE_PER_S {
+                    return Err(ActionError::Rate {
+                        value: rate_per_s,
+                        why: format!(
+                            "too high with the traffic factor {scale} in force: the peak would be {} requests/s, above the engine maximum of {}",
+                            libm::round(rate_per_s * scale),
+                            super::defaults::MAX_RATE_PER_S
+                        ),
+                    });
+                }
+                self.scaled_pattern(source, base * scale)?;
+                self.rate_base[source as usize] = base;
+                self.set_traffic(source)?;
+            }
+            Action::ScaleTraffic { source, factor } => {
+                check_factor(factor)?;
+                let all: Vec<u16> = match source {
+                    Some(s) => {
+                        self.source_checked(s)?;
+                        vec![s]
+                    }
+                    None => (0..self.scenario.sources.len() as u16).collect(),
+                };
+                // Check every source first: all or nothing.
+                for &s in &all {
+                    self.scaled_pattern(s, self.rate_base[s as usize] * factor)
+                        .map_err(|e| match e {
+                            ActionError::Factor { why, .. } => {
+                                ActionError::Factor { value: factor, why }
+                            }
+                            e => e,
+                        })?;
+                }
+                for s in all {
+                    self.rate_scale[s as usize] = factor;
+                    self.set_traffic(s)?;
+                }
+            }
+        }
+        self.actions.push(LoggedAction { at: now, action });
+        Ok(())
+    }
+
+    /// The live operations applied so far, in order.
+    pub fn actions(&self) -> &[LoggedAction] {
+        &self.actions
+    }
+
+    fn source_checked(&self, source: u16) -> Result<&super::scenario::Source, ActionError> {
+        self.scenario
+            .sources
+            .get(source as usize)
+            .ok_or(ActionError::UnknownSource {
+                index: source,
+                max: self.scenario.sources.len().saturating_sub(1),
+            })
+    }
+
+    /// The scenario's pattern of `source` scaled by `factor`, if it stays
+    /// within the engine's rate limit.
+    fn scaled_pattern(
+        &self,
+        source: u16,
+        factor: f64,
+    ) -> Result<super::scenario::Pattern, ActionError> {
+        let base = &self.source_checked(source)?.pattern;
+        let p = scaled(base, factor).ok_or_else(|| ActionError::Pattern {
+            index: source,
+            why: "is a recorded trace, whose instants cannot be rescaled".to_owned(),
+        })?;
+        if let Some(peak) = peak_rate(&p) {
+            if peak > super::defaults::MAX_RATE_PER_S {
+                return Err(ActionError::Factor {
+                    value: factor,
+                    why: format!(
+                        "too large for source {source}: its peak would be {} requests/s, above the engine maximum of {}",
+                        libm::round(peak),
+                        super::defaults::MAX_RATE_PER_S
+                    ),
+                });
+            }
+        }
+        Ok(p)
+    }
+
+    /// From now on `source` follows its scenario pattern × its rate factors.
+    fn set_traffic(&mut self, source: u16) -> Result<(), ActionError> {
+        let i = source as usize;
+        let p = self.scaled_pattern(source, self.rate_base[i] * self.rate_scale[i])?;
+        let now = self.now();
+        self.traffic_changes += 1;
+        let mut g = ArrivalGen::resumed(
+            &p,
+            self.scenario.seed,
+            u64::from(source),
+            self.traffic_changes,
+            self.scenario.duration_s,
+            now,
+        );
+        let next = g.next_arrival().unwrap_or(SimTime::MAX).max(now);
+        self.gens[source as usize] = g;
+        self.next_arrival[source as usize] = next;
+        self.next_src = earliest(&self.next_arrival);
+        self.happenings.push(
+            now,
+            Side::Lambda,
+            HappeningKind::TrafficChanged,
+            Some(u32::from(source)),
+            None,
+        );
+        Ok(())
     }
 
     /// The scenario being run.
@@ -440,6 +649,29 @@ impl Simulation {
         self.scenario.sources.iter().map(|s| s.kind).collect()
     }
 }
+
+/// Why [`Simulation::replay`] failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplayError {
+    /// The scenario is invalid.
+    Scenario(Vec<ScenarioError>),
+    /// An action of the log was refused or out of order.
+    Action(ActionError),
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::Scenario(errs) => {
+                let all: Vec<String> = errs.iter().map(ToString::to_string).collect();
+                write!(f, "{}", all.join("; "))
+            }
+            ReplayError::Action(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
 
 /// The earliest pending arrival and its source (lowest index on a tie).
 #[inline]

@@ -14,7 +14,7 @@
 //! assert_eq!(g.next_arrival().map(SimTime::as_micros), Some(500_000));
 //! ```
 
-use super::dist::{rng_stream, Rng, STREAM_ARRIVALS};
+use super::dist::{rng_stream, Rng, STREAM_ARRIVALS, STREAM_LIVE_ARRIVALS};
 use super::scenario::Pattern;
 use super::time::SimTime;
 use rand::RngExt;
@@ -146,6 +146,85 @@ impl ArrivalGen {
         }
     }
 
+    /// Arrivals of `pattern` strictly after `from`, for source `index`
+    /// after its `change`-th live traffic change: a random stream of its
+    /// own (so a replay of the same changes draws the same arrivals), the
+    /// pattern's clock unchanged (a step at 300 s is still at 300 s).
+    pub fn resumed(
+        pattern: &Pattern,
+        seed: u64,
+        index: u64,
+        change: u64,
+        duration_s: f64,
+        from: SimTime,
+    ) -> ArrivalGen {
+        let mut g = ArrivalGen::new(pattern, seed, index, duration_s);
+        g.rng = rng_stream(seed, STREAM_LIVE_ARRIVALS, (change << 16) ^ index);
+        g.skip_to(from.as_micros() as f64);
+        g
+    }
+
+    /// Positions the process so its next arrival is after `from_us`
+    /// (memoryless for the Poisson kinds).
+    fn skip_to(&mut self, from_us: f64) {
+        match &mut self.state {
+            State::Done => {}
+            State::Regular {
+                start_us,
+                gap_us,
+                k,
+            } => {
+                if from_us >= *start_us && *gap_us > 0.0 {
+                    let mut n = libm::floor((from_us - *start_us) / *gap_us).max(0.0) as u64;
+                    while *start_us + *gap_us * (n as f64) <= from_us {
+                        n += 1;
+                    }
+                    *k = n;
+                }
+            }
+            State::Poisson { t_us, .. } | State::Cycle { t_us, .. } => *t_us = t_us.max(from_us),
+            State::Steps {
+                steps,
+                piece,
+                t_us,
+                k,
+                ..
+            } => {
+                if let Some(p) = steps.iter().rposition(|s| s.0 <= from_us) {
+                    *piece = p;
+                    *t_us = from_us;
+                    let (start, r) = steps[p];
+                    let mut n = if r > 0.0 {
+                        libm::floor((from_us - start) * r).max(0.0) as u64
+                    } else {
+                        0
+                    };
+                    while r > 0.0 && start + n as f64 / r <= from_us {
+                        n += 1;
+                    }
+                    *k = n;
+                }
+            }
+            State::Bursts { bursts, idx, left } => {
+                *idx = bursts.partition_point(|b| (b.0 as f64) <= from_us);
+                *left = bursts.get(*idx).map_or(0, |b| b.1);
+            }
+            State::Times { times_us, idx } => {
+                *idx = times_us.partition_point(|&t| (t as f64) <= from_us);
+            }
+            State::Counts { counts, sec, i } => {
+                let s = libm::floor(from_us / US).max(0.0) as usize;
+                *sec = s;
+                *i = 0;
+                if let Some(&n) = counts.get(s) {
+                    while *i < n && (s as f64 + *i as f64 / n as f64) * US <= from_us {
+                        *i += 1;
+                    }
+                }
+            }
+        }
+    }
+
     /// The next arrival, or `None` once the source is done.
     pub fn next_arrival(&mut self) -> Option<SimTime> {
         let t = self.next_raw()?;
@@ -261,6 +340,57 @@ impl ArrivalGen {
     }
 }
 
+/// The highest rate of a pattern [requests/s]; None for bursts and traces,
+/// which have counts rather than a rate.
+pub fn peak_rate(p: &Pattern) -> Option<f64> {
+    match p {
+        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => Some(*rate_per_s),
+        Pattern::DailyCycle { high_per_s, .. } => Some(*high_per_s),
+        Pattern::Steps { steps, .. } => steps.iter().map(|s| s.rate_per_s).reduce(f64::max),
+        Pattern::Every { interval_s, .. } if *interval_s > 0.0 => Some(1.0 / interval_s),
+        _ => None,
+    }
+}
+
+/// `p` with every rate multiplied by `k` (≥ 0): rates of the rate
+/// patterns, counts of bursts (rounded), the frequency of a schedule. None
+/// for a recorded trace, whose instants are data, not a rate.
+pub fn scaled(p: &Pattern, k: f64) -> Option<Pattern> {
+    let k = if k.is_finite() { k.max(0.0) } else { 0.0 };
+    let mut out = p.clone();
+    match &mut out {
+        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => *rate_per_s *= k,
+        Pattern::DailyCycle {
+            low_per_s,
+            high_per_s,
+            ..
+        } => {
+            *low_per_s *= k;
+            *high_per_s *= k;
+        }
+        Pattern::Steps { steps, .. } => {
+            for s in steps {
+                s.rate_per_s *= k;
+            }
+        }
+        Pattern::Bursts { bursts } => {
+            for b in bursts {
+                b.count = libm::round(b.count as f64 * k) as u64;
+            }
+        }
+        Pattern::Every { interval_s, .. } => {
+            // k = 0 stops the schedule (an infinite interval never fires).
+            *interval_s = if k > 0.0 {
+                *interval_s / k
+            } else {
+                f64::INFINITY
+            };
+        }
+        Pattern::TraceTimes { .. } | Pattern::TraceCounts { .. } => return None,
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +503,100 @@ mod tests {
             all(&p, 1_000.0),
             vec![60_000_000, 360_000_000, 660_000_000, 960_000_000]
         );
+    }
+
+    #[test]
+    fn resumed_continues_after_the_instant_on_the_same_clock() {
+        let from = SimTime::from_micros(2_500_000);
+        let after = |p: &Pattern| {
+            let mut g = ArrivalGen::resumed(p, 3, 0, 1, 10.0, from);
+            std::iter::from_fn(|| g.next_arrival().map(SimTime::as_micros)).collect::<Vec<_>>()
+        };
+        // Evenly spaced: the same instants as the original after `from`.
+        let c = Pattern::Constant { rate_per_s: 2.0 };
+        let tail: Vec<u64> = all(&c, 10.0)
+            .into_iter()
+            .filter(|&t| t > 2_500_000)
+            .collect();
+        assert_eq!(after(&c), tail);
+        let b = Pattern::Bursts {
+            bursts: vec![
+                Burst {
+                    at_s: 2.5,
+                    count: 4,
+                },
+                Burst {
+                    at_s: 3.0,
+                    count: 2,
+                },
+            ],
+        };
+        assert_eq!(after(&b), vec![3_000_000, 3_000_000]);
+        let s = Pattern::Steps {
+            steps: vec![
+                RateStep {
+                    at_s: 0.0,
+                    rate_per_s: 10.0,
+                },
+                RateStep {
+                    at_s: 5.0,
+                    rate_per_s: 100.0,
+                },
+            ],
+            poisson: false,
+        };
+        let a = after(&s);
+        assert_eq!(
+            a.iter().filter(|&&t| t < 5_000_000).count(),
+            24,
+            "2.6 s to 4.9 s"
+        );
+        assert_eq!(a.iter().filter(|&&t| t >= 5_000_000).count(), 500);
+        assert!(a[0] > 2_500_000);
+        // Poisson: after `from`, at the rate, its own stream.
+        let p = Pattern::Poisson {
+            rate_per_s: 1_000.0,
+        };
+        let a = after(&p);
+        assert!(
+            a[0] >= 2_500_000 && (a.len() as f64 - 7_500.0).abs() < 400.0,
+            "{}",
+            a.len()
+        );
+        assert_eq!(a, after(&p), "deterministic");
+        let mut other = ArrivalGen::resumed(&p, 3, 0, 2, 10.0, from);
+        assert_ne!(
+            other.next_arrival().map(SimTime::as_micros),
+            Some(a[0]),
+            "a new stream per change"
+        );
+    }
+
+    #[test]
+    fn scaling_multiplies_rates_and_refuses_traces() {
+        let s = Pattern::Steps {
+            steps: vec![
+                RateStep {
+                    at_s: 0.0,
+                    rate_per_s: 10.0,
+                },
+                RateStep {
+                    at_s: 5.0,
+                    rate_per_s: 100.0,
+                },
+            ],
+            poisson: true,
+        };
+        assert_eq!(peak_rate(&s), Some(100.0));
+        assert_eq!(peak_rate(&scaled(&s, 2.5).unwrap()), Some(250.0));
+        let e = Pattern::Every {
+            interval_s: 60.0,
+            start_s: 0.0,
+        };
+        assert_eq!(all(&scaled(&e, 2.0).unwrap(), 120.0).len(), 4);
+        assert!(all(&scaled(&e, 0.0).unwrap(), 120.0).is_empty());
+        assert!(scaled(&Pattern::TraceTimes { times_s: vec![1.0] }, 2.0).is_none());
+        assert_eq!(peak_rate(&Pattern::Bursts { bursts: vec![] }), None);
     }
 
     #[test]

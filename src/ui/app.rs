@@ -6,10 +6,12 @@ use super::clock::SimClock;
 use super::controls::Controls;
 use super::history::Sample;
 use super::metrics::MetricsPanel;
-use super::params::{set as set_param, Param, ParamsPanel, SPECS};
+use super::operations::{describe as describe_action, OpField, OperationsPanel};
+use super::params::{set as set_param, Group, Param, ParamsPanel, SPECS};
 use super::presets::{PresetPicker, PRESETS};
 use super::sim_handle::{FrameView, Live, SimHandle};
 use super::stage::Stage;
+use crate::engine::action::Action;
 use crate::engine::scenario::{Scenario, ScenarioError};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::rc::Rc;
@@ -34,6 +36,10 @@ pub enum Msg {
     SetParam(Param, String),
     /// The free-tier switch changed.
     FreeTier(bool),
+    /// An operation to apply to the running simulation now.
+    Op(OpField, Action),
+    /// An operation's input could not be read: the control and why.
+    OpRefused(OpField, String),
 }
 
 pub struct App {
@@ -50,6 +56,16 @@ pub struct App {
     on_free_tier: Callback<bool>,
     on_pick: Callback<usize>,
     note: Option<String>,
+    /// The last refused operation: its control and why.
+    op_error: Option<(OpField, String)>,
+    /// The run's action log, as lines.
+    op_log: Vec<String>,
+    /// Live traffic factor in force.
+    traffic_factor: f64,
+    /// Operation notes (what the last one did).
+    op_note: Option<String>,
+    on_op: Callback<(OpField, Action)>,
+    on_op_refused: Callback<(OpField, String)>,
     /// Achieved speed, smoothed [× real time].
     achieved: f64,
     lag_frames: u32,
@@ -92,7 +108,14 @@ impl App {
     /// and rewinds the clock.
     fn install(&mut self, mut handle: SimHandle) {
         handle.reduced_motion = self.handle.reduced_motion;
+        let had_actions = !self.handle.actions().is_empty();
         self.handle = handle;
+        self.op_error = None;
+        self.op_log.clear();
+        self.traffic_factor = 1.0;
+        self.op_note = had_actions.then(|| {
+            "New run: the live operations of the previous run were not replayed.".to_owned()
+        });
         self.clock.restart();
         self.lag_frames = 0;
         let now = self.wall_ms();
@@ -135,6 +158,12 @@ impl Component for App {
             on_free_tier: ctx.link().callback(Msg::FreeTier),
             on_pick: ctx.link().callback(Msg::Pick),
             note: None,
+            op_error: None,
+            op_log: Vec::new(),
+            traffic_factor: 1.0,
+            op_note: None,
+            on_op: ctx.link().callback(|(f, a)| Msg::Op(f, a)),
+            on_op_refused: ctx.link().callback(|(f, m)| Msg::OpRefused(f, m)),
             achieved: preset.speed,
             lag_frames: 0,
             last_ts: None,
@@ -256,6 +285,40 @@ impl Component for App {
                 }
                 true
             }
+            Msg::SetParam(param, text) if param.is_live() => {
+                // Applied to the running simulation from now on; the
+                // settings shown (and a later restart) take the new value.
+                let mut s = self.handle.scenario().clone();
+                let result = set_param(&mut s, param, &text).and_then(|()| {
+                    let rate = s
+                        .sources
+                        .first()
+                        .and_then(|src| crate::engine::traffic::peak_rate(&src.pattern))
+                        .ok_or_else(|| "the first source has no rate to set".to_owned())?;
+                    self.handle
+                        .apply(Action::SetRate {
+                            source: 0,
+                            rate_per_s: rate,
+                        })
+                        .map(|()| rate)
+                        .map_err(|e| e.to_string())
+                });
+                match result {
+                    Ok(rate) => {
+                        self.handle.set_shown_scenario(s);
+                        self.preset = None;
+                        self.param_error = None;
+                        self.note = Some(format!(
+                            "Peak rate {} req/s from {} on: applied live, no restart.",
+                            crate::ui::format::num(rate),
+                            self.handle.now()
+                        ));
+                        self.op_log = self.handle.actions().iter().map(describe_action).collect();
+                    }
+                    Err(m) => self.param_error = Some((param, text, m)),
+                }
+                true
+            }
             Msg::SetParam(param, text) => {
                 let mut s = self.handle.scenario().clone();
                 let result = set_param(&mut s, param, &text)
@@ -266,9 +329,14 @@ impl Component for App {
                         self.preset = None;
                         self.param_error = None;
                         let spec = SPECS.iter().find(|sp| sp.param == param);
+                        let why = if spec.is_some_and(|sp| sp.group == Group::Pricing) {
+                            " Pricing applies to the whole run, so the same traffic is priced anew."
+                        } else {
+                            ""
+                        };
                         self.note = spec.map(|sp| {
                             format!(
-                                "Restarted with {} = {} {} (same seed).",
+                                "Restarted with {} = {} {} (same seed).{why}",
                                 sp.label.to_lowercase(),
                                 if text.trim().is_empty() {
                                     "none"
@@ -301,6 +369,29 @@ impl Component for App {
                 }
                 true
             }
+            Msg::Op(field, action) => {
+                match self.handle.apply(action) {
+                    Ok(()) => {
+                        self.op_error = None;
+                        if let Action::ScaleTraffic { factor, .. } = action {
+                            self.traffic_factor = factor;
+                        }
+                        self.op_log = self.handle.actions().iter().map(describe_action).collect();
+                        self.op_note = None;
+                        // Draw the change now, even while paused.
+                        let now = self.wall_ms();
+                        self.frame = self.handle.observe(now);
+                        self.live = self.handle.live();
+                    }
+                    // The run goes on unchanged.
+                    Err(e) => self.op_error = Some((field, e.to_string())),
+                }
+                true
+            }
+            Msg::OpRefused(field, message) => {
+                self.op_error = Some((field, message));
+                true
+            }
         }
     }
 
@@ -329,6 +420,7 @@ impl Component for App {
                 e.instance_type, e.boot_s
             )
         });
+        let ec2 = self.frame.snapshot.ec2.as_ref();
         let achieved = (self.lag_frames >= LAG_FRAMES && self.clock.is_running())
             .then_some(self.achieved.min(self.clock.speed()));
         html! {
@@ -363,6 +455,16 @@ impl Component for App {
                     </div>
                     <MetricsPanel live={self.live.clone()} />
                 </div>
+                <section class="params operations" aria-label="Operations">
+                    if let Some(n) = &self.op_note { <p class="note">{ n }</p> }
+                    <div class="groups">
+                        <OperationsPanel has_ec2={ec2.is_some()} zones={ec2.map_or(0, |e| e.zones)}
+                                         zones_down={ec2.map(|e| e.zones_down.clone()).unwrap_or_default()}
+                                         traffic_factor={self.traffic_factor} error={self.op_error.clone()}
+                                         log={self.op_log.clone()} on_action={self.on_op.clone()}
+                                         on_refused={self.on_op_refused.clone()} />
+                    </div>
+                </section>
                 <ChartsPanel samples={self.samples.clone()} x_max={s.duration_s} />
                 <ParamsPanel scenario={s.clone()} error={self.param_error.clone()} note={self.note.clone()}
                              free_tier={self.handle.scenario().pricing.free_tier}

@@ -85,7 +85,7 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
                     <rect class="cpu-fill" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - cpu))} width="7" height={fmt(bar_h * cpu)} />
                     <rect class="bar-bg" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
                     <rect class="queue-fill" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - q))} width="7" height={fmt(bar_h * q)} />
-                    <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{}", inst.id) }</text>
+                    <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{} {}", inst.id, zone_letter(inst.zone)) }</text>
                     <text x={fmt(x)} y={fmt(y + 12.0)} class="inst-state">{ label }</text>
                 }
                 if inst.state == InstanceState::Failed {
@@ -105,13 +105,23 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
         format!("fixed fleet of {}", s.bounds.desired)
     };
     let queued: u64 = s.queues.iter().map(|q| q.visible + q.invisible).sum();
+    let zones_down = if s.zones_down.is_empty() {
+        String::new()
+    } else {
+        let z: Vec<String> = s
+            .zones_down
+            .iter()
+            .map(|&z| zone_letter(z).to_string())
+            .collect();
+        format!(" · AZ down: {}", z.join(", "))
+    };
     html! {
         <g class="fleet" data-testid="ec2-panel">
             <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
             <text x={fmt(px + 16.0)} y={fmt(py + 26.0)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
             <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
                   aria-label={format!("{} instances in service of {}", b.in_service, n)}>
-                { format!("{bounds} · {} in service · {} booting · {} patching · {} failed", b.in_service, b.booting, b.patching, b.failed) }
+                { format!("{bounds} · {} in service · {} booting · {} patching · {} failed{zones_down}", b.in_service, b.booting, b.patching, b.failed) }
             </text>
             <g class="alb">
                 <rect x={fmt(ALB.0 - 30.0)} y={fmt(ALB.1 - 44.0)} width="60" height="88" rx="8" />
@@ -119,7 +129,9 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
             </g>
             { for boxes }
             if n == 0 {
-                <text x="650" y="470" class="sublabel">{ "No instance is running: every request gets a 503." }</text>
+                <text x="650" y="470" class="sublabel" data-testid="no-instance">
+                    { no_instance_text(props.via_alb, !s.queues.is_empty(), queued) }
+                </text>
             }
             <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">
                 { format!("503 refused: {}", count(s.fleet.http_503)) }
@@ -134,6 +146,27 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
     }
 }
 
+/// What happens to work while no instance runs, as the engine does it:
+/// API requests get a 503 from the load balancer; messages (SQS, and S3 or
+/// schedule events, which reach the fleet through a queue) wait in their
+/// queue until a worker starts.
+fn no_instance_text(via_alb: bool, has_queue: bool, queued: u64) -> String {
+    let waiting = format!(
+        "messages wait in the SQS queue ({} queued) until a worker starts",
+        count(queued)
+    );
+    match (via_alb, has_queue) {
+        (true, true) => format!("No instance is running: API requests get a 503; {waiting}."),
+        (true, false) => "No instance is running: every request gets a 503.".to_owned(),
+        (false, _) => format!("No instance is running: {waiting}."),
+    }
+}
+
+/// The letter of zone `z` (a, b, c …), as in AWS zone names.
+fn zone_letter(z: u32) -> char {
+    char::from_u32(u32::from(b'a') + z.min(25)).unwrap_or('?')
+}
+
 fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
@@ -141,6 +174,17 @@ fn fmt(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_fleet_says_what_the_engine_does_with_the_work() {
+        assert!(no_instance_text(true, false, 0).contains("503"));
+        let q = no_instance_text(false, true, 1);
+        assert!(
+            q.contains("wait in the SQS queue (1 queued)") && !q.contains("503"),
+            "{q}"
+        );
+        assert!(no_instance_text(true, true, 2).contains("API requests get a 503"));
+    }
 
     #[test]
     fn boxes_fit_the_panel() {

@@ -22,6 +22,7 @@ pub mod history;
 pub mod lambda_panel;
 pub mod lod;
 pub mod metrics;
+pub mod operations;
 pub mod params;
 pub mod particles;
 pub mod presets;

@@ -3,6 +3,8 @@
 //! form that shows them. Ranges are hints for the input; the scenario's own
 //! validation decides, and its message is shown at the control.
 
+use crate::engine::billing::pricing::{InitBilling, MAX_EC2_DISCOUNT_PERCENT};
+use crate::engine::billing::Catalog;
 use crate::engine::scenario::{Pattern, ProvisionedStep, ScalingModel, Scenario};
 use yew::prelude::*;
 
@@ -21,6 +23,16 @@ pub enum Param {
     Instances,
     BootTime,
     AsgMax,
+    InstanceType,
+    InitBilling,
+    Ec2Discount,
+}
+
+impl Param {
+    /// Whether a change applies to the running simulation (no restart).
+    pub fn is_live(self) -> bool {
+        self == Param::PeakRate
+    }
 }
 
 /// A group of controls.
@@ -30,6 +42,7 @@ pub enum Group {
     Function,
     Account,
     Fleet,
+    Pricing,
 }
 
 impl Group {
@@ -39,6 +52,7 @@ impl Group {
             Group::Function => "Function",
             Group::Account => "Account",
             Group::Fleet => "EC2 fleet",
+            Group::Pricing => "Pricing",
         }
     }
 }
@@ -72,7 +86,7 @@ pub const SPECS: &[Spec] = &[
         min: 0.0,
         max: 100_000.0,
         step: 1.0,
-        help: "Highest arrival rate of the first source; its whole pattern scales with it.",
+        help: "Highest arrival rate of the first source; its whole pattern scales with it. Applies live, from now on.",
         path: "sources[0].pattern",
     },
     Spec {
@@ -207,7 +221,56 @@ pub const SPECS: &[Spec] = &[
         help: "The group never grows past this, whatever the load.",
         path: "ec2.auto_scaling",
     },
+    Spec {
+        param: Param::InstanceType,
+        group: Group::Fleet,
+        id: "p-instance-type",
+        label: "Instance type",
+        unit: "",
+        min: 0.0,
+        max: 0.0,
+        step: 0.0,
+        help: "From the price catalog (us-east-1, Linux on-demand): sets the vCPUs, hence the worker slots, and the hourly price.",
+        path: "ec2.instance_type",
+    },
+    Spec {
+        param: Param::InitBilling,
+        group: Group::Pricing,
+        id: "p-init-billing",
+        label: "INIT billing rule",
+        unit: "",
+        min: 0.0,
+        max: 0.0,
+        step: 0.0,
+        help: "Since 1 Aug 2025 the INIT phase of on-demand cold starts is billed as duration; before, it was free.",
+        path: "pricing.init_billing",
+    },
+    Spec {
+        param: Param::Ec2Discount,
+        group: Group::Pricing,
+        id: "p-ec2-discount",
+        label: "EC2 discount",
+        unit: "%",
+        min: 0.0,
+        max: MAX_EC2_DISCOUNT_PERCENT,
+        step: 1.0,
+        help: "An assumption standing for a Savings Plan (up to 72 %) or Spot: off on-demand instance prices.",
+        path: "pricing.ec2_discount_percent",
+    },
 ];
+
+/// The instance types of the price catalog: (name, vCPUs, $/hour).
+pub fn instance_types() -> Vec<(String, u32, f64)> {
+    Catalog::us_east_1()
+        .ec2
+        .instances
+        .iter()
+        .map(|t| {
+            let usd = t.price.usd.0 as f64 / 1e12 / t.price.per.max(1) as f64;
+            (t.name.clone(), t.vcpu, usd)
+        })
+        .collect()
+}
 
 /// The highest rate of a pattern [req/s], if it has one.
 pub fn peak_rate(p: &Pattern) -> Option<f64> {
@@ -275,6 +338,16 @@ pub fn get(s: &Scenario, p: Param) -> Option<String> {
         Param::Instances => s.ec2.as_ref()?.instances.to_string(),
         Param::BootTime => trim(s.ec2.as_ref()?.boot_s),
         Param::AsgMax => s.ec2.as_ref()?.auto_scaling.as_ref()?.max.to_string(),
+        Param::InstanceType => s.ec2.as_ref()?.instance_type.clone(),
+        Param::InitBilling => match s.pricing.init_billing {
+            InitBilling::SinceAug2025 => "since_aug_2025",
+            InitBilling::BeforeAug2025 => "before_aug_2025",
+        }
+        .to_string(),
+        Param::Ec2Discount => {
+            s.ec2.as_ref()?;
+            trim(s.pricing.ec2_discount_percent)
+        }
     })
 }
 
@@ -348,6 +421,22 @@ pub fn set(s: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
                 other => return Err(format!("unknown scaling model “{other}”")),
             }
         }
+        Param::InitBilling => {
+            s.pricing.init_billing = match text {
+                "since_aug_2025" => InitBilling::SinceAug2025,
+                "before_aug_2025" => InitBilling::BeforeAug2025,
+                other => return Err(format!("unknown INIT billing rule “{other}”")),
+            }
+        }
+        Param::Ec2Discount => {
+            s.pricing.ec2_discount_percent = number(text.trim().trim_end_matches('%'))?
+        }
+        Param::InstanceType => {
+            let Some(e) = s.ec2.as_mut() else {
+                return Err("this scenario has no EC2 fleet".into());
+            };
+            e.instance_type = text.trim().to_string();
+        }
         Param::Instances | Param::BootTime | Param::AsgMax => {
             let Some(e) = s.ec2.as_mut() else {
                 return Err("this scenario has no EC2 fleet".into());
@@ -407,7 +496,33 @@ pub fn params_panel(props: &ParamsProps) -> Html {
         } else {
             help_id.clone()
         };
-        let input = if spec.param == Param::Scaling {
+        let choices: Option<Vec<(String, String)>> = match spec.param {
+            Param::Scaling => Some(
+                [
+                    ("current", "current (since 2023)"),
+                    ("legacy", "legacy burst"),
+                    ("unlimited", "unlimited"),
+                ]
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+            ),
+            Param::InitBilling => Some(vec![
+                ("since_aug_2025".into(), "billed (since 1 Aug 2025)".into()),
+                ("before_aug_2025".into(), "free (before 1 Aug 2025)".into()),
+            ]),
+            Param::InstanceType => Some(
+                instance_types()
+                    .into_iter()
+                    .map(|(n, vcpu, usd)| {
+                        let label = format!("{n} · {vcpu} vCPU · ${usd:.4}/h");
+                        (n, label)
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let input = if let Some(choices) = choices {
             let cb = props.on_set.clone();
             let onchange = Callback::from(move |e: Event| {
                 let el: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -415,8 +530,7 @@ pub fn params_panel(props: &ParamsProps) -> Html {
             });
             html! {
                 <select id={spec.id} onchange={onchange} aria-describedby={described}>
-                    { for [("current", "current (since 2023)"), ("legacy", "legacy burst"), ("unlimited", "unlimited")]
-                        .iter().map(|(v, l)| html! { <option value={*v} selected={value == *v}>{ *l }</option> }) }
+                    { for choices.into_iter().map(|(v, l)| { let sel = value == v; html! { <option value={v} selected={sel}>{ l }</option> } }) }
                 </select>
             }
         } else {
@@ -476,12 +590,13 @@ pub fn params_panel(props: &ParamsProps) -> Html {
     html! {
         <section class="params" aria-label="Parameters">
             <h2>{ "Parameters" }</h2>
-            <p class="muted">{ "A change restarts the run with the new settings (same seed); a value the scenario cannot take is refused and the run goes on." }</p>
+            <p class="muted">{ "The peak rate applies live; any other change restarts the run with the new settings (same seed, so pricing changes re-price the same traffic). A value the scenario cannot take is refused and the run goes on." }</p>
             if let Some(n) = &props.note { <p class="note" data-testid="param-note">{ n }</p> }
             <div class="groups">
                 { for groups }
                 <fieldset class="group">
-                    <legend>{ "Pricing" }</legend>
+                    <legend>{ Group::Pricing.title() }</legend>
+                    { for SPECS.iter().filter(|s| s.group == Group::Pricing).map(control) }
                     <div class="param">
                         <label for="p-free-tier" class="check">
                             <input id="p-free-tier" type="checkbox" checked={props.free_tier} onchange={on_free} />

@@ -112,6 +112,20 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../static/scenarios/simfaas.json"),
         speed: 1_000.0,
     },
+    Preset {
+        id: "legacy-burst",
+        title: "Legacy burst limits vs today's scaling rate",
+        takeaway: "Under the pre-2023 rules this spike got a burst of 500 environments, then 500 more a minute, and throttled for about three minutes; today's 1,000 new environments every 10 seconds absorbs it in about ten (set Scaling model to “current” to compare).",
+        json: include_str!("../../static/scenarios/legacy-burst.json"),
+        speed: 10.0,
+    },
+    Preset {
+        id: "provisioned",
+        title: "Provisioned concurrency vs cold starts",
+        takeaway: "70 provisioned environments meet every wave warm (no cold starts, p99 under 1 s instead of 2.7 s) but are billed every second, busy or idle (set Provisioned concurrency to 0 to compare).",
+        json: include_str!("../../static/scenarios/provisioned.json"),
+        speed: 30.0,
+    },
 ];
 
 /// Properties of [`PresetPicker`].

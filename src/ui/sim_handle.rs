@@ -10,6 +10,7 @@ use super::cost::{ec2_meter, lambda_meter, CostMeter};
 use super::history::{History, Sample, SideSample};
 use super::lod::Slots;
 use super::particles::{sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME};
+use crate::engine::action::{Action, ActionError, LoggedAction};
 use crate::engine::ec2::ops::OperatorWork;
 use crate::engine::happening::{HappeningKind as H, Side};
 use crate::engine::lambda::EnvState;
@@ -17,7 +18,7 @@ use crate::engine::metrics::LatencySummary;
 use crate::engine::scenario::{Scenario, ScenarioError, SourceKind};
 use crate::engine::sim::{Simulation, Snapshot};
 use crate::engine::time::SimTime;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// How long a timeout mark stays on its cell [ms of wall time].
@@ -100,7 +101,6 @@ pub struct SimHandle {
     sim: Simulation,
     budget: Budget,
     slots: Slots,
-    idle_since: HashMap<u64, SimTime>,
     marks: Vec<(usize, f64)>,
     particles: Particles,
     history: History,
@@ -123,7 +123,6 @@ impl SimHandle {
             sim,
             budget: Budget::default(),
             slots: Slots::default(),
-            idle_since: HashMap::new(),
             marks: Vec::new(),
             particles: Particles::default(),
             history: History::new(scenario.duration_s),
@@ -197,35 +196,19 @@ impl SimHandle {
         let ids: Vec<u64> = envs.iter().map(|e| e.id).collect();
         let slots = self.slots.assign(&ids);
 
-        // When each idle environment's last request ended: from the
-        // happenings when they say, else when it was first seen idle.
-        let mut ended: HashMap<u64, SimTime> = HashMap::new();
-        for h in &batch.happenings {
-            if h.side == Side::Lambda && matches!(h.kind, H::Succeeded | H::Errored) {
-                if let Some(e) = h.env {
-                    ended.insert(e, h.at);
-                }
-            }
-        }
+        // Keep-alive left: the engine says when each idle environment's
+        // last request ended.
         let keep_alive_us = (self.scenario.function.keep_alive_s * 1e6).max(1.0);
-        let mut idle_since = HashMap::new();
         let keep_alive_left = envs
             .iter()
-            .map(|e| {
-                if e.state != EnvState::Idle || e.provisioned {
-                    return 1.0;
+            .map(|e| match e.idle_since {
+                Some(since) if e.state == EnvState::Idle && !e.provisioned => {
+                    let idle_us = snap.at.since(since).as_micros() as f64;
+                    (1.0 - idle_us / keep_alive_us).clamp(0.0, 1.0) as f32
                 }
-                let since = ended
-                    .get(&e.id)
-                    .or_else(|| self.idle_since.get(&e.id))
-                    .copied()
-                    .unwrap_or(snap.at);
-                idle_since.insert(e.id, since);
-                let idle_us = snap.at.since(since).as_micros() as f64;
-                (1.0 - idle_us / keep_alive_us).clamp(0.0, 1.0) as f32
+                _ => 1.0,
             })
             .collect();
-        self.idle_since = idle_since;
 
         // Particles: an even sample of what was routed or throttled.
         let mut sampled = batch.left_out > 0;
@@ -408,6 +391,25 @@ impl SimHandle {
             ec2: self.read_ec2(snap),
             ec2_work: snap.ec2.as_ref().map(|e| e.operator_work),
         }
+    }
+
+    /// Applies a live operation to the running simulation (no restart);
+    /// a refused one changes nothing and says why.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.sim.apply(action)?;
+        self.last_live_ms = f64::NEG_INFINITY;
+        Ok(())
+    }
+
+    /// The live operations applied to this run, in order.
+    pub fn actions(&self) -> &[LoggedAction] {
+        self.sim.actions()
+    }
+
+    /// Updates the settings shown (and used by a restart) after a live
+    /// change the engine accepted, without touching the running simulation.
+    pub fn set_shown_scenario(&mut self, s: Scenario) {
+        self.scenario = s;
     }
 
     /// Forces the meters to refresh at the next frame (e.g. after a change

@@ -98,6 +98,44 @@ const EXPECT = {
       await until(() => page.locator('[data-testid=ec2-panel] .instance[data-state="booting"]').count(), (n) => n >= 1, 30000, 'a replacement booting');
     },
   },
+  "Legacy burst limits vs today's scaling rate": {
+    speed: 2,
+    check: async (page) => {
+      // The spike at 2 min outruns the legacy burst: throttles for minutes.
+      await until(async () => num(await text(page, 'm-refused-lambda')), (n) => n > 20000, 40000, 'legacy throttles');
+      // The same spike under today's rule, same seed: far fewer refused by the same time.
+      const legacyAt = await clock(page);
+      const legacy = num(await text(page, 'm-refused-lambda'));
+      await page.selectOption('#p-scaling', 'current');
+      await until(() => clock(page), (t) => t >= legacyAt, 60000, `the current-rule run to reach ${legacyAt}`);
+      await sleep(400);
+      const current = num(await text(page, 'm-refused-lambda'));
+      assert.ok(current * 4 < legacy, `today's scaling rate refuses far fewer: ${current} vs ${legacy} by ${legacyAt}`);
+      // Back to the legacy preset, into the spike, for the screenshots.
+      await page.selectOption('#preset', { label: "Legacy burst limits vs today's scaling rate" });
+      await setSpeed(page, 2);
+      await until(async () => num(await text(page, 'm-refused-lambda')), (n) => n > 1000, 40000, 'legacy throttles again');
+      await setSpeed(page, 0);
+    },
+  },
+  'Provisioned concurrency vs cold starts': {
+    speed: 3,
+    check: async (page) => {
+      // Two waves in: every request served warm by provisioned environments.
+      await until(() => clock(page), (t) => t >= '00:17:00.000', 40000, 'the second wave');
+      assert.equal(num(await text(page, 'cold-starts')), 0, 'no cold starts with provisioned concurrency');
+      assert.ok((await page.locator('[data-testid=lambda-panel] .env-prov').count()) > 0, 'provisioned cells drawn');
+      // The same waves without it: cold starts come back.
+      await page.fill('#p-provisioned', '0');
+      await page.locator('#p-provisioned').press('Enter');
+      await until(async () => num(await text(page, 'cold-starts')), (n) => n > 50, 40000, 'cold starts without provisioned concurrency');
+      // Back to the preset, into its first wave, for the screenshots.
+      await page.selectOption('#preset', { label: 'Provisioned concurrency vs cold starts' });
+      await setSpeed(page, 1);
+      await until(() => clock(page), (t) => t >= '00:01:05.000', 20000, 'the first wave');
+      await setSpeed(page, 0);
+    },
+  },
   'SimFaaS reference model': {
     speed: 3,
     check: async (page) => {
@@ -128,6 +166,7 @@ for (const [title, { speed, check }] of Object.entries(EXPECT)) {
     await sleep(600);
     assert.ok((await clock(page)) > t0, 'the clock advances');
     await check(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
     const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
     await page.screenshot({ path: screenshotPath(`preset-${slug}-1280x800.png`) });
     await page.setViewportSize({ width: 375, height: 667 });

@@ -5,6 +5,7 @@
 mod bad_input;
 mod examples;
 mod fleet_properties;
+mod live;
 mod mmc;
 mod operations;
 mod scaling;

@@ -39,6 +39,7 @@ use self::config::{Ec2Config, Failure, PatchMode, Routing, ScalingMetric, Schedu
 use self::defaults as d;
 use self::fleet::{AfterDrain, FleetInts, FleetSeries, Instance, InstanceState, Queued};
 use self::ops::{Alarm, OperatorWork, Pager, PatchSchedule};
+use super::action::ActionError;
 use super::billing::usage::{sqs_request_units, Ec2Usage, EventSourceUsage};
 use super::billing::Catalog;
 use super::defaults::MAX_WAITING_EVENTS;
@@ -1658,21 +1659,9 @@ impl Ec2Side {
         };
         match f {
             Failure::InstanceCrash { instance, .. } => {
-                let alive = |i: &Instance| {
-                    !matches!(i.state, InstanceState::Failed | InstanceState::Terminated)
-                };
-                let by_id =
-                    instance.and_then(|id| self.insts.iter().position(|i| i.id == id && alive(i)));
-                let oldest = || {
-                    self.insts
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, i)| i.state == InstanceState::InService)
-                        .min_by_key(|(_, i)| i.id)
-                        .map(|(s, _)| s)
-                };
-                if let Some(slot) = by_id.or_else(oldest) {
-                    self.fail(slot as u32, ctx);
+                let by_id = instance.and_then(|id| self.running_slot(id));
+                if let Some(slot) = by_id.or_else(|| self.oldest_in_service()) {
+                    self.fail(slot, ctx);
                 }
             }
             Failure::AzOutage {
@@ -1683,18 +1672,152 @@ impl Ec2Side {
                     *z = (*z).max(until);
                 }
                 ctx.at(until, Ec2Event::ZoneUp { zone });
-                let hit: Vec<u32> = (0..self.insts.len() as u32)
-                    .filter(|&s| {
-                        let i = &self.insts[s as usize];
-                        i.zone == zone
-                            && !matches!(i.state, InstanceState::Failed | InstanceState::Terminated)
-                    })
-                    .collect();
-                for slot in hit {
-                    self.fail(slot, ctx);
-                }
+                self.fail_zone(zone, ctx);
             }
         }
+    }
+
+    /// The slot of instance `id` if it runs (not failed, not terminated).
+    fn running_slot(&self, id: u64) -> Option<u32> {
+        self.insts
+            .iter()
+            .position(|i| {
+                i.id == id && !matches!(i.state, InstanceState::Failed | InstanceState::Terminated)
+            })
+            .map(|s| s as u32)
+    }
+
+    /// The oldest instance in service.
+    fn oldest_in_service(&self) -> Option<u32> {
+        self.insts
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.state == InstanceState::InService)
+            .min_by_key(|(_, i)| i.id)
+            .map(|(s, _)| s as u32)
+    }
+
+    /// Every running instance of `zone` crashes; returns how many.
+    fn fail_zone<E: From<Ec2Event>>(&mut self, zone: u32, ctx: &mut Ec2Ctx<E>) -> u32 {
+        let hit: Vec<u32> = (0..self.insts.len() as u32)
+            .filter(|&s| {
+                let i = &self.insts[s as usize];
+                i.zone == zone
+                    && !matches!(i.state, InstanceState::Failed | InstanceState::Terminated)
+            })
+            .collect();
+        for &slot in &hit {
+            self.fail(slot, ctx);
+        }
+        hit.len() as u32
+    }
+
+    /// Availability Zones the fleet spreads over.
+    pub fn zones(&self) -> u32 {
+        self.zones
+    }
+
+    /// Zones down at `now`, in order.
+    pub fn zones_down(&self, now: SimTime) -> Vec<u32> {
+        (0..self.zones)
+            .filter(|&z| self.zone_down_until[z as usize] > now)
+            .collect()
+    }
+
+    /// Live operation: instance `id` (none: the oldest in service) crashes
+    /// now, exactly as an injected failure; returns its id.
+    pub fn fail_instance<E: From<Ec2Event>>(
+        &mut self,
+        id: Option<u64>,
+        ctx: &mut Ec2Ctx<E>,
+    ) -> Result<u64, ActionError> {
+        let slot = match id {
+            Some(id) => self.running_slot(id).ok_or_else(|| {
+                let mut running: Vec<u64> = self
+                    .insts
+                    .iter()
+                    .filter(|i| {
+                        !matches!(i.state, InstanceState::Failed | InstanceState::Terminated)
+                    })
+                    .map(|i| i.id)
+                    .collect();
+                running.sort_unstable();
+                let shown: Vec<String> = running.iter().take(12).map(u64::to_string).collect();
+                let more = if running.len() > 12 { ", …" } else { "" };
+                ActionError::UnknownInstance {
+                    id,
+                    running: if running.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        format!("{}{more}", shown.join(", "))
+                    },
+                }
+            })?,
+            None => self
+                .oldest_in_service()
+                .ok_or(ActionError::NoInstanceInService)?,
+        };
+        let id = self.insts[slot as usize].id;
+        self.fail(slot, ctx);
+        Ok(id)
+    }
+
+    fn check_zone(&self, zone: u32) -> Result<(), ActionError> {
+        if zone >= self.zones {
+            return Err(ActionError::UnknownZone {
+                zone,
+                max: self.zones - 1,
+            });
+        }
+        Ok(())
+    }
+
+    /// Live operation: zone `zone` fails now until [`Ec2Side::zone_up`]:
+    /// every instance in it crashes (the health checks take them out of
+    /// the load balancer, Auto Scaling launches replacements in the other
+    /// zones) and nothing launches there. Returns the instances hit.
+    pub fn zone_down<E: From<Ec2Event>>(
+        &mut self,
+        zone: u32,
+        ctx: &mut Ec2Ctx<E>,
+    ) -> Result<u32, ActionError> {
+        self.check_zone(zone)?;
+        if self.zone_down_until[zone as usize] > ctx.now {
+            return Err(ActionError::ZoneAlreadyDown { zone });
+        }
+        self.zone_down_until[zone as usize] = SimTime::MAX;
+        ctx.h.push(
+            ctx.now,
+            Side::Ec2,
+            HappeningKind::ZoneDown,
+            None,
+            Some(u64::from(zone)),
+        );
+        Ok(self.fail_zone(zone, ctx))
+    }
+
+    /// Live operation: zone `zone` recovers now (also ends an injected
+    /// outage early); the fleet refills to its desired size. Instances
+    /// launched elsewhere meanwhile stay where they are.
+    pub fn zone_up<E: From<Ec2Event>>(
+        &mut self,
+        zone: u32,
+        ctx: &mut Ec2Ctx<E>,
+    ) -> Result<(), ActionError> {
+        self.check_zone(zone)?;
+        if self.zone_down_until[zone as usize] <= ctx.now {
+            return Err(ActionError::ZoneNotDown { zone });
+        }
+        self.zone_down_until[zone as usize] = ctx.now;
+        ctx.h.push(
+            ctx.now,
+            Side::Ec2,
+            HappeningKind::ZoneUp,
+            None,
+            Some(u64::from(zone)),
+        );
+        self.reconcile(ctx);
+        Ok(())
     }
 
     fn on_scheduled<E: From<Ec2Event>>(&mut self, index: u32, ctx: &mut Ec2Ctx<E>) {

@@ -94,6 +94,10 @@ pub struct Ec2Snapshot {
     pub fleet: FleetCounters,
     /// Operator work so far.
     pub operator_work: OperatorWork,
+    /// Availability Zones the fleet spreads over [zones].
+    pub zones: u32,
+    /// Zones down now (an outage), in order.
+    pub zones_down: Vec<u32>,
 }
 
 /// Everything measured on the EC2 side.
@@ -210,6 +214,8 @@ impl Ec2Side {
             counters: self.counters,
             fleet: self.fc,
             operator_work: self.work,
+            zones: self.zones(),
+            zones_down: self.zones_down(now),
         }
     }
 

@@ -1,0 +1,253 @@
+//! The "Operations" control group: things you do to the running
+//! simulation without restarting it — fail an instance, take an
+//! Availability Zone down (and bring it back), turn the traffic up or down.
+//! Each goes to the engine as an [`Action`]; the engine validates it and a
+//! refused one shows its message here while the run carries on.
+
+use crate::engine::action::{Action, LoggedAction};
+use crate::engine::defaults::MAX_TRAFFIC_FACTOR;
+use yew::prelude::*;
+
+/// Which control an operation (or its refusal) belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpField {
+    Instance,
+    Zone,
+    Traffic,
+}
+
+/// Zone index to the letter AWS uses in zone names (us-east-1a, …).
+pub fn zone_name(z: u32) -> String {
+    let c = char::from_u32(u32::from(b'a') + z.min(25)).unwrap_or('?');
+    format!("zone {c}")
+}
+
+/// One line of the action log, e.g. "0:02:13 · AZ outage in zone b".
+pub fn describe(a: &LoggedAction) -> String {
+    let what = match a.action {
+        Action::FailInstance { instance: Some(i) } => format!("instance #{i} failed"),
+        Action::FailInstance { instance: None } => "oldest instance in service failed".into(),
+        Action::AzOutage { zone } => format!("AZ outage in {}", zone_name(zone)),
+        Action::EndAzOutage { zone } => format!("{} back up", zone_name(zone)),
+        Action::SetRate { source, rate_per_s } => format!(
+            "source {} peak rate set to {} req/s",
+            source + 1,
+            crate::ui::format::num(rate_per_s)
+        ),
+        Action::ScaleTraffic { factor, .. } => format!("traffic × {factor}"),
+    };
+    format!("{} · {what}", a.at)
+}
+
+/// Reads the traffic factor typed, refusing what is not a number in range.
+pub fn parse_factor(text: &str) -> Result<f64, String> {
+    let t = text.trim().trim_end_matches(['×', 'x']).trim();
+    let v: f64 = t
+        .replace(',', "")
+        .parse()
+        .map_err(|_| format!("factor: “{}” is not a number", text.trim()))?;
+    crate::engine::action::check_factor(v).map_err(|e| e.to_string())?;
+    Ok(v)
+}
+
+/// Reads an instance id typed: empty = the oldest in service.
+pub fn parse_instance(text: &str) -> Result<Option<u64>, String> {
+    let t = text.trim().trim_start_matches('#');
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<u64>().map(Some).map_err(|_| {
+        format!(
+            "instance: “{}” is not an instance number (0 or more; empty = the oldest in service)",
+            text.trim()
+        )
+    })
+}
+
+/// Properties of [`OperationsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct OperationsProps {
+    /// Whether the scenario has an EC2 fleet.
+    pub has_ec2: bool,
+    /// Availability Zones of the fleet.
+    pub zones: u32,
+    /// Zones down now.
+    pub zones_down: Vec<u32>,
+    /// The live traffic factor in force.
+    pub traffic_factor: f64,
+    /// The last refusal: which control, and why.
+    pub error: Option<(OpField, String)>,
+    /// The run's action log, newest last.
+    pub log: Vec<String>,
+    /// Called with an operation to apply now.
+    pub on_action: Callback<(OpField, Action)>,
+    /// Called when the text typed cannot be read at all.
+    pub on_refused: Callback<(OpField, String)>,
+}
+
+/// The Operations group.
+#[function_component(OperationsPanel)]
+pub fn operations_panel(props: &OperationsProps) -> Html {
+    let instance_ref = use_node_ref();
+    let zone = use_state(|| 0u32);
+    let zone_now = (*zone).min(props.zones.saturating_sub(1));
+    let down = props.zones_down.contains(&zone_now);
+    let err = |f: OpField| {
+        props
+            .error
+            .as_ref()
+            .filter(|(g, _)| *g == f)
+            .map(|(_, m)| m.clone())
+    };
+    let on_fail = {
+        let (act, refuse, r) = (
+            props.on_action.clone(),
+            props.on_refused.clone(),
+            instance_ref.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let text = r
+                .cast::<web_sys::HtmlInputElement>()
+                .map(|el| el.value())
+                .unwrap_or_default();
+            match parse_instance(&text) {
+                Ok(instance) => act.emit((OpField::Instance, Action::FailInstance { instance })),
+                Err(m) => refuse.emit((OpField::Instance, m)),
+            }
+        })
+    };
+    let on_zone = {
+        let zone = zone.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(z) = el.value().parse::<u32>() {
+                zone.set(z);
+            }
+        })
+    };
+    let on_az = {
+        let act = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            let a = if down {
+                Action::EndAzOutage { zone: zone_now }
+            } else {
+                Action::AzOutage { zone: zone_now }
+            };
+            act.emit((OpField::Zone, a));
+        })
+    };
+    let on_traffic = {
+        let (act, refuse) = (props.on_action.clone(), props.on_refused.clone());
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            match parse_factor(&el.value()) {
+                Ok(factor) => act.emit((
+                    OpField::Traffic,
+                    Action::ScaleTraffic {
+                        source: None,
+                        factor,
+                    },
+                )),
+                Err(m) => refuse.emit((OpField::Traffic, m)),
+            }
+        })
+    };
+    let message = |f: OpField, id: &str| match err(f) {
+        Some(m) => html! { <p class="error" id={id.to_string()} role="alert">{ m }</p> },
+        None => Html::default(),
+    };
+    let no_fleet = (!props.has_ec2).then_some("This scenario has no EC2 fleet.");
+    let az_label = if down {
+        format!("End the outage of {}", zone_name(zone_now))
+    } else {
+        "AZ outage".to_owned()
+    };
+    html! {
+        <fieldset class="group ops" data-testid="operations">
+            <legend>{ "Operations (live, no restart)" }</legend>
+            <div class={classes!("param", err(OpField::Instance).is_some().then_some("invalid"))}>
+                <label for="op-instance">{ "Fail an instance" }</label>
+                <span class="param-input">
+                    <input id="op-instance" ref={instance_ref} type="number" min="0" step="1" inputmode="numeric"
+                           placeholder="oldest" disabled={!props.has_ec2}
+                           aria-invalid={err(OpField::Instance).is_some().to_string()}
+                           aria-describedby="op-instance-help" />
+                    <button id="op-fail" type="button" onclick={on_fail} disabled={!props.has_ec2}>{ "Fail an instance" }</button>
+                </span>
+                <small class="help" id="op-instance-help">
+                    { no_fleet.unwrap_or("Instance # (empty: the oldest in service) crashes now; health checks, Auto Scaling or a paged operator do the rest.") }
+                </small>
+                { message(OpField::Instance, "op-instance-error") }
+            </div>
+            <div class={classes!("param", err(OpField::Zone).is_some().then_some("invalid"))}>
+                <label for="op-zone">{ "Availability Zone" }</label>
+                <span class="param-input">
+                    <select id="op-zone" onchange={on_zone} disabled={!props.has_ec2} aria-describedby="op-zone-help">
+                        { for (0..props.zones).map(|z| html! {
+                            <option value={z.to_string()} selected={z == zone_now}>
+                                { zone_name(z) }{ if props.zones_down.contains(&z) { " (down)" } else { "" } }
+                            </option>
+                        }) }
+                    </select>
+                    <button id="op-az" type="button" onclick={on_az} disabled={!props.has_ec2}
+                            class={classes!(down.then_some("active"))} aria-pressed={down.to_string()}>{ az_label }</button>
+                </span>
+                <small class="help" id="op-zone-help">
+                    { no_fleet.unwrap_or("Every instance in the zone fails and nothing launches there until you end the outage; Auto Scaling relaunches in the other zones.") }
+                </small>
+                { message(OpField::Zone, "op-zone-error") }
+            </div>
+            <div class={classes!("param", err(OpField::Traffic).is_some().then_some("invalid"))}>
+                <label for="op-traffic">{ "Traffic" }</label>
+                <span class="param-input">
+                    <input id="op-traffic" type="number" min="0" max={MAX_TRAFFIC_FACTOR.to_string()} step="0.1"
+                           inputmode="decimal" value={format!("{}", props.traffic_factor)} onchange={on_traffic}
+                           aria-invalid={err(OpField::Traffic).is_some().to_string()}
+                           aria-describedby="op-traffic-help" />
+                    <span class="unit">{ "× the settings" }</span>
+                </span>
+                <small class="help" id="op-traffic-help">
+                    { format!("Multiplies every source's rates from now on, without a restart (1 = as set). Range 0–{} ×.", MAX_TRAFFIC_FACTOR) }
+                </small>
+                { message(OpField::Traffic, "op-traffic-error") }
+            </div>
+            if !props.log.is_empty() {
+                <div class="op-log">
+                    <small class="help">{ "Applied to this run (replayable with the same seed):" }</small>
+                    <ol data-testid="op-log">
+                        { for props.log.iter().rev().take(5).map(|l| html! { <li>{ l }</li> }) }
+                    </ol>
+                </div>
+            }
+        </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::SimTime;
+
+    #[test]
+    fn inputs_are_read_or_refused_with_the_field() {
+        assert_eq!(parse_factor(" 2.5 ×"), Ok(2.5));
+        assert!(parse_factor("lots").unwrap_err().starts_with("factor:"));
+        assert!(parse_factor("500")
+            .unwrap_err()
+            .starts_with("factor: 500 is above the maximum of 100"));
+        assert_eq!(parse_instance(""), Ok(None));
+        assert_eq!(parse_instance("#3"), Ok(Some(3)));
+        assert!(parse_instance("-1").unwrap_err().starts_with("instance:"));
+    }
+
+    #[test]
+    fn log_lines_say_when_and_what() {
+        let l = LoggedAction {
+            at: SimTime::from_micros(133_000_000),
+            action: Action::AzOutage { zone: 1 },
+        };
+        let d = describe(&l);
+        assert!(d.ends_with("AZ outage in zone b"), "{d}");
+        assert!(d.starts_with(&l.at.to_string()));
+    }
+}
