@@ -416,6 +416,31 @@ impl SimHandle {
         }
     }
 
+    /// The itemized bills of the run so far (Lambda with its event
+    /// sources; EC2 when there is a fleet), for export.
+    pub fn bills(&self) -> Vec<crate::engine::billing::Bill> {
+        use crate::engine::billing::{ec2_bill, lambda_bill, Ec2BillOptions, LambdaBillOptions};
+        let mut out = vec![lambda_bill(
+            &self.sim.lambda_usage(),
+            &self.sim.event_source_usage(),
+            &self.catalog,
+            LambdaBillOptions {
+                free_tier: self.free_tier,
+                ..LambdaBillOptions::default()
+            },
+        )];
+        if let (Some(u), Some(src)) = (self.sim.ec2_usage(), self.sim.ec2_event_source_usage()) {
+            let opts = Ec2BillOptions {
+                free_tier: self.free_tier,
+                ..Ec2BillOptions::default()
+            };
+            if let Ok(b) = ec2_bill(&u, &src, &self.catalog, opts) {
+                out.push(b);
+            }
+        }
+        out
+    }
+
     /// Forces the meters to refresh at the next frame (e.g. after a change
     /// of the free-tier switch).
     pub fn refresh(&mut self) {
