@@ -4,23 +4,39 @@
 use super::charts::ChartsPanel;
 use super::clock::SimClock;
 use super::controls::Controls;
+use super::embed::{self, ControlsLevel, EmbedDialog, EmbedOptions};
 use super::history::Sample;
+use super::import_export as io;
 use super::metrics::MetricsPanel;
 use super::operations::{describe as describe_action, OpField, OperationsPanel};
 use super::params::{set as set_param, Group, Param, ParamsPanel, SPECS};
+use super::present::{self, HelpOverlay, KeyAction};
 use super::presets::{PresetPicker, PRESETS};
+use super::share::{self, LinkState, Theme, View};
 use super::sim_handle::{FrameView, Live, SimHandle};
 use super::stage::Stage;
+use super::tour::{self, Tour, TourBar};
+use super::web;
 use crate::engine::action::Action;
 use crate::engine::scenario::{Scenario, ScenarioError};
+use crate::engine::time::SimTime;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The preset loaded first (the seed's example).
 const FIRST_PRESET: usize = 0;
 /// Frames in a row behind the target before the achieved speed is shown.
 const LAG_FRAMES: u32 = 6;
+
+/// The IntersectionObserver and its callback (kept alive together).
+type Observer = (
+    web_sys::IntersectionObserver,
+    Closure<dyn FnMut(js_sys::Array)>,
+);
 
 pub enum Msg {
     /// An animation frame fired, with its timestamp [ms].
@@ -40,6 +56,31 @@ pub enum Msg {
     Op(OpField, Action),
     /// An operation's input could not be read: the control and why.
     OpRefused(OpField, String),
+    /// A presenter key.
+    Key(KeyAction),
+    /// Back/forward (or a hand-edited fragment): restore the link's state.
+    PopState,
+    /// The page is in view (IntersectionObserver) or the tab's visibility changed.
+    InView(bool),
+    Visibility,
+    CopyLink,
+    ShowEmbed(bool),
+    ShowHelp(bool),
+    DismissProblems,
+    ExportJson,
+    ExportMetrics,
+    ExportBill,
+    ExportChart,
+    /// A file to import (picked or dropped).
+    ImportFile(web_sys::File),
+    /// A file's text (or why it was not read): file name, result.
+    Imported(String, Result<String, String>),
+    /// A tour file was read (name, step to open, result).
+    TourLoaded(usize, Result<Tour, Vec<String>>),
+    /// Go to tour step (index).
+    TourStep(usize),
+    TourClose,
+    StartTour,
 }
 
 pub struct App {
@@ -73,6 +114,31 @@ pub struct App {
     perf: Option<web_sys::Performance>,
     /// Dropping the handle cancels the pending frame.
     _frame: Option<AnimationFrame>,
+    /// The preset the scenario started from (links encode changes from it).
+    base: Option<usize>,
+    view: View,
+    embed: EmbedOptions,
+    /// Messages about what a link or file could not restore (dismissible).
+    problems: Vec<String>,
+    /// A refused import: file name and every problem.
+    import_errors: Option<(String, Vec<String>)>,
+    help: bool,
+    embed_dialog: bool,
+    /// The loaded tour and its current step.
+    tour: Option<(Tour, usize)>,
+    /// Run to this instant as fast as the frame budget allows, then pause
+    /// (a link's `t`).
+    seek: Option<SimTime>,
+    /// Paused because the page is out of view or the tab hidden; resumes
+    /// when back.
+    auto_paused: bool,
+    in_view: bool,
+    /// The last link copied (also shown, for copying by hand).
+    link: String,
+    root: NodeRef,
+    reader: Option<gloo::file::callbacks::FileReader>,
+    _listeners: Vec<EventListener>,
+    _observer: Option<Observer>,
 }
 
 fn reduced_motion() -> bool {
@@ -129,6 +195,213 @@ impl App {
         self.install(h);
         Ok(())
     }
+
+    /// The state a link holds now (`at`: the instant to open at, if any).
+    fn link_state(&self, at: Option<SimTime>) -> LinkState {
+        LinkState {
+            preset: self.base,
+            scenario: self.handle.scenario().clone(),
+            speed: self.clock.speed(),
+            at,
+            view: self.view,
+            tour: self.tour.as_ref().map(|(t, i)| (t.source.clone(), *i)),
+        }
+    }
+
+    /// Writes the state into the address: a history entry when `push`
+    /// (never inside an embed, whose history is the host page's).
+    fn sync_url(&self, push: bool) {
+        web::set_fragment(
+            &share::encode(&self.link_state(None)),
+            push && !self.embed.embed,
+        );
+    }
+
+    /// Opens a link's state (from back/forward or a pasted address).
+    fn apply_link(&mut self, ctx: &Context<Self>, st: LinkState) {
+        if self.load(&st.scenario).is_err() {
+            return;
+        }
+        self.base = st.preset;
+        self.preset = st.preset.filter(|_| !st.is_edited());
+        self.param_error = None;
+        self.clock.set_speed(st.speed);
+        self.achieved = st.speed;
+        self.view = st.view;
+        self.apply_view();
+        self.seek = st.at;
+        if st.at.is_some() {
+            self.clock.pause();
+        }
+        match st.tour {
+            Some((name, step)) => {
+                if self.tour.as_ref().is_some_and(|(t, _)| t.source == name) {
+                    if let Some((t, i)) = self.tour.as_mut() {
+                        *i = step.min(t.steps.len() - 1);
+                    }
+                } else {
+                    self.load_tour(ctx, &name, step);
+                }
+            }
+            None => self.tour = None,
+        }
+    }
+
+    /// Theme and projector mode on the root element (CSS does the rest).
+    fn apply_view(&self) {
+        web::set_root_attr(
+            "data-theme",
+            match self.view.theme {
+                Theme::Auto => None,
+                t => Some(t.as_str()),
+            },
+        );
+        web::set_root_attr("data-projector", self.view.projector.then_some("on"));
+        web::set_root_attr("data-embed", self.embed.embed.then_some("on"));
+    }
+
+    /// Reads tour `name` (the shipped one from the bundle, others from
+    /// this site) and opens step `step`.
+    fn load_tour(&mut self, ctx: &Context<Self>, name: &str, step: usize) {
+        let url = match share::tour_source(name) {
+            Ok(u) => u,
+            Err(e) => {
+                self.problems.push(format!("tour: {e}."));
+                return;
+            }
+        };
+        if url == "tours/intro.json" {
+            ctx.link()
+                .send_message(Msg::TourLoaded(step, tour::parse(name, tour::INTRO)));
+            return;
+        }
+        let link = ctx.link().clone();
+        let name = name.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            let r = fetch_text(&url).await;
+            let r = r.map_err(|e| vec![e]).and_then(|t| tour::parse(&name, &t));
+            link.send_message(Msg::TourLoaded(step, r));
+        });
+    }
+
+    fn go_step(&mut self, i: usize) {
+        let Some((t, cur)) = self.tour.as_mut() else {
+            return;
+        };
+        let Some(step) = t.steps.get(i).cloned() else {
+            return;
+        };
+        *cur = i;
+        if self.load(&step.scenario()).is_ok() {
+            self.base = Some(step.preset);
+            self.preset = Some(step.preset);
+            self.param_error = None;
+            self.note = None;
+            self.clock.set_speed(step.speed);
+            self.achieved = step.speed;
+            self.seek = None;
+            self.clock.play();
+        }
+    }
+
+    /// Keys, back/forward, tab visibility and file drops.
+    fn listen(&mut self, ctx: &Context<Self>) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let link = ctx.link().clone();
+        let opts = EventListenerOptions::enable_prevent_default();
+        let keys = EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            let key = e.key();
+            let on_range = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.type_() == "range");
+            if web::is_typing(e) || (on_range && key.starts_with("Arrow")) {
+                return;
+            }
+            if let Some(a) = present::action(&key, e.ctrl_key() || e.alt_key() || e.meta_key()) {
+                e.prevent_default();
+                link.send_message(Msg::Key(a));
+            }
+        });
+        let link = ctx.link().clone();
+        let pop = EventListener::new(
+            &web_sys::window().expect("a window").into(),
+            "popstate",
+            move |_| link.send_message(Msg::PopState),
+        );
+        let link = ctx.link().clone();
+        let vis = EventListener::new(&doc, "visibilitychange", move |_| {
+            link.send_message(Msg::Visibility)
+        });
+        let over = EventListener::new_with_options(&doc, "dragover", opts, |e| e.prevent_default());
+        let link = ctx.link().clone();
+        let drop = EventListener::new_with_options(&doc, "drop", opts, move |e| {
+            e.prevent_default();
+            let file = e
+                .dyn_ref::<web_sys::DragEvent>()
+                .and_then(|d| d.data_transfer())
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(f) = file {
+                link.send_message(Msg::ImportFile(f));
+            }
+        });
+        self._listeners = vec![keys, pop, vis, over, drop];
+    }
+
+    /// Pauses while out of view or hidden; resumes what it paused.
+    fn auto_pause(&mut self) {
+        let away = !self.in_view || web::tab_hidden();
+        if away && self.clock.is_running() {
+            self.clock.pause();
+            self.auto_paused = true;
+        } else if !away && self.auto_paused {
+            self.auto_paused = false;
+            self.clock.play();
+        }
+    }
+
+    fn fragment_now(&self) -> String {
+        let paused_at = (!self.clock.is_running() && self.handle.now() > SimTime::ZERO)
+            .then(|| self.handle.now());
+        share::encode(&self.link_state(paused_at))
+    }
+
+    fn scenario_title(&self) -> String {
+        let s = self.handle.scenario();
+        if s.name.is_empty() {
+            "scenario".into()
+        } else {
+            s.name.clone()
+        }
+    }
+}
+
+/// GETs a same-site text file (a tour), refusing big ones.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let w = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(w.fetch_with_str(url))
+        .await
+        .map_err(|_| format!("{url} could not be fetched"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response")?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(|_| "no text")?)
+        .await
+        .map_err(|_| format!("{url} could not be read"))?
+        .as_string()
+        .unwrap_or_default();
+    if text.len() > tour::MAX_TOUR_BYTES {
+        return Err(format!("{url} is over {} bytes", tour::MAX_TOUR_BYTES));
+    }
+    Ok(text)
 }
 
 impl Component for App {
@@ -136,23 +409,38 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let preset = &PRESETS[FIRST_PRESET];
-        let scenario = preset
-            .scenario()
-            .expect("the presets are valid scenarios (checked by a unit test)");
+        let (embed, mut problems) = embed::parse(&web::query());
+        let fragment = web::fragment();
+        let decoded = if fragment.is_empty() {
+            let mut st = LinkState::preset(embed.preset.unwrap_or(FIRST_PRESET));
+            st.view.theme = embed.theme.unwrap_or_default();
+            share::Decoded {
+                state: st,
+                problems: Vec::new(),
+            }
+        } else {
+            share::decode(&fragment)
+        };
+        problems.extend(decoded.problems);
+        let st = decoded.state;
         let mut handle =
-            SimHandle::new(&scenario).expect("a valid scenario starts (checked by a unit test)");
+            SimHandle::new(&st.scenario).expect("a decoded link is a valid scenario (unit tests)");
         handle.reduced_motion = reduced_motion();
         let perf = web_sys::window().and_then(|w| w.performance());
         let now = perf.as_ref().map_or(0.0, |p| p.now());
         let frame = handle.observe(now);
+        let mut clock = SimClock::new(st.speed);
+        if (embed.embed && !embed.autoplay) || st.at.is_some() {
+            clock.pause();
+        }
+        let edited = st.is_edited();
         let mut app = App {
-            clock: SimClock::new(preset.speed),
+            clock,
             live: handle.live(),
             samples: Rc::new(handle.history().samples().to_vec()),
             frame,
             handle,
-            preset: Some(FIRST_PRESET),
+            preset: st.preset.filter(|_| !edited),
             param_error: None,
             on_set: ctx.link().callback(|(p, t)| Msg::SetParam(p, t)),
             on_free_tier: ctx.link().callback(Msg::FreeTier),
@@ -164,12 +452,42 @@ impl Component for App {
             op_note: None,
             on_op: ctx.link().callback(|(f, a)| Msg::Op(f, a)),
             on_op_refused: ctx.link().callback(|(f, m)| Msg::OpRefused(f, m)),
-            achieved: preset.speed,
+            achieved: st.speed,
             lag_frames: 0,
             last_ts: None,
             perf,
             _frame: None,
+            base: st.preset,
+            view: st.view,
+            embed,
+            problems,
+            import_errors: None,
+            help: false,
+            embed_dialog: false,
+            tour: None,
+            seek: st.at,
+            auto_paused: false,
+            in_view: true,
+            link: String::new(),
+            root: NodeRef::default(),
+            reader: None,
+            _listeners: Vec::new(),
+            _observer: None,
         };
+        if app.embed.embed {
+            // Wait for the IntersectionObserver's first report: an embed
+            // below the fold never starts until it is scrolled into view.
+            app.in_view = false;
+            if app.clock.is_running() {
+                app.clock.pause();
+                app.auto_paused = true;
+            }
+        }
+        app.apply_view();
+        if let Some((name, step)) = st.tour {
+            app.load_tour(ctx, &name, step);
+        }
+        app.listen(ctx);
         app.request_frame(ctx);
         app
     }
@@ -180,8 +498,19 @@ impl Component for App {
                 self.request_frame(ctx);
                 let dt_ms = self.last_ts.map_or(0.0, |l| (ts - l).max(0.0));
                 self.last_ts = Some(ts);
-                let running = self.clock.is_running();
                 let before = self.handle.now();
+                if let Some(t) = self.seek {
+                    let perf = self.perf.clone();
+                    let mut wall = move || perf.as_ref().map_or(0.0, |p| p.now());
+                    let done = self.handle.advance(t, &mut wall);
+                    self.clock.set_now(self.handle.now());
+                    if done || self.handle.now() >= t.min(self.handle.end()) {
+                        self.seek = None;
+                        // The meters read at exactly this instant.
+                        self.handle.refresh();
+                    }
+                }
+                let running = self.clock.is_running() && self.seek.is_none();
                 if running {
                     let target = self.clock.tick(ts);
                     let perf = self.perf.clone();
@@ -226,6 +555,13 @@ impl Component for App {
                     self.clock.play();
                 } else {
                     self.clock.toggle();
+                    if !self.clock.is_running() {
+                        // Paused: the meters read at exactly this instant.
+                        self.handle.refresh();
+                        let now = self.wall_ms();
+                        self.frame = self.handle.observe(now);
+                        self.live = self.handle.live();
+                    }
                 }
                 true
             }
@@ -249,7 +585,7 @@ impl Component for App {
             }
             Msg::NewSeed => {
                 let mut s = self.handle.scenario().clone();
-                s.seed = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+                s.seed = web::random_seed();
                 if let Err(e) = self.load(&s) {
                     self.note = Some(errors_text(&e));
                 } else {
@@ -257,6 +593,7 @@ impl Component for App {
                         "New seed {}: same settings, different arrivals and durations.",
                         s.seed
                     ));
+                    self.sync_url(true);
                 }
                 true
             }
@@ -264,6 +601,7 @@ impl Component for App {
                 self.clock.set_speed(s);
                 self.lag_frames = 0;
                 self.achieved = self.clock.speed();
+                self.sync_url(false);
                 true
             }
             Msg::Pick(i) => {
@@ -274,11 +612,14 @@ impl Component for App {
                     Ok(s) => {
                         if self.load(&s).is_ok() {
                             self.preset = Some(i);
+                            self.base = Some(i);
+                            self.seek = None;
                             self.param_error = None;
                             self.note = None;
                             self.clock.set_speed(p.speed);
                             self.achieved = p.speed;
                             self.clock.play();
+                            self.sync_url(true);
                         }
                     }
                     Err(e) => self.note = Some(e),
@@ -327,6 +668,7 @@ impl Component for App {
                     Ok(h) => {
                         self.install(h);
                         self.preset = None;
+                        self.sync_url(true);
                         self.param_error = None;
                         let spec = SPECS.iter().find(|sp| sp.param == param);
                         let why = if spec.is_some_and(|sp| sp.group == Group::Pricing) {
@@ -351,6 +693,189 @@ impl Component for App {
                     Err(m) => self.param_error = Some((param, text, m)),
                 }
                 true
+            }
+            Msg::Key(a) => {
+                // Handled now, not queued: two quick keys see each other's effect.
+                match a {
+                    KeyAction::PlayPause => return Component::update(self, ctx, Msg::TogglePlay),
+                    KeyAction::Restart => return Component::update(self, ctx, Msg::Restart),
+                    KeyAction::NewSeed => return Component::update(self, ctx, Msg::NewSeed),
+                    KeyAction::Faster | KeyAction::Slower => {
+                        let s = present::step_speed(self.clock.speed(), a == KeyAction::Faster);
+                        return Component::update(self, ctx, Msg::SetSpeed(s));
+                    }
+                    KeyAction::PrevStep | KeyAction::NextStep => {
+                        if let Some((t, i)) = &self.tour {
+                            let next = if a == KeyAction::NextStep {
+                                (*i + 1).min(t.steps.len() - 1)
+                            } else {
+                                i.saturating_sub(1)
+                            };
+                            return Component::update(self, ctx, Msg::TourStep(next));
+                        } else {
+                            self.note = Some(
+                                "← and → move through a guided tour: start one with “Tour”.".into(),
+                            );
+                        }
+                    }
+                    KeyAction::FullScreen => web::toggle_fullscreen(),
+                    KeyAction::Theme => {
+                        self.view.theme = self.view.theme.next();
+                        self.apply_view();
+                        self.sync_url(false);
+                    }
+                    KeyAction::Projector => {
+                        self.view.projector = !self.view.projector;
+                        self.apply_view();
+                        self.sync_url(false);
+                    }
+                    KeyAction::Help => self.help = !self.help,
+                    KeyAction::Close => {
+                        self.help = false;
+                        self.embed_dialog = false;
+                    }
+                }
+                true
+            }
+            Msg::PopState => {
+                let d = share::decode(&web::fragment());
+                self.problems = d.problems;
+                self.apply_link(ctx, d.state);
+                true
+            }
+            Msg::InView(v) => {
+                self.in_view = v;
+                self.auto_pause();
+                true
+            }
+            Msg::Visibility => {
+                self.auto_pause();
+                true
+            }
+            Msg::CopyLink => {
+                let link = format!("{}#{}", web::page_url(), self.fragment_now());
+                web::copy(&link);
+                self.link = link;
+                true
+            }
+            Msg::ShowEmbed(on) => {
+                self.embed_dialog = on;
+                true
+            }
+            Msg::ShowHelp(on) => {
+                self.help = on;
+                true
+            }
+            Msg::DismissProblems => {
+                self.problems.clear();
+                self.import_errors = None;
+                true
+            }
+            Msg::ExportJson => {
+                let s = self.handle.scenario();
+                web::download(
+                    &format!("{}.json", io::file_stem(s)),
+                    "application/json",
+                    &s.to_json(),
+                );
+                false
+            }
+            Msg::ExportMetrics => {
+                let name = format!("{}-metrics.csv", io::file_stem(self.handle.scenario()));
+                web::download(&name, "text/csv", &io::metrics_csv(&self.samples));
+                false
+            }
+            Msg::ExportBill => {
+                let name = format!("{}-bill.csv", io::file_stem(self.handle.scenario()));
+                web::download(&name, "text/csv", &io::bill_csv(&self.handle.bills()));
+                false
+            }
+            Msg::ExportChart => {
+                let svg = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".charts figure svg").ok().flatten())
+                    .and_then(|e| io::standalone_svg(&e.outer_html()));
+                if let Some(svg) = svg {
+                    let name = format!("{}-chart.svg", io::file_stem(self.handle.scenario()));
+                    web::download(&name, "image/svg+xml", &svg);
+                }
+                false
+            }
+            Msg::ImportFile(f) => {
+                let name = f.name();
+                let size = f.size() as u64;
+                if let Err(e) = io::check_size(&name, size) {
+                    self.import_errors = Some((name, vec![e]));
+                    return true;
+                }
+                let link = ctx.link().clone();
+                let file = gloo::file::File::from(f);
+                self.reader = Some(gloo::file::callbacks::read_as_text(&file, move |r| {
+                    link.send_message(Msg::Imported(
+                        name,
+                        r.map_err(|e| format!("the file could not be read ({e})")),
+                    ))
+                }));
+                false
+            }
+            Msg::Imported(name, r) => {
+                self.reader = None;
+                match r.map_err(|e| vec![e]).and_then(|t| io::import(&t)) {
+                    Ok(s) => match self.load(&s) {
+                        Ok(()) => {
+                            self.base = None;
+                            self.preset = None;
+                            self.tour = None;
+                            self.seek = None;
+                            self.import_errors = None;
+                            self.param_error = None;
+                            self.note = Some(format!("Imported {name}."));
+                            self.sync_url(true);
+                        }
+                        Err(e) => {
+                            self.import_errors =
+                                Some((name, e.iter().map(|e| e.to_string()).collect()))
+                        }
+                    },
+                    // The running simulation and its settings stay as they were.
+                    Err(errs) => self.import_errors = Some((name, errs)),
+                }
+                true
+            }
+            Msg::TourLoaded(step, r) => {
+                match r {
+                    Ok(t) => {
+                        let step = step.min(t.steps.len() - 1);
+                        self.tour = Some((t, 0));
+                        // A link's instant (`t`) still applies to its step.
+                        let seek = self.seek;
+                        self.go_step(step);
+                        if seek.is_some() {
+                            self.seek = seek;
+                            self.clock.pause();
+                        }
+                        self.sync_url(false);
+                    }
+                    Err(errs) => self.problems.push(format!(
+                        "The tour could not be loaded: {}.",
+                        errs.join("; ")
+                    )),
+                }
+                true
+            }
+            Msg::TourStep(i) => {
+                self.go_step(i);
+                self.sync_url(true);
+                true
+            }
+            Msg::TourClose => {
+                self.tour = None;
+                self.sync_url(true);
+                true
+            }
+            Msg::StartTour => {
+                self.load_tour(ctx, "intro", 0);
+                false
             }
             Msg::FreeTier(on) => {
                 // A pricing change restarts the run: the engine prices it
@@ -395,6 +920,35 @@ impl Component for App {
         }
     }
 
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if !first_render {
+            return;
+        }
+        let Some(el) = self.root.cast::<web_sys::Element>() else {
+            return;
+        };
+        let link = ctx.link().clone();
+        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(e) = entries
+                .iter()
+                .last()
+                .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+            {
+                link.send_message(Msg::InView(e.is_intersecting()));
+            }
+        });
+        if let Ok(obs) = web_sys::IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
+            obs.observe(&el);
+            self._observer = Some((obs, cb));
+        }
+    }
+
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        if let Some((obs, _)) = &self._observer {
+            obs.disconnect();
+        }
+    }
+
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let s = self.handle.scenario();
@@ -423,16 +977,63 @@ impl Component for App {
         let ec2 = self.frame.snapshot.ec2.as_ref();
         let achieved = (self.lag_frames >= LAG_FRAMES && self.clock.is_running())
             .then_some(self.achieved.min(self.clock.speed()));
-        html! {
-            <div class="app">
-                <header class="masthead">
-                    <h1>{ "Fanout" }</h1>
-                    <p class="tagline">
-                        { "See how AWS compute scales and what it costs: events fan out to \
-                           serverless Lambda functions that AWS scales for you, beside an EC2 \
-                           fleet that you patch, scale and keep available yourself." }
-                    </p>
-                </header>
+        let e = &self.embed;
+        let full = !e.embed || e.controls == ControlsLevel::Full;
+        let fragment = share::encode(&self.link_state(None));
+        let on_file = link.batch_callback(|ev: Event| {
+            let input: web_sys::HtmlInputElement = ev.target_unchecked_into();
+            let f = input.files().and_then(|f| f.get(0));
+            input.set_value("");
+            f.map(Msg::ImportFile)
+        });
+        let problems = (!self.problems.is_empty()).then(|| html! {
+            <section class="notice" role="alert" data-testid="link-problems">
+                <p><strong>{ "Some of this link could not be restored; the closest valid state opened." }</strong></p>
+                <ul>{ for self.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
+                <button id="dismiss-problems" onclick={link.callback(|_| Msg::DismissProblems)}>{ "Dismiss" }</button>
+            </section>
+        });
+        let import_errors = self.import_errors.as_ref().map(|(name, errs)| html! {
+            <section class="notice" role="alert" data-testid="import-errors">
+                <p><strong>{ format!("Import refused: {name} has {} problem{}; the current scenario is unchanged.", errs.len(), if errs.len() == 1 { "" } else { "s" }) }</strong></p>
+                <ul>{ for errs.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
+                <button id="dismiss-import" onclick={link.callback(|_| Msg::DismissProblems)}>{ "Dismiss" }</button>
+            </section>
+        });
+        let tour_bar = self.tour.as_ref().map(|(t, i)| {
+            let step = &t.steps[*i];
+            html! {
+                <TourBar title={t.title.clone()} step={*i} steps={t.steps.len()}
+                         step_title={step.title.clone()} caption={step.caption.clone()}
+                         on_prev={link.callback(|()| Msg::Key(KeyAction::PrevStep))}
+                         on_next={link.callback(|()| Msg::Key(KeyAction::NextStep))}
+                         on_close={link.callback(|()| Msg::TourClose)} />
+            }
+        });
+        let share_bar = full.then(|| html! {
+            <section class="share-bar" aria-label="Share, present, import and export">
+                <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}
+                        title="Copy a link to this exact state (paused: to this instant)">{ "Copy link" }</button>
+                if !e.embed {
+                    <button id="embed-open" onclick={link.callback(|_| Msg::ShowEmbed(true))}>{ "Embed…" }</button>
+                    <button id="tour-start" onclick={link.callback(|_| Msg::StartTour)}>{ "▶ Tour" }</button>
+                }
+                <button id="help-open" onclick={link.callback(|_| Msg::ShowHelp(true))} title="Keyboard shortcuts (?)">{ "⌨ Keys" }</button>
+                <span class="share-sep" aria-hidden="true"></span>
+                <button id="export-json" onclick={link.callback(|_| Msg::ExportJson)}>{ "Scenario JSON" }</button>
+                <button id="export-metrics" onclick={link.callback(|_| Msg::ExportMetrics)}>{ "Metrics CSV" }</button>
+                <button id="export-bill" onclick={link.callback(|_| Msg::ExportBill)}>{ "Bill CSV" }</button>
+                <button id="export-chart" onclick={link.callback(|_| Msg::ExportChart)}>{ "Chart SVG" }</button>
+                <label class="import-label" for="import-file">{ "Import JSON…" }</label>
+                <input id="import-file" type="file" accept=".json,application/json" onchange={on_file} />
+                if !self.link.is_empty() {
+                    <input id="share-link" class="share-link" type="text" readonly=true value={self.link.clone()}
+                           aria-label="The copied link" />
+                }
+            </section>
+        });
+        let controls = (e.controls != ControlsLevel::None).then(|| {
+            html! {
                 <Controls running={self.clock.is_running()} speed={self.clock.speed()} {achieved}
                           now={self.handle.now()} end={self.handle.end()} seed={s.seed}
                           on_toggle={link.callback(|()| Msg::TogglePlay)}
@@ -440,38 +1041,89 @@ impl Component for App {
                           on_restart={link.callback(|()| Msg::Restart)}
                           on_new_seed={link.callback(|()| Msg::NewSeed)}
                           on_speed={link.callback(Msg::SetSpeed)} />
-                <PresetPicker selected={self.preset} on_pick={self.on_pick.clone()} />
-                <div class="main">
-                    <div class="stage-col">
-                        <Stage frame={self.frame.clone()} {lambda_title} {ec2_title} />
-                        <p class="legend-line" aria-hidden="true">
-                            <span class="key key-init"></span>{ "initializing (cold start)" }
-                            <span class="key key-busy"></span>{ "busy" }
-                            <span class="key key-idle"></span>{ "idle, warm (fades as keep-alive runs out)" }
-                            <span class="key key-prov"></span>{ "provisioned" }
-                            <span class="key key-timeout">{ "✕" }</span>{ "timed out" }
-                            <span class="key key-particle"></span>{ "request" }
+            }
+        });
+        let app_class = classes!("app", e.embed.then_some("embedded"));
+        html! {
+            <div class={app_class} ref={self.root.clone()} id="app-root"
+                 data-running={self.clock.is_running().to_string()}
+                 data-auto-paused={self.auto_paused.to_string()}
+                 data-seeking={self.seek.is_some().to_string()}>
+                if !e.embed {
+                    <header class="masthead">
+                        <h1>{ "Fanout" }</h1>
+                        <p class="tagline">
+                            { "See how AWS compute scales and what it costs: events fan out to \
+                               serverless Lambda functions that AWS scales for you, beside an EC2 \
+                               fleet that you patch, scale and keep available yourself." }
                         </p>
-                    </div>
-                    <MetricsPanel live={self.live.clone()} />
+                    </header>
+                }
+                { for problems }
+                { for controls }
+                if e.embed && e.controls == ControlsLevel::None {
+                    <output id="sim-clock" class="embed-clock" aria-live="off">{ self.handle.now().to_string() }</output>
+                }
+                { for tour_bar }
+                if full {
+                    <PresetPicker selected={self.preset} on_pick={self.on_pick.clone()} />
+                }
+                { for share_bar }
+                { for import_errors }
+                <div class={classes!("main", (!e.shows("cost")).then_some("no-side"))}>
+                    if e.shows("stage") {
+                        <div class="stage-col">
+                            <Stage frame={self.frame.clone()} {lambda_title} {ec2_title} />
+                            <p class="legend-line" aria-hidden="true">
+                                <span class="key key-init"></span>{ "initializing (cold start)" }
+                                <span class="key key-busy"></span>{ "busy" }
+                                <span class="key key-idle"></span>{ "idle, warm (fades as keep-alive runs out)" }
+                                <span class="key key-prov"></span>{ "provisioned" }
+                                <span class="key key-timeout">{ "✕" }</span>{ "timed out" }
+                                <span class="key key-particle"></span>{ "request" }
+                            </p>
+                        </div>
+                    }
+                    if e.shows("cost") {
+                        <MetricsPanel live={self.live.clone()} />
+                    }
                 </div>
-                <section class="params operations" aria-label="Operations">
-                    if let Some(n) = &self.op_note { <p class="note">{ n }</p> }
-                    <div class="groups">
-                        <OperationsPanel has_ec2={ec2.is_some()} zones={ec2.map_or(0, |e| e.zones)}
-                                         zones_down={ec2.map(|e| e.zones_down.clone()).unwrap_or_default()}
-                                         traffic_factor={self.traffic_factor} error={self.op_error.clone()}
-                                         log={self.op_log.clone()} on_action={self.on_op.clone()}
-                                         on_refused={self.on_op_refused.clone()} />
-                    </div>
-                </section>
-                <ChartsPanel samples={self.samples.clone()} x_max={s.duration_s} />
-                <ParamsPanel scenario={s.clone()} error={self.param_error.clone()} note={self.note.clone()}
-                             free_tier={self.handle.scenario().pricing.free_tier}
-                             on_set={self.on_set.clone()} on_free_tier={self.on_free_tier.clone()} />
-                <footer class="fine">
-                    { "Numbers come from a deterministic simulation of documented AWS behaviour; where AWS publishes no figure (keep-alive, retry delays, boot time) the engine states its assumption." }
-                </footer>
+                if full {
+                    <section class="params operations" aria-label="Operations">
+                        if let Some(n) = &self.op_note { <p class="note">{ n }</p> }
+                        <div class="groups">
+                            <OperationsPanel has_ec2={ec2.is_some()} zones={ec2.map_or(0, |e| e.zones)}
+                                             zones_down={ec2.map(|e| e.zones_down.clone()).unwrap_or_default()}
+                                             traffic_factor={self.traffic_factor} error={self.op_error.clone()}
+                                             log={self.op_log.clone()} on_action={self.on_op.clone()}
+                                             on_refused={self.on_op_refused.clone()} />
+                        </div>
+                    </section>
+                }
+                if e.shows("charts") {
+                    <ChartsPanel samples={self.samples.clone()} x_max={s.duration_s} />
+                }
+                if e.shows("params") || (e.embed && e.controls == ControlsLevel::Full) {
+                    <ParamsPanel scenario={s.clone()} error={self.param_error.clone()} note={self.note.clone()}
+                                 free_tier={self.handle.scenario().pricing.free_tier}
+                                 on_set={self.on_set.clone()} on_free_tier={self.on_free_tier.clone()} />
+                }
+                if e.embed {
+                    <p class="embed-foot">
+                        <a href={format!("{}#{}", web::app_url(), fragment)} target="_blank" rel="noopener">{ "Open in Fanout ↗" }</a>
+                    </p>
+                } else {
+                    <footer class="fine">
+                        { "Numbers come from a deterministic simulation of documented AWS behaviour; where AWS publishes no figure (keep-alive, retry delays, boot time) the engine states its assumption. Drop a scenario JSON file anywhere on the page to import it; press ? for keyboard shortcuts." }
+                    </footer>
+                }
+                if self.help {
+                    <HelpOverlay on_close={link.callback(|()| Msg::ShowHelp(false))} />
+                }
+                if self.embed_dialog {
+                    <EmbedDialog app={web::app_url()} fragment={fragment.clone()} title={self.scenario_title()}
+                                 on_close={link.callback(|()| Msg::ShowEmbed(false))} />
+                }
             </div>
         }
     }

@@ -412,6 +412,13 @@ impl SimHandle {
         self.scenario = s;
     }
 
+    /// The itemized bills of the run so far (Lambda with its event
+    /// sources; EC2 when there is a fleet), for export: the engine's own.
+    pub fn bills(&self) -> Vec<crate::engine::billing::Bill> {
+        let r = self.sim.cost_report();
+        r.lambda.into_iter().chain(r.ec2).map(|c| c.bill).collect()
+    }
+
     /// Forces the meters to refresh at the next frame (e.g. after a change
     /// of the free-tier switch).
     pub fn refresh(&mut self) {
