@@ -6,7 +6,8 @@
 //! millions of invocations): run it with
 //! `cargo test --release --no-default-features --test billing_aggregate -- --ignored`.
 //! The default run compares shorter windows that a debug build simulates
-//! in seconds.
+//! in seconds (the EC2 side alone for the fleet examples), so a regression
+//! of the aggregate mode fails every `cargo test`.
 
 use fanout::engine::billing::accrual::Pricer;
 use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};

@@ -157,7 +157,7 @@ fn short(v: f64) -> String {
 
 fn break_even_lines(s: &Sweep) -> Vec<String> {
     let mut out = vec![
-        "Break-even (where Lambda and EC2 cost the same; interpolated on the log scale between sweep points):".to_owned(),
+        "Break-even (where Lambda and EC2 cost the same; found by bisection on the cost functions, to the request):".to_owned(),
     ];
     if s.break_evens.is_empty() {
         out.push("  none in this range".to_owned());
