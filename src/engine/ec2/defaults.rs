@@ -192,6 +192,12 @@ pub const EC2_ASSUMPTIONS: &[Assumption] = &[
         why: "time to patch and reboot one instance; depends on the OS and the patches",
     },
     Assumption {
+        name: "AZ outage (live operation or ec2.failures)",
+        value: HEALTH_INTERVAL_DEFAULT_S * UNHEALTHY_THRESHOLD_DEFAULT as f64,
+        unit: "s until the load balancer stops routing to the zone (default health checks)",
+        why: "the zone's instances fail at once; the ALB notices them by its health checks (interval × unhealthy threshold) and Auto Scaling relaunches in the other zones (EC2 Auto Scaling docs); the rebalancing AWS does when the zone returns is not modelled",
+    },
+    Assumption {
         name: "ec2.load_balancer.response_kb",
         value: RESPONSE_KB_DEFAULT,
         unit: "KB",
