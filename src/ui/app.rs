@@ -1,9 +1,11 @@
 //! The top-level component: owns the virtual clock, the running simulation
 //! ([`SimHandle`]) and the animation loop, and lays out the page.
 
+use super::breakeven::BreakEvenPanel;
 use super::charts::ChartsPanel;
 use super::clock::SimClock;
 use super::controls::Controls;
+use super::fast_forward::{FastForward, FastForwardBar};
 use super::history::Sample;
 use super::metrics::MetricsPanel;
 use super::params::{set as set_param, Param, ParamsPanel, SPECS};
@@ -11,6 +13,7 @@ use super::presets::{PresetPicker, PRESETS};
 use super::sim_handle::{FrameView, Live, SimHandle};
 use super::stage::Stage;
 use crate::engine::scenario::{Scenario, ScenarioError};
+use crate::engine::time::SimDuration;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -34,6 +37,10 @@ pub enum Msg {
     SetParam(Param, String),
     /// The free-tier switch changed.
     FreeTier(bool),
+    /// Skip ahead this many simulated seconds, in per-frame slices.
+    Skip(u64),
+    /// Stop the skip where it got to.
+    CancelSkip,
 }
 
 pub struct App {
@@ -53,6 +60,8 @@ pub struct App {
     /// Achieved speed, smoothed [× real time].
     achieved: f64,
     lag_frames: u32,
+    /// The fast-forward in progress.
+    ff: Option<FastForward>,
     last_ts: Option<f64>,
     perf: Option<web_sys::Performance>,
     /// Dropping the handle cancels the pending frame.
@@ -96,6 +105,7 @@ impl App {
         self.handle = handle;
         self.clock.restart();
         self.lag_frames = 0;
+        self.ff = None;
         let now = self.wall_ms();
         self.frame = self.handle.observe(now);
         self.live = self.handle.live();
@@ -138,6 +148,7 @@ impl Component for App {
             note: None,
             achieved: preset.speed,
             lag_frames: 0,
+            ff: None,
             last_ts: None,
             perf,
             _frame: None,
@@ -154,7 +165,20 @@ impl Component for App {
                 self.last_ts = Some(ts);
                 let running = self.clock.is_running();
                 let before = self.handle.now();
-                if running {
+                if let Some(ff) = self.ff {
+                    // A slice of the skip, within the same per-frame budget.
+                    let perf = self.perf.clone();
+                    let mut wall = move || perf.as_ref().map_or(0.0, |p| p.now());
+                    self.handle.advance(ff.to, &mut wall);
+                    let after = self.handle.now();
+                    self.clock.set_now(after);
+                    if after >= ff.to {
+                        self.ff = None;
+                        if ff.resume && after < self.handle.end() {
+                            self.clock.play();
+                        }
+                    }
+                } else if running {
                     let target = self.clock.tick(ts);
                     let perf = self.perf.clone();
                     let mut wall = move || perf.as_ref().map_or(0.0, |p| p.now());
@@ -191,6 +215,12 @@ impl Component for App {
                 true
             }
             Msg::TogglePlay => {
+                if let Some(ff) = self.ff.take() {
+                    // Play/pause during a skip ends it where it got to.
+                    if !ff.resume {
+                        self.clock.play();
+                    }
+                }
                 if !self.clock.is_running() && self.handle.now() >= self.handle.end() {
                     if let Ok(h) = SimHandle::new(&self.handle.scenario().clone()) {
                         self.install(h);
@@ -202,6 +232,7 @@ impl Component for App {
                 true
             }
             Msg::Step => {
+                self.ff = None;
                 if self.clock.is_running() {
                     self.clock.pause();
                 }
@@ -285,6 +316,26 @@ impl Component for App {
                 }
                 true
             }
+            Msg::Skip(secs) => {
+                let resume = self.clock.is_running();
+                self.ff = FastForward::new(
+                    self.handle.now(),
+                    SimDuration::from_secs(secs),
+                    self.handle.end(),
+                    resume,
+                );
+                if self.ff.is_some() {
+                    self.clock.pause();
+                    self.lag_frames = 0;
+                }
+                true
+            }
+            Msg::CancelSkip => {
+                // Stays paused where it got to.
+                self.ff = None;
+                self.clock.set_now(self.handle.now());
+                true
+            }
             Msg::FreeTier(on) => {
                 self.handle.free_tier = on;
                 self.handle.refresh();
@@ -337,6 +388,9 @@ impl Component for App {
                           on_restart={link.callback(|()| Msg::Restart)}
                           on_new_seed={link.callback(|()| Msg::NewSeed)}
                           on_speed={link.callback(Msg::SetSpeed)} />
+                <FastForwardBar active={self.ff} now={self.handle.now()} end={self.handle.end()}
+                                on_skip={link.callback(Msg::Skip)}
+                                on_cancel={link.callback(|()| Msg::CancelSkip)} />
                 <PresetPicker selected={self.preset} on_pick={self.on_pick.clone()} />
                 <div class="main">
                     <div class="stage-col">
@@ -353,6 +407,7 @@ impl Component for App {
                     <MetricsPanel live={self.live.clone()} />
                 </div>
                 <ChartsPanel samples={self.samples.clone()} x_max={s.duration_s} />
+                <BreakEvenPanel scenario={s.clone()} />
                 <ParamsPanel scenario={s.clone()} error={self.param_error.clone()} note={self.note.clone()}
                              free_tier={self.handle.free_tier}
                              on_set={self.on_set.clone()} on_free_tier={self.on_free_tier.clone()} />
