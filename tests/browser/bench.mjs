@@ -32,21 +32,6 @@ async function frames(page, ms) {
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))]; };
 
-// Wraps requestAnimationFrame so that the app's own work in each frame
-// (engine advance + Yew render + DOM updates) is timed, apart from the
-// browser's style, layout and paint and from waiting for the CPU.
-const WRAP_RAF = () => {
-  const raf = window.requestAnimationFrame.bind(window);
-  window.__work = [];
-  window.requestAnimationFrame = (cb) => raf((t) => {
-    const t0 = performance.now();
-    cb(t);
-    // Yew runs the update in a microtask queued by the callback: this one
-    // is queued after it, so it ends the measurement after the render.
-    queueMicrotask(() => window.__work.push(performance.now() - t0));
-  });
-};
-
 const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
 async function metrics(cdp) {
   const { metrics: m } = await cdp.send('Performance.getMetrics');
@@ -55,7 +40,6 @@ async function metrics(cdp) {
 
 async function run(label, preset, log10, warmMs) {
   const { page } = await newPage(browser);
-  await page.addInitScript(WRAP_RAF);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(server.url);
@@ -64,11 +48,9 @@ async function run(label, preset, log10, warmMs) {
   await setSpeed(page, log10);
   await sleep(warmMs);
   const load = os.loadavg()[0];
-  await page.evaluate(() => { window.__work = []; });
   const m0 = await metrics(cdp);
   const dts = (await frames(page, 5000)).slice(1);
   const m1 = await metrics(cdp);
-  const work = await page.evaluate(() => window.__work);
   const envs = num(await page.getByTestId('env-count').textContent());
   const inst = await page.locator('[data-testid=ec2-panel] .instance').count();
   const nodes = await page.evaluate(() => document.querySelectorAll('svg.stage *').length);
@@ -76,7 +58,7 @@ async function run(label, preset, log10, warmMs) {
   const f = (x) => x.toFixed(1);
   // Main-thread time per frame by kind [ms], from Chromium's counters.
   const per = (k) => f(((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000 / Math.max(1, dts.length));
-  console.log(`${label}: ${dts.length} frames, frame time p50 ${f(pct(dts, 50))} ms, p95 ${f(pct(dts, 95))} ms, p99 ${f(pct(dts, 99))} ms, max ${f(Math.max(...dts))} ms; app work in the frame callback p50 ${f(pct(work, 50))} ms, p95 ${f(pct(work, 95))} ms; main thread per frame: script ${per('ScriptDuration')} ms, style ${per('RecalcStyleDuration')} ms, layout ${per('LayoutDuration')} ms, all tasks ${per('TaskDuration')} ms; ${envs} environments, ${inst} instances, ${nodes} stage SVG nodes, speed ${speed}; load average ${load.toFixed(2)} (${os.cpus().length} cores)`);
+  console.log(`${label}: ${dts.length} frames, frame time p50 ${f(pct(dts, 50))} ms, p95 ${f(pct(dts, 95))} ms, p99 ${f(pct(dts, 99))} ms, max ${f(Math.max(...dts))} ms; main thread per frame: script ${per('ScriptDuration')} ms, style ${per('RecalcStyleDuration')} ms, layout ${per('LayoutDuration')} ms, all tasks ${per('TaskDuration')} ms; ${envs} environments, ${inst} instances, ${nodes} stage SVG nodes, speed ${speed}; load average ${load.toFixed(2)} (${os.cpus().length} cores)`);
   await page.close();
   return pct(dts, 95);
 }
