@@ -1,10 +1,12 @@
 //! The top-level component: owns the virtual clock, the running simulation
 //! ([`SimHandle`]) and the animation loop, and lays out the page.
 
+use super::breakeven::BreakEvenPanel;
 use super::charts::ChartsPanel;
 use super::clock::SimClock;
 use super::controls::Controls;
 use super::embed::{self, ControlsLevel, EmbedDialog, EmbedOptions};
+use super::fast_forward::{FastForward, FastForwardBar};
 use super::history::Sample;
 use super::import_export as io;
 use super::metrics::MetricsPanel;
@@ -19,7 +21,7 @@ use super::tour::{self, Tour, TourBar};
 use super::web;
 use crate::engine::action::Action;
 use crate::engine::scenario::{Scenario, ScenarioError};
-use crate::engine::time::SimTime;
+use crate::engine::time::{SimDuration, SimTime};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::rc::Rc;
@@ -81,6 +83,10 @@ pub enum Msg {
     TourStep(usize),
     TourClose,
     StartTour,
+    /// Skip ahead this many simulated seconds, in per-frame slices.
+    Skip(u64),
+    /// Stop the skip where it got to.
+    CancelSkip,
 }
 
 pub struct App {
@@ -110,6 +116,8 @@ pub struct App {
     /// Achieved speed, smoothed [× real time].
     achieved: f64,
     lag_frames: u32,
+    /// The fast-forward in progress.
+    ff: Option<FastForward>,
     last_ts: Option<f64>,
     perf: Option<web_sys::Performance>,
     /// Dropping the handle cancels the pending frame.
@@ -184,6 +192,7 @@ impl App {
         });
         self.clock.restart();
         self.lag_frames = 0;
+        self.ff = None;
         let now = self.wall_ms();
         self.frame = self.handle.observe(now);
         self.live = self.handle.live();
@@ -454,6 +463,7 @@ impl Component for App {
             on_op_refused: ctx.link().callback(|(f, m)| Msg::OpRefused(f, m)),
             achieved: st.speed,
             lag_frames: 0,
+            ff: None,
             last_ts: None,
             perf,
             _frame: None,
@@ -511,7 +521,20 @@ impl Component for App {
                     }
                 }
                 let running = self.clock.is_running() && self.seek.is_none();
-                if running {
+                if let Some(ff) = self.ff.filter(|_| self.seek.is_none()) {
+                    // A slice of the skip, within the same per-frame budget.
+                    let perf = self.perf.clone();
+                    let mut wall = move || perf.as_ref().map_or(0.0, |p| p.now());
+                    self.handle.advance(ff.to, &mut wall);
+                    let after = self.handle.now();
+                    self.clock.set_now(after);
+                    if after >= ff.to {
+                        self.ff = None;
+                        if ff.resume && after < self.handle.end() {
+                            self.clock.play();
+                        }
+                    }
+                } else if running {
                     let target = self.clock.tick(ts);
                     let perf = self.perf.clone();
                     let mut wall = move || perf.as_ref().map_or(0.0, |p| p.now());
@@ -548,6 +571,12 @@ impl Component for App {
                 true
             }
             Msg::TogglePlay => {
+                if let Some(ff) = self.ff.take() {
+                    // Play/pause during a skip ends it where it got to.
+                    if !ff.resume {
+                        self.clock.play();
+                    }
+                }
                 if !self.clock.is_running() && self.handle.now() >= self.handle.end() {
                     if let Ok(h) = SimHandle::new(&self.handle.scenario().clone()) {
                         self.install(h);
@@ -566,6 +595,7 @@ impl Component for App {
                 true
             }
             Msg::Step => {
+                self.ff = None;
                 if self.clock.is_running() {
                     self.clock.pause();
                 }
@@ -735,6 +765,26 @@ impl Component for App {
                         self.embed_dialog = false;
                     }
                 }
+                true
+            }
+            Msg::Skip(secs) => {
+                let resume = self.clock.is_running();
+                self.ff = FastForward::new(
+                    self.handle.now(),
+                    SimDuration::from_secs(secs),
+                    self.handle.end(),
+                    resume,
+                );
+                if self.ff.is_some() {
+                    self.clock.pause();
+                    self.lag_frames = 0;
+                }
+                true
+            }
+            Msg::CancelSkip => {
+                // Stays paused where it got to.
+                self.ff = None;
+                self.clock.set_now(self.handle.now());
                 true
             }
             Msg::PopState => {
@@ -1066,6 +1116,9 @@ impl Component for App {
                 }
                 { for tour_bar }
                 if full {
+                    <FastForwardBar active={self.ff} now={self.handle.now()} end={self.handle.end()}
+                                    on_skip={link.callback(Msg::Skip)}
+                                    on_cancel={link.callback(|()| Msg::CancelSkip)} />
                     <PresetPicker selected={self.preset} on_pick={self.on_pick.clone()} />
                 }
                 { for share_bar }
@@ -1102,6 +1155,7 @@ impl Component for App {
                 }
                 if e.shows("charts") {
                     <ChartsPanel samples={self.samples.clone()} x_max={s.duration_s} />
+                    <BreakEvenPanel scenario={s.clone()} />
                 }
                 if e.shows("params") || (e.embed && e.controls == ControlsLevel::Full) {
                     <ParamsPanel scenario={s.clone()} error={self.param_error.clone()} note={self.note.clone()}

@@ -10,6 +10,7 @@
 //! `history` (chart samples), `lod` (level of detail), `particles`.
 
 mod app;
+pub mod breakeven;
 pub mod budget;
 pub mod chart;
 pub mod charts;
@@ -18,10 +19,12 @@ pub mod controls;
 pub mod cost;
 pub mod ec2_panel;
 pub mod embed;
+pub mod fast_forward;
 pub mod format;
 pub mod history;
 pub mod import_export;
 pub mod lambda_panel;
+pub mod layout;
 pub mod lod;
 pub mod metrics;
 pub mod operations;

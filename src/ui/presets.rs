@@ -126,6 +126,13 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../static/scenarios/provisioned.json"),
         speed: 30.0,
     },
+    Preset {
+        id: "stress",
+        title: "Stress: 1,000 environments, 50 instances",
+        takeaway: "A load test of the simulator itself: about 1,000 busy Lambda environments (drawn as density tiles) beside 50 instances; the speed display shows when the engine cannot keep up.",
+        json: include_str!("../../static/scenarios/stress.json"),
+        speed: 100.0,
+    },
 ];
 
 /// Properties of [`PresetPicker`].

@@ -5,6 +5,7 @@
 use super::ec2_panel::{instance_center, Ec2Panel, ALB, TALLY_503};
 use super::format::{count, num};
 use super::lambda_panel::{slot_center, LambdaPanel, TALLY_429};
+use super::layout::use_narrow;
 use super::particles::{arc, Target};
 use super::sim_handle::{FrameView, SourceView};
 use crate::engine::scenario::SourceKind;
@@ -17,6 +18,52 @@ pub fn source_anchor(i: usize, n: usize) -> (f64, f64) {
     let n = n.max(1) as f64;
     let y = 30.0 + (i as f64 + 0.5) * (280.0 / n);
     (175.0, y)
+}
+
+/// The narrow (phone) stage: the sources in a row on top and the two
+/// panels stacked below, shifted left by this much and down by this much,
+/// so that the stage is ~790 units wide instead of 1,000 and its text can
+/// be drawn larger (see the narrow block of `static/style.css`).
+pub const NARROW_SHIFT: (f64, f64) = (-210.0, 140.0);
+/// Width of the narrow stage [stage units].
+pub const NARROW_W: f64 = 790.0;
+
+/// Where a source's particles leave from, and where its icon is, in the
+/// narrow stage: spread along the top row.
+pub fn narrow_source(i: usize, n: usize) -> ((f64, f64), (f64, f64)) {
+    let w = (NARROW_W - 20.0) / n.max(1) as f64;
+    let cx = 10.0 + (i as f64 + 0.5) * w;
+    let cy = 40.0;
+    // Particles leave from under the labels, so they never cover them.
+    ((cx, cy + 86.0), (cx, cy))
+}
+
+/// Where the stage draws: a point of the wide stage's panels, shifted for
+/// the narrow stage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The narrow (stacked) stage.
+    pub narrow: bool,
+}
+
+impl Layout {
+    /// A point of a panel.
+    pub fn at(self, (x, y): (f64, f64)) -> (f64, f64) {
+        if self.narrow {
+            (x + NARROW_SHIFT.0, y + NARROW_SHIFT.1)
+        } else {
+            (x, y)
+        }
+    }
+
+    /// Where the particles of source `i` of `n` leave from.
+    pub fn anchor(self, i: usize, n: usize) -> (f64, f64) {
+        if self.narrow {
+            narrow_source(i, n).0
+        } else {
+            source_anchor(i, n)
+        }
+    }
 }
 
 fn icon(kind: SourceKind, cx: f64, cy: f64) -> Html {
@@ -60,10 +107,21 @@ fn kind_label(kind: SourceKind) -> &'static str {
     }
 }
 
-fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool) -> Html {
-    let (ax, ay) = source_anchor(i, n);
-    let cx = 92.0;
-    let cy = ay - 10.0;
+fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool, narrow: bool) -> Html {
+    let ((ax, _), (cx, cy)) = if narrow {
+        narrow_source(i, n)
+    } else {
+        let (ax, ay) = source_anchor(i, n);
+        ((ax, ay), (92.0, ay - 10.0))
+    };
+    // On the narrow stage the rate sits left of the icon (particles leave
+    // to the right) and the labels are spaced for its larger type.
+    let (rate_x, rate_y, rate_class) = if narrow {
+        (cx - 40.0, cy + 7.0, "rate right")
+    } else {
+        (ax, cy - 30.0, "rate right")
+    };
+    let (kind_dy, name_dy) = if narrow { (52.0, 76.0) } else { (44.0, 58.0) };
     let rate = if sampled {
         format!("×{}/s", num(s.rate_per_s))
     } else {
@@ -72,9 +130,9 @@ fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool) -> Html {
     html! {
         <g class="source" data-testid="source" data-kind={s.kind.as_str()}>
             { icon(s.kind, cx, cy) }
-            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + 44.0)} class="small">{ kind_label(s.kind) }</text>
-            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + 58.0)} class="small muted">{ s.name.clone() }</text>
-            <text x={format!("{ax:.1}")} y={format!("{:.1}", cy - 30.0)} class="rate right" data-testid="source-rate"
+            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + kind_dy)} class="small">{ kind_label(s.kind) }</text>
+            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + name_dy)} class="small muted">{ s.name.clone() }</text>
+            <text x={format!("{rate_x:.1}")} y={format!("{rate_y:.1}")} class={rate_class} data-testid="source-rate"
                   aria-label={format!("{} arrivals per second{}", num(s.rate_per_s), if sampled { ", particles sampled" } else { "" })}>
                 { rate }
             </text>
@@ -100,6 +158,8 @@ pub struct StageProps {
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let f = &props.frame;
+    let narrow = use_narrow();
+    let lay = Layout { narrow };
     let n = f.sources.len();
     let env_slot: HashMap<u64, usize> = f
         .snapshot
@@ -121,16 +181,17 @@ pub fn stage(props: &StageProps) -> Html {
         .unwrap_or_default();
     let n_inst = ec2.map_or(0, |e| e.instances.len());
     let particles = f.particles.iter().filter_map(|p| {
-        let a = source_anchor(p.source as usize, n);
+        let a = lay.anchor(p.source as usize, n);
         let t = p.progress(f.now_ms);
         let (x, y, class) = match p.target {
             Target::Env(id) => {
-                let b = slot_center(*env_slot.get(&id)?, f.slot_count);
+                let b = lay.at(slot_center(*env_slot.get(&id)?, f.slot_count));
                 let (x, y) = arc(a, b, -40.0, t);
                 (x, y, if p.cold { "particle cold" } else { "particle" })
             }
             Target::Instance(id) => {
-                let b = instance_center(*inst_index.get(&id)?, n_inst);
+                let b = lay.at(instance_center(*inst_index.get(&id)?, n_inst));
+                let alb = lay.at(ALB);
                 // API requests go through the load balancer; queued work
                 // (SQS, S3 and schedule events) is pulled by the workers.
                 let via_alb = f
@@ -140,17 +201,19 @@ pub fn stage(props: &StageProps) -> Html {
                 let (x, y) = if !via_alb {
                     arc(a, b, 30.0, t)
                 } else if t < 0.5 {
-                    arc(a, ALB, 30.0, t * 2.0)
+                    arc(a, alb, 30.0, t * 2.0)
                 } else {
-                    arc(ALB, b, 0.0, t * 2.0 - 1.0)
+                    arc(alb, b, 0.0, t * 2.0 - 1.0)
                 };
                 (x, y, "particle ec2")
             }
             Target::Bounce | Target::Reject => {
                 let (wall, tally) = if p.target == Target::Bounce {
-                    ((222.0, a.1), TALLY_429)
+                    // The edge of the Lambda panel nearest the source.
+                    let wall = if narrow { (a.0, 126.0) } else { (222.0, a.1) };
+                    (wall, lay.at(TALLY_429))
                 } else {
-                    ((ALB.0 - 30.0, ALB.1), TALLY_503)
+                    (lay.at((ALB.0 - 30.0, ALB.1)), lay.at(TALLY_503))
                 };
                 let (x, y) = if t < 0.5 {
                     arc(a, wall, 0.0, t * 2.0)
@@ -162,18 +225,47 @@ pub fn stage(props: &StageProps) -> Html {
         };
         Some(html! { <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" /> })
     });
-    let height = if ec2.is_some() { 600 } else { 420 };
+    let (width, height) = match (narrow, ec2.is_some()) {
+        (false, true) => (1000.0, 600.0),
+        (false, false) => (1000.0, 420.0),
+        (true, true) => (NARROW_W, 600.0 + NARROW_SHIFT.1),
+        (true, false) => (NARROW_W, 420.0 + NARROW_SHIFT.1),
+    };
+    let panels = narrow.then(|| format!("translate({} {})", NARROW_SHIFT.0, NARROW_SHIFT.1));
+    let via_alb = f.sources.iter().any(|s| s.kind == SourceKind::Api);
+    let (alb_x, alb_y) = lay.at(ALB);
+    // The narrow stage's larger type has room for the first two parts of a
+    // title (name and the main setting); the rest is in the parameters.
+    let short = |t: &AttrValue| -> AttrValue {
+        if narrow {
+            t.split(" · ")
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" · ")
+                .into()
+        } else {
+            t.clone()
+        }
+    };
+    let (lambda_title, ec2_title) = (short(&props.lambda_title), short(&props.ec2_title));
     let l = &f.snapshot.lambda;
     html! {
-        <svg class="stage" viewBox={format!("0 0 1000 {height}")} role="img" data-testid="stage"
+        <svg class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
              aria-label={format!("Lambda: {} environments, {} busy; {} throttled, {} timed out", l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">
-                { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled)) }
+                { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled, narrow)) }
             </g>
-            <LambdaPanel frame={f.clone()} title={props.lambda_title.clone()} />
-            <Ec2Panel frame={f.clone()} title={props.ec2_title.clone()}
-                      via_alb={f.sources.iter().any(|s| s.kind == SourceKind::Api)} />
+            <g class="panels" transform={panels}>
+                <LambdaPanel frame={f.clone()} title={lambda_title} />
+                <Ec2Panel frame={f.clone()} title={ec2_title} {via_alb} />
+            </g>
             <g class="particles">{ for particles }</g>
+            // Labels that particles pass under stay readable on top of them.
+            if ec2.is_some() {
+                <text class="overlay-label" x={format!("{alb_x:.1}")} y={format!("{:.1}", alb_y + 5.0)} aria-hidden="true">
+                    { if via_alb { "ALB" } else { "SQS" } }
+                </text>
+            }
         </svg>
     }
 }
@@ -188,5 +280,24 @@ mod tests {
         assert!(ys.windows(2).all(|w| w[0] < w[1]));
         assert!(ys[0] > 0.0 && ys[2] < 330.0);
         assert_eq!(source_anchor(0, 0), source_anchor(0, 1));
+    }
+
+    #[test]
+    fn the_narrow_stage_keeps_everything_inside_its_width() {
+        for n in 1..=4 {
+            for i in 0..n {
+                let (a, c) = narrow_source(i, n);
+                assert!(c.0 >= 32.0 && c.0 + 32.0 <= NARROW_W, "{i} of {n}: {c:?}");
+                assert_eq!(a.0, c.0, "particles leave from under the icon");
+            }
+        }
+        let lay = Layout { narrow: true };
+        let (x0, _) = lay.at((super::super::lambda_panel::PANEL.0, 0.0));
+        let (x1, _) = lay.at((
+            super::super::lambda_panel::PANEL.0 + super::super::lambda_panel::PANEL.2,
+            0.0,
+        ));
+        assert!(x0 >= 0.0 && x1 <= NARROW_W, "{x0}..{x1}");
+        assert_eq!(Layout { narrow: false }.at((1.0, 2.0)), (1.0, 2.0));
     }
 }

@@ -143,6 +143,14 @@ const EXPECT = {
       assert.equal(await page.locator('[data-testid=source] .icon-api').count(), 1, 'drawn as API Gateway');
     },
   },
+  'Stress: 1,000 environments, 50 instances': {
+    speed: 2,
+    check: async (page) => {
+      await until(async () => num(await text(page, 'env-count')), (n) => n >= 900, 40000, 'about 1,000 environments');
+      assert.equal(await page.locator('[data-testid=lambda-panel] .grid').getAttribute('data-detail'), 'density', 'drawn as density tiles');
+      assert.equal(await page.locator('[data-testid=ec2-panel] .instance').count(), 50);
+    },
+  },
 };
 
 test('the preset list is what the tests expect', async () => {

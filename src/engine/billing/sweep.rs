@@ -126,70 +126,130 @@ pub fn sweep(
     to: f64,
     points: usize,
 ) -> Result<Sweep, SweepError> {
-    if !(from.is_finite() && to.is_finite() && from > 0.0 && to > from) {
-        return Err(SweepError::Range { from, to });
+    let mut run = SweepRun::new(scenario, ec2, pricing, from, to, points)?;
+    while run.step() {}
+    Ok(run.finish())
+}
+
+/// A sweep computed one volume at a time, for a caller that spreads the
+/// work over animation frames (the browser app); [`sweep`] runs it in one
+/// go, so both give the same figures.
+#[derive(Clone, Debug)]
+pub struct SweepRun {
+    scenario: Scenario,
+    ec2: Ec2Config,
+    pricing: Pricing,
+    /// Arrivals per month at rate scale 1.
+    base: f64,
+    volumes: Vec<f64>,
+    points: Vec<SweepPoint>,
+}
+
+impl SweepRun {
+    /// Checks the range and the traffic; computes nothing yet.
+    pub fn new(
+        scenario: &Scenario,
+        ec2: &Ec2Config,
+        pricing: &Pricing,
+        from: f64,
+        to: f64,
+        points: usize,
+    ) -> Result<SweepRun, SweepError> {
+        if !(from.is_finite() && to.is_finite() && from > 0.0 && to > from) {
+            return Err(SweepError::Range { from, to });
+        }
+        if !(2..=MAX_POINTS).contains(&points) {
+            return Err(SweepError::Points(points));
+        }
+        let base = arrivals_per_month(scenario);
+        if base.is_nan() || base <= 0.0 {
+            return Err(SweepError::NoTraffic);
+        }
+        Ok(SweepRun {
+            scenario: scenario.clone(),
+            ec2: ec2.clone(),
+            pricing: pricing.clone(),
+            base,
+            volumes: volumes(from, to, points),
+            points: Vec::with_capacity(points),
+        })
     }
-    if !(2..=MAX_POINTS).contains(&points) {
-        return Err(SweepError::Points(points));
+
+    /// Prices the next volume; returns whether any volume is left.
+    pub fn step(&mut self) -> bool {
+        if let Some(&v) = self.volumes.get(self.points.len()) {
+            let v = (libm::round(v) as u64).max(1);
+            let fixed = self.at(v, FleetSizing::FixedForPeak);
+            let scaling = self.at(v, FleetSizing::AutoScaling);
+            self.points.push(SweepPoint {
+                requests_per_month: v,
+                lambda: fixed.lambda.total,
+                ec2_fixed: fixed.ec2.map_or(Money::ZERO, |b| b.total),
+                ec2_autoscaling: scaling.ec2.map_or(Money::ZERO, |b| b.total),
+            });
+        }
+        !self.is_done()
     }
-    let base = arrivals_per_month(scenario);
-    if base.is_nan() || base <= 0.0 {
-        return Err(SweepError::NoTraffic);
+
+    /// Volumes priced so far and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.points.len(), self.volumes.len())
     }
-    // Every cost is a function of a WHOLE volume, so the grid points and
-    // the bisection below price exactly the same thing.
-    let at = |v: u64, sizing| {
+
+    /// Whether every volume is priced.
+    pub fn is_done(&self) -> bool {
+        self.points.len() >= self.volumes.len()
+    }
+
+    /// Both deployments' monthly bills at a WHOLE volume, so the grid
+    /// points and the bisection of [`SweepRun::finish`] price exactly the
+    /// same thing.
+    fn at(&self, v: u64, sizing: FleetSizing) -> super::aggregate::MonthEstimate {
         month(
-            scenario,
-            ec2,
-            pricing,
+            &self.scenario,
+            &self.ec2,
+            &self.pricing,
             AggregateOptions {
-                rate_scale: v as f64 / base,
+                rate_scale: v as f64 / self.base,
                 sizing,
             },
         )
-    };
-    let mut out = Vec::with_capacity(points);
-    for v in volumes(from, to, points) {
-        let v = (libm::round(v) as u64).max(1);
-        let fixed = at(v, FleetSizing::FixedForPeak);
-        let scaling = at(v, FleetSizing::AutoScaling);
-        out.push(SweepPoint {
-            requests_per_month: v,
-            lambda: fixed.lambda.total,
-            ec2_fixed: fixed.ec2.map_or(Money::ZERO, |b| b.total),
-            ec2_autoscaling: scaling.ec2.map_or(Money::ZERO, |b| b.total),
-        });
     }
-    let diff_at = |variant: Ec2Variant, v: u64| {
-        let sizing = match variant {
-            Ec2Variant::FixedForPeak => FleetSizing::FixedForPeak,
-            Ec2Variant::AutoScaling => FleetSizing::AutoScaling,
+
+    /// The sweep of the volumes priced so far (all of them once
+    /// [`SweepRun::is_done`]), with its break-evens found by bisection.
+    pub fn finish(self) -> Sweep {
+        let diff_at = |variant: Ec2Variant, v: u64| {
+            let sizing = match variant {
+                Ec2Variant::FixedForPeak => FleetSizing::FixedForPeak,
+                Ec2Variant::AutoScaling => FleetSizing::AutoScaling,
+            };
+            let m = self.at(v, sizing);
+            m.lambda.total - m.ec2.map_or(Money::ZERO, |b| b.total)
         };
-        let m = at(v, sizing);
-        m.lambda.total - m.ec2.map_or(Money::ZERO, |b| b.total)
-    };
-    let mut break_evens = crossings(
-        &out,
-        Ec2Variant::FixedForPeak,
-        |p| p.ec2_fixed,
-        |v| diff_at(Ec2Variant::FixedForPeak, v),
-    );
-    break_evens.extend(crossings(
-        &out,
-        Ec2Variant::AutoScaling,
-        |p| p.ec2_autoscaling,
-        |v| diff_at(Ec2Variant::AutoScaling, v),
-    ));
-    break_evens.sort_by(|a, b| a.requests_per_month.total_cmp(&b.requests_per_month));
-    Ok(Sweep {
-        points: out,
-        break_evens,
-        method: format!(
-            "{} Volumes scale every source's rate; the fixed fleet is sized for the busiest slice at the target utilization (at least one instance per Availability Zone); Auto Scaling follows each slice's load with no upper bound.",
-            super::aggregate::METHOD
-        ),
-    })
+        let out = &self.points;
+        let mut break_evens = crossings(
+            out,
+            Ec2Variant::FixedForPeak,
+            |p| p.ec2_fixed,
+            |v| diff_at(Ec2Variant::FixedForPeak, v),
+        );
+        break_evens.extend(crossings(
+            out,
+            Ec2Variant::AutoScaling,
+            |p| p.ec2_autoscaling,
+            |v| diff_at(Ec2Variant::AutoScaling, v),
+        ));
+        break_evens.sort_by(|a, b| a.requests_per_month.total_cmp(&b.requests_per_month));
+        Sweep {
+            points: self.points,
+            break_evens,
+            method: format!(
+                "{} Volumes scale every source's rate; the fixed fleet is sized for the busiest slice at the target utilization (at least one instance per Availability Zone); Auto Scaling follows each slice's load with no upper bound.",
+                super::aggregate::METHOD
+            ),
+        }
+    }
 }
 
 /// Where Lambda − EC2 changes sign between two neighbouring points, then
@@ -300,6 +360,23 @@ mod tests {
             .unwrap();
         assert!(b.requests_per_month > sw.points[i - 1].requests_per_month as f64);
         assert!(b.requests_per_month <= sw.points[i].requests_per_month as f64);
+    }
+
+    #[test]
+    fn stepping_gives_the_same_sweep() {
+        let s = api();
+        let e = fleet_config(&s);
+        let p = Pricing::default();
+        let whole = sweep(&s, &e, &p, 1e4, 1e10, 9).unwrap();
+        let mut run = SweepRun::new(&s, &e, &p, 1e4, 1e10, 9).unwrap();
+        let mut steps = 0;
+        while run.step() {
+            steps += 1;
+            assert_eq!(run.progress(), (steps, 9));
+        }
+        assert!(run.is_done());
+        assert!(!run.step(), "nothing is left once done");
+        assert_eq!(run.finish(), whole);
     }
 
     #[test]

@@ -1,0 +1,387 @@
+//! The break-even chart: the monthly cost of Lambda, of an EC2 fleet fixed
+//! for the peak and of EC2 with Auto Scaling, against monthly requests, for
+//! the current scenario's traffic pattern scaled to each volume. The same
+//! computation as `fanout sweep` ([`crate::engine::billing::sweep`]), run
+//! one volume at a time inside the animation-frame budget so the page never
+//! freezes, with a progress bar and Cancel.
+//!
+//! Both axes are logarithmic (volumes and costs span many decades) and say
+//! so; costs share one axis; dots are the computed volumes and the lines
+//! only join them; each crossing is marked and labelled.
+
+use super::budget::FRAME_BUDGET_MS;
+use super::format::usd_axis;
+use crate::engine::billing::aggregate::fleet_config;
+use crate::engine::billing::sweep::{Ec2Variant, Sweep, SweepRun};
+use crate::engine::scenario::Scenario;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use yew::prelude::*;
+
+/// Lowest volume [requests per month].
+pub const FROM: f64 = 1e4;
+/// Highest volume [requests per month].
+pub const TO: f64 = 1e10;
+/// Volumes priced (4 per decade).
+pub const POINTS: usize = 25;
+/// Costs below this are drawn on the bottom of the axis [USD per month].
+const Y_FLOOR: f64 = 0.01;
+
+/// A volume with a short suffix: `10k`, `2.5M`, `1B`.
+pub fn volume(v: f64) -> String {
+    let (d, s) = if v >= 1e9 {
+        (1e9, "B")
+    } else if v >= 1e6 {
+        (1e6, "M")
+    } else if v >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let x = v / d;
+    if x >= 100.0 || (x - x.round()).abs() < 0.05 {
+        format!("{:.0}{s}", x.round())
+    } else {
+        format!("{x:.1}{s}")
+    }
+}
+
+/// Decades (powers of ten) covering `lo..=hi`.
+pub fn decades(lo: f64, hi: f64) -> (i32, i32) {
+    let lo = lo.max(f64::MIN_POSITIVE).log10().floor() as i32;
+    let hi = (hi.max(f64::MIN_POSITIVE).log10().ceil() as i32).max(lo + 1);
+    (lo, hi)
+}
+
+pub enum Msg {
+    /// An animation frame: price more volumes.
+    Slice,
+    Cancel,
+    Start,
+}
+
+/// Properties of [`BreakEvenPanel`].
+#[derive(Properties, PartialEq)]
+pub struct BreakEvenProps {
+    /// The scenario whose traffic pattern is scaled.
+    pub scenario: Scenario,
+}
+
+/// The break-even panel.
+pub struct BreakEvenPanel {
+    run: Option<SweepRun>,
+    result: Option<Result<Sweep, String>>,
+    cancelled: bool,
+    perf: Option<web_sys::Performance>,
+    _frame: Option<AnimationFrame>,
+}
+
+impl BreakEvenPanel {
+    fn start(&mut self, ctx: &Context<Self>) {
+        let s = &ctx.props().scenario;
+        self.result = None;
+        self.cancelled = false;
+        match SweepRun::new(s, &fleet_config(s), &s.pricing, FROM, TO, POINTS) {
+            Ok(run) => {
+                self.run = Some(run);
+                self.next_frame(ctx);
+            }
+            Err(e) => {
+                self.run = None;
+                self.result = Some(Err(e.to_string()));
+            }
+        }
+    }
+
+    fn next_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self._frame = Some(request_animation_frame(move |_| {
+            link.send_message(Msg::Slice)
+        }));
+    }
+}
+
+impl Component for BreakEvenPanel {
+    type Message = Msg;
+    type Properties = BreakEvenProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let mut p = BreakEvenPanel {
+            run: None,
+            result: None,
+            cancelled: false,
+            perf: web_sys::window().and_then(|w| w.performance()),
+            _frame: None,
+        };
+        p.start(ctx);
+        p
+    }
+
+    fn changed(&mut self, ctx: &Context<Self>, old: &BreakEvenProps) -> bool {
+        if old.scenario != ctx.props().scenario {
+            self.start(ctx);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Slice => {
+                let Some(run) = self.run.as_mut() else {
+                    return false;
+                };
+                // At least one volume per frame; more while the budget lasts
+                // (half the frame budget: the simulation shares the frame).
+                let now = |p: &Option<web_sys::Performance>| p.as_ref().map_or(0.0, |p| p.now());
+                let t0 = now(&self.perf);
+                while run.step() && now(&self.perf) - t0 < FRAME_BUDGET_MS / 2.0 {}
+                if run.is_done() {
+                    self.result = self.run.take().map(|r| Ok(r.finish()));
+                    self._frame = None;
+                } else {
+                    self.next_frame(ctx);
+                }
+                true
+            }
+            Msg::Cancel => {
+                self.run = None;
+                self._frame = None;
+                self.cancelled = true;
+                true
+            }
+            Msg::Start => {
+                self.start(ctx);
+                true
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let body = if let Some(run) = &self.run {
+            let (done, all) = run.progress();
+            html! {
+                <div class="ff ff-active" data-testid="breakeven-progress">
+                    <label for="be-progress">{ format!("Pricing {done} of {all} volumes") }</label>
+                    <progress id="be-progress" max={all.to_string()} value={done.to_string()} />
+                    <button onclick={link.callback(|_| Msg::Cancel)}>{ "Cancel" }</button>
+                </div>
+            }
+        } else if self.cancelled {
+            html! {
+                <p class="muted">{ "Cancelled. " }
+                    <button onclick={link.callback(|_| Msg::Start)}>{ "Compute the break-even" }</button>
+                </p>
+            }
+        } else {
+            match &self.result {
+                Some(Ok(sw)) => chart(sw),
+                Some(Err(e)) => {
+                    html! { <p class="muted" data-testid="breakeven-error">{ e.clone() }</p> }
+                }
+                None => html! {},
+            }
+        };
+        html! {
+            <section class="breakeven" aria-label="Break-even" data-testid="breakeven">
+                <h2>{ "Break-even: monthly cost against monthly requests" }</h2>
+                <p class="muted">
+                    { "This scenario's traffic pattern scaled to each volume and priced for a 30-day month \
+                       (us-east-1 on-demand, the scenario's pricing settings), as `fanout sweep` does. \
+                       EC2 fixed: a fleet sized for the peak; Auto Scaling: a fleet that follows the load." }
+                </p>
+                { body }
+            </section>
+        }
+    }
+}
+
+const W: f64 = 760.0;
+const H: f64 = 320.0;
+const L: f64 = 70.0;
+const R: f64 = 20.0;
+const T: f64 = 16.0;
+const B: f64 = 44.0;
+
+/// Lines of the chart: legend, CSS class, cost of a point [USD].
+type Series = (
+    &'static str,
+    &'static str,
+    fn(&crate::engine::billing::sweep::SweepPoint) -> f64,
+);
+
+const SERIES: [Series; 3] = [
+    ("Lambda", "lambda", |p| p.lambda.as_usd_f64()),
+    ("EC2 fixed for the peak", "ec2", |p| {
+        p.ec2_fixed.as_usd_f64()
+    }),
+    ("EC2 Auto Scaling", "ec2 dashed", |p| {
+        p.ec2_autoscaling.as_usd_f64()
+    }),
+];
+
+fn chart(sw: &Sweep) -> Html {
+    let xs: Vec<f64> = sw
+        .points
+        .iter()
+        .map(|p| p.requests_per_month as f64)
+        .collect();
+    let (x_lo, x_hi) = (
+        xs.first().copied().unwrap_or(FROM),
+        xs.last().copied().unwrap_or(TO),
+    );
+    let (xd0, xd1) = decades(x_lo, x_hi);
+    let y_max = sw
+        .points
+        .iter()
+        .flat_map(|p| SERIES.iter().map(move |s| (s.2)(p)))
+        .fold(Y_FLOOR, f64::max);
+    let y_min = sw
+        .points
+        .iter()
+        .flat_map(|p| SERIES.iter().map(move |s| (s.2)(p)))
+        .filter(|v| *v >= Y_FLOOR)
+        .fold(y_max, f64::min);
+    let (yd0, yd1) = decades(y_min, y_max);
+    let sx = move |v: f64| {
+        L + ((v.max(1.0).log10() - xd0 as f64) / (xd1 - xd0) as f64).clamp(0.0, 1.0) * (W - L - R)
+    };
+    let sy = move |v: f64| {
+        H - B
+            - ((v.max(Y_FLOOR).log10() - yd0 as f64) / (yd1 - yd0) as f64).clamp(0.0, 1.0)
+                * (H - T - B)
+    };
+    let f1 = |v: f64| format!("{v:.1}");
+    let x_ticks = (xd0..=xd1).map(|d| {
+        let v = 10f64.powi(d);
+        html! {
+            <g class="tick">
+                <line x1={f1(sx(v))} x2={f1(sx(v))} y1={f1(T)} y2={f1(H - B)} />
+                <text class="xtick" x={f1(sx(v))} y={f1(H - B + 16.0)}>{ volume(v) }</text>
+            </g>
+        }
+    });
+    let y_ticks = (yd0..=yd1).map(|d| {
+        let v = 10f64.powi(d);
+        html! {
+            <g class="tick">
+                <line x1={f1(L)} x2={f1(W - R)} y1={f1(sy(v))} y2={f1(sy(v))} />
+                <text class="right" x={f1(L - 6.0)} y={f1(sy(v) + 4.0)}>{ usd_axis(v) }</text>
+            </g>
+        }
+    });
+    let lines = SERIES.iter().map(|(label, class, get)| {
+        let pts: Vec<(f64, f64)> = sw
+            .points
+            .iter()
+            .map(|p| (sx(p.requests_per_month as f64), sy(get(p))))
+            .collect();
+        let d = pts
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }))
+            .collect::<String>();
+        html! {
+            <g class="be-series" aria-label={*label}>
+                <path class={classes!("series", *class)} d={d} />
+                { for pts.iter().map(|(x, y)| html! {
+                    <circle class={classes!("be-dot", *class)} cx={f1(*x)} cy={f1(*y)} r="2.5" />
+                }) }
+            </g>
+        }
+    });
+    let crossings = sw.break_evens.iter().enumerate().map(|(i, b)| {
+        let x = sx(b.requests_per_month);
+        let against = match b.ec2 {
+            Ec2Variant::FixedForPeak => "EC2 fixed",
+            Ec2Variant::AutoScaling => "EC2 Auto Scaling",
+        };
+        let text = format!(
+            "{} ≈ Lambda at {}/month",
+            against,
+            volume(b.requests_per_month)
+        );
+        // Labels alternate rows so that close crossings stay readable; they
+        // sit left of the line when it is in the right half.
+        let y = T + 14.0 + 16.0 * (i % 3) as f64;
+        let anchor = if x > (L + W - R) / 2.0 {
+            "right"
+        } else {
+            "left"
+        };
+        let tx = if anchor == "right" { x - 4.0 } else { x + 4.0 };
+        html! {
+            <g class="be-cross" data-testid="break-even">
+                <line x1={f1(x)} x2={f1(x)} y1={f1(T)} y2={f1(H - B)} />
+                <text class={anchor} x={f1(tx)} y={f1(y)}>{ text }</text>
+            </g>
+        }
+    });
+    let summary = if sw.break_evens.is_empty() {
+        let p = sw.points.last();
+        let cheaper = p.is_some_and(|p| p.lambda <= p.ec2_fixed.min(p.ec2_autoscaling));
+        format!(
+            "No crossing between {} and {} requests per month: {} is cheaper throughout.",
+            volume(x_lo),
+            volume(x_hi),
+            if cheaper { "Lambda" } else { "EC2" }
+        )
+    } else {
+        sw.break_evens
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} costs the same as Lambda at about {} requests per month (Lambda is cheaper {}).",
+                    b.ec2.label(),
+                    volume(b.requests_per_month),
+                    if b.lambda_cheaper_below { "below" } else { "above" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    html! {
+        <figure class="chart be-chart" data-testid="breakeven-chart">
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Break-even chart. {summary}")}>
+                { for y_ticks }
+                { for x_ticks }
+                <line class="axis" x1={f1(L)} x2={f1(L)} y1={f1(T)} y2={f1(H - B)} />
+                <line class="axis" x1={f1(L)} x2={f1(W - R)} y1={f1(H - B)} y2={f1(H - B)} />
+                <text class="axis-label" x="14" y={f1((H - B + T) / 2.0)}
+                      transform={format!("rotate(-90 14 {:.1})", (H - B + T) / 2.0)}>{ "cost per month [USD, log scale]" }</text>
+                <text class="axis-label" x={f1((L + W - R) / 2.0)} y={f1(H - 6.0)}>{ "requests per month [log scale]" }</text>
+                { for lines }
+                { for crossings }
+            </svg>
+            <ul class="legend">
+                { for SERIES.iter().map(|(label, class, _)| html! {
+                    <li><svg viewBox="0 0 24 8" class="swatch"><path class={classes!("series", *class)} d="M0 4 H24" /></svg>{ *label }</li>
+                }) }
+            </ul>
+            <figcaption class="be-summary" data-testid="breakeven-summary">{ summary }</figcaption>
+            <p class="fine">{ format!("Dots: the {} volumes priced; lines only join them. Costs under {} are drawn on the bottom axis.", sw.points.len(), usd_axis(Y_FLOOR)) }</p>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volumes_read_short() {
+        assert_eq!(volume(10_000.0), "10k");
+        assert_eq!(volume(2_500_000.0), "2.5M");
+        assert_eq!(volume(1e9), "1B");
+        assert_eq!(volume(316_228.0), "316k");
+        assert_eq!(volume(12.0), "12");
+    }
+
+    #[test]
+    fn decades_cover_the_range() {
+        assert_eq!(decades(1e4, 1e10), (4, 10));
+        assert_eq!(decades(0.03, 250.0), (-2, 3));
+        assert_eq!(decades(5.0, 5.0), (0, 1), "at least one decade");
+    }
+}
