@@ -175,6 +175,12 @@ pub const MAX_KEEP_ALIVE_S: f64 = 86_400.0;
 /// together; beyond it new events are dropped and counted as overflow
 /// [events]. An async event takes ~56 bytes with its timer, so ~28 MB.
 pub const MAX_WAITING_EVENTS: u64 = 500_000;
+/// ENGINE LIMIT: shortest SQS visibility timeout of a queue read by the EC2
+/// workers [s]. SQS allows 0, but a message whose processing fails at once
+/// (a 0 ms handler) would then come back at the same instant without end
+/// and simulated time would stop (found while hardening, issue 8). 1 s is also the least
+/// Lambda's rule allows (visibility timeout ≥ function timeout ≥ 1 s).
+pub const MIN_VISIBILITY_TIMEOUT_S: f64 = 1.0;
 /// ENGINE LIMIT: most happenings kept between two drains [happenings].
 pub const MAX_HAPPENINGS: usize = 4_096;
 /// ENGINE LIMIT: most points of one time series before pairs merge [points].

@@ -921,9 +921,9 @@ impl Scenario {
         c.range(
             &format!("{p}.visibility_timeout_s"),
             q.visibility_timeout_s,
-            0.0,
+            d::MIN_VISIBILITY_TIMEOUT_S,
             d::SQS_VISIBILITY_MAX_S,
-            "SQS",
+            "engine",
             "SQS",
         );
         // The rule of the Lambda event source mapping; EC2 workers have none.

@@ -253,9 +253,9 @@ fn share_of(value: u64, share: f64) -> u64 {
 }
 
 /// The priced input: one bill per side.
-struct Priced {
-    region: Region,
-    bills: Vec<Bill>,
+pub(crate) struct Priced {
+    pub(crate) region: Region,
+    pub(crate) bills: Vec<Bill>,
 }
 
 fn event_sources(p: &mut Problems, path: &str, e: &EventSourcesInput) -> EventSourceUsage {
@@ -535,8 +535,9 @@ fn ec2_side(p: &mut Problems, e: &Ec2Input, catalog: &Catalog) -> Option<Bill> {
     ec2_bill(&u, &sources, catalog, opts).ok()
 }
 
-/// Parses and prices the input text, or lists every problem.
-fn price(text: &str) -> Result<Priced, Vec<String>> {
+/// Parses and prices the input text, or lists every problem (also the
+/// entry point of the fuzz target `fuzz/fuzz_targets/usage.rs`).
+pub(crate) fn price(text: &str) -> Result<Priced, Vec<String>> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let input: UsageFile = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -608,7 +609,7 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
 }
 
 /// The human-readable bill: one aligned row per line, then the total.
-fn render_table(priced: &Priced) -> String {
+pub(crate) fn render_table(priced: &Priced) -> String {
     let mut out = format!(
         "Monthly bill, {} prices (a 30-day month; amounts exact to the micro-dollar, shown in cents)\n",
         priced.region
@@ -655,7 +656,7 @@ fn render_table(priced: &Priced) -> String {
 }
 
 #[derive(Serialize)]
-struct JsonOut {
+pub(crate) struct JsonOut {
     region: String,
     month_hours: u64,
     bills: Vec<JsonBill>,

@@ -619,6 +619,16 @@ impl Ec2Config {
             ed::SQS_VISIBILITY_MAX_S,
             "SQS",
         );
+        if (0.0..ed::MIN_VISIBILITY_TIMEOUT_S).contains(&nq.visibility_timeout_s) {
+            p.push(
+                "notification_queue.visibility_timeout_s",
+                nq.visibility_timeout_s,
+                format!(
+                    "is below the engine minimum of {} (a message that fails at once would come back at the same instant)",
+                    ed::MIN_VISIBILITY_TIMEOUT_S
+                ),
+            );
+        }
         p.range(
             "notification_queue.retention_s",
             nq.retention_s,

@@ -1,0 +1,224 @@
+//! The checks of the fuzz targets, one function per target. The same file
+//! replays the committed seeds and every crash found (`fuzz/regressions/`)
+//! in plain `cargo test` (`tests/fuzz_regressions.rs` includes it).
+//!
+//! Each function takes any bytes and panics only when an invariant breaks.
+
+use fanout::engine::scenario::{Pattern, Scenario, Source, SourceKind};
+use fanout::engine::sim::Simulation;
+use fanout::engine::time::{SimDuration, SimTime};
+use fanout::engine::traffic::ArrivalGen;
+
+// The calculator lives in the command line binary; include its module as is.
+#[allow(dead_code)]
+#[path = "../../src/bin/fanout/bill.rs"]
+mod bill;
+
+/// Events simulated per scenario input at most (keeps every input well
+/// under libFuzzer's -timeout; the engine's own limits bound a full run).
+const MAX_EVENTS: u64 = 20_000;
+/// Simulated time per scenario input at most [s].
+const MAX_SIM_S: f64 = 6.0 * 3_600.0;
+/// Arrivals drawn per trace input at most.
+const MAX_DRAWN: u64 = 200_000;
+
+/// Scenario JSON (a file, a preset, or the URL state once decoded): parse,
+/// validate, and for an accepted scenario a short bounded simulation with
+/// the engine's invariants checked at every step.
+pub fn scenario(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    scenario_text(text);
+}
+
+/// [`scenario`] on text (also the entry point for a future URL-state
+/// target: decode the URL, then call this on the JSON).
+pub fn scenario_text(text: &str) {
+    // Bad input gives a list of problems, never a panic.
+    let sc = match Scenario::from_json(text) {
+        Ok(sc) => sc,
+        Err(errors) => {
+            assert!(!errors.is_empty(), "an error result lists its problems");
+            for e in &errors {
+                let _ = e.to_string();
+            }
+            return;
+        }
+    };
+    // What the engine accepted, it writes back and reads again unchanged
+    // (the URL state and "save scenario" depend on it).
+    let again = Scenario::from_json(&sc.to_json())
+        .unwrap_or_else(|e| panic!("accepted scenario does not round-trip: {e:?}"));
+    assert_eq!(again, sc, "round trip changed the scenario");
+    simulate(
+        &sc,
+        MAX_EVENTS,
+        SimTime::ZERO + SimDuration::from_secs_f64(MAX_SIM_S),
+    );
+}
+
+/// Runs an accepted scenario for at most `max_events` events or until
+/// `stop`, checking the invariants after every event: time never goes
+/// backwards, every arrival is accounted for on both sides, concurrency
+/// stays within its limit, cost is never negative and never decreases, and
+/// the report's bills sum to their totals.
+pub fn simulate(sc: &Scenario, max_events: u64, stop: SimTime) {
+    let mut sim = Simulation::new(sc).expect("a validated scenario builds a simulation");
+    let limit = u64::from(
+        sc.function
+            .reserved_concurrency
+            .unwrap_or(sc.account.concurrency_limit),
+    );
+    let mut last = sim.now();
+    let mut last_cost = (0i64, 0i64);
+    let mut n = 0u64;
+    while let Some(t) = sim.step() {
+        assert!(t >= last, "time went backwards: {last:?} -> {t:?}");
+        last = t;
+        let c = sim.counters();
+        assert!(c.balances(), "Lambda accounting at {t:?}: {c:?}");
+        assert!(u64::from(sim.lambda().concurrency_in_use()) <= limit);
+        n += 1;
+        if n % 512 == 0 {
+            let snap = sim.snapshot();
+            if let Some(e) = &snap.ec2 {
+                assert!(
+                    e.counters.balances(),
+                    "EC2 accounting at {t:?}: {:?}",
+                    e.counters
+                );
+                assert!(e.bounds.desired <= e.bounds.max, "{:?}", e.bounds);
+            }
+            let cost = sim.cost_now();
+            let l = cost.lambda.total.as_micros();
+            let e = cost.ec2.map_or(0, |c| c.total.as_micros());
+            assert!(l >= 0 && e >= 0, "negative cost {cost:?}");
+            assert!(
+                l >= last_cost.0 && e >= last_cost.1,
+                "cost decreased: {last_cost:?} -> {cost:?}"
+            );
+            last_cost = (l, e);
+            let _ = sim.drain_happenings();
+        }
+        if n >= max_events || t >= stop {
+            break;
+        }
+    }
+    let _ = sim.snapshot();
+    let r = sim.report();
+    if let Some(cost) = &r.cost {
+        for side in [&cost.lambda, &cost.ec2].into_iter().flatten() {
+            for bill in [&side.bill, &side.projected_month.bill] {
+                assert_eq!(
+                    bill.sum_of_lines(),
+                    bill.total,
+                    "bill lines do not sum to the total"
+                );
+                assert!(bill.total.as_micros() >= 0, "negative bill");
+            }
+        }
+    }
+    let json = r.to_json();
+    assert!(!json.is_empty());
+}
+
+/// The usage file of the pricing calculator (`fanout bill`): decode,
+/// validate, price, and print as a table and as JSON. Bad input must give a
+/// list of problems; a priced bill's lines must sum to its total.
+pub fn usage(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match bill::price(text) {
+        Ok(priced) => {
+            for b in &priced.bills {
+                assert_eq!(
+                    b.sum_of_lines(),
+                    b.total,
+                    "{}: lines do not sum to the total",
+                    b.title
+                );
+                assert!(b.total.as_micros() >= 0, "{}: negative total", b.title);
+            }
+            let table = bill::render_table(&priced);
+            assert!(table.contains("Total"));
+            serde_json::to_string(&bill::JsonOut::from(&priced)).expect("the bill serializes");
+        }
+        Err(problems) => assert!(!problems.is_empty(), "an error lists its problems"),
+    }
+}
+
+fn check(pattern: Pattern, duration_s: f64, expected: Option<u64>) {
+    let mut sc = Scenario::parse_json(
+        r#"{"version": 1, "duration_s": 1, "sources": [], "function": {"timeout_s": 3}}"#,
+    )
+    .expect("the base scenario parses");
+    sc.duration_s = duration_s;
+    sc.sources = vec![Source {
+        name: String::new(),
+        kind: SourceKind::Api,
+        pattern: pattern.clone(),
+        payload_kb: 1.0,
+        sqs: None,
+    }];
+    if sc.validate().is_err() {
+        return;
+    }
+    let mut gen = ArrivalGen::new(&pattern, 7, 0, duration_s);
+    let end = (duration_s * 1e6).round() as u64;
+    let mut last = 0u64;
+    let mut n = 0u64;
+    while let Some(t) = gen.next_arrival() {
+        let t = t.as_micros();
+        assert!(t >= last, "arrivals out of order: {last} then {t}");
+        assert!(t <= end, "arrival at {t} µs after the end {end} µs");
+        last = t;
+        n += 1;
+        if n >= MAX_DRAWN {
+            return;
+        }
+    }
+    if let Some(e) = expected {
+        assert_eq!(n, e, "replayed arrivals differ from the counts");
+    }
+}
+
+/// The trace readers: `trace_counts` CSV text (any separators, an optional
+/// header, `second,count` pairs) when the first byte is even, else
+/// `trace_times` instants as raw little-endian f64s. Whatever the reader
+/// accepts and validation passes, the arrival generator replays in time
+/// order, within the run, with exactly the counted arrivals.
+pub fn trace(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    if mode & 1 == 0 {
+        // CSV text of per-second counts.
+        let Ok(csv) = std::str::from_utf8(rest) else {
+            return;
+        };
+        let Ok(counts) = Pattern::trace_counts(&[], csv) else {
+            return;
+        };
+        let duration_s = (counts.len() as f64).max(1.0);
+        let total: u64 = counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
+        check(
+            Pattern::TraceCounts {
+                counts_per_s: Vec::new(),
+                csv: csv.to_string(),
+            },
+            duration_s,
+            Some(total),
+        );
+    } else {
+        // Arrival instants as raw f64s (NaN, infinities, negatives included).
+        let times_s: Vec<f64> = rest
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect();
+        let duration_s = f64::from(mode >> 1).max(1.0) * 10.0;
+        let n = times_s.len() as u64;
+        check(Pattern::TraceTimes { times_s }, duration_s, Some(n));
+    }
+}
