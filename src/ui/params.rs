@@ -650,6 +650,34 @@ mod tests {
     }
 
     #[test]
+    fn pricing_and_instance_type_controls_write_the_scenario() {
+        let mut s = steady();
+        set(&mut s, Param::InitBilling, "before_aug_2025").unwrap();
+        assert_eq!(s.pricing.init_billing, InitBilling::BeforeAug2025);
+        assert!(!s.pricing.lambda_options().init_billed);
+        set(&mut s, Param::Ec2Discount, "30 %").unwrap();
+        assert_eq!(s.pricing.ec2_options().discount_basis_points, 3_000);
+        assert!(set(&mut s, Param::InitBilling, "someday").is_err());
+        set(&mut s, Param::Ec2Discount, "95").unwrap();
+        let errs = s.validate().unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.path == "pricing.ec2_discount_percent"
+                && e.to_string().contains("maximum of 90")),
+            "{errs:?}"
+        );
+        let types = instance_types();
+        assert!(types.len() >= 5 && types.iter().all(|(_, v, usd)| *v > 0 && *usd > 0.0));
+        let mut s = steady();
+        set(&mut s, Param::InstanceType, "m5.large").unwrap();
+        assert!(s.validate().is_ok());
+        set(&mut s, Param::InstanceType, "m9.huge").unwrap();
+        assert!(
+            s.validate().is_err(),
+            "an unknown type is refused by validation"
+        );
+    }
+
+    #[test]
     fn bad_text_is_refused_and_ranges_are_left_to_validation() {
         let mut s = steady();
         assert!(set(&mut s, Param::Memory, "lots").is_err());
