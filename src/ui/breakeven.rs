@@ -45,6 +45,15 @@ pub fn volume(v: f64) -> String {
     }
 }
 
+/// A cost tick: `$0.01`, `$100`, `$10k`.
+pub fn usd_tick(v: f64) -> String {
+    if v >= 1_000.0 {
+        format!("${}", volume(v))
+    } else {
+        usd_axis(v)
+    }
+}
+
 /// Decades (powers of ten) covering `lo..=hi`.
 pub fn decades(lo: f64, hi: f64) -> (i32, i32) {
     let lo = lo.max(f64::MIN_POSITIVE).log10().floor() as i32;
@@ -197,9 +206,10 @@ impl Component for BreakEvenPanel {
     }
 }
 
-const W: f64 = 760.0;
+// Drawn 600 units wide: legible when scaled down to a phone's width.
+const W: f64 = 600.0;
 const H: f64 = 320.0;
-const L: f64 = 70.0;
+const L: f64 = 74.0;
 const R: f64 = 20.0;
 const T: f64 = 16.0;
 const B: f64 = 44.0;
@@ -267,7 +277,7 @@ fn chart(sw: &Sweep) -> Html {
         html! {
             <g class="tick">
                 <line x1={f1(L)} x2={f1(W - R)} y1={f1(sy(v))} y2={f1(sy(v))} />
-                <text class="right" x={f1(L - 6.0)} y={f1(sy(v) + 4.0)}>{ usd_axis(v) }</text>
+                <text class="right" x={f1(L - 6.0)} y={f1(sy(v) + 4.0)}>{ usd_tick(v) }</text>
             </g>
         }
     });
@@ -297,11 +307,7 @@ fn chart(sw: &Sweep) -> Html {
             Ec2Variant::FixedForPeak => "EC2 fixed",
             Ec2Variant::AutoScaling => "EC2 Auto Scaling",
         };
-        let text = format!(
-            "{} ≈ Lambda at {}/month",
-            against,
-            volume(b.requests_per_month)
-        );
+        let text = format!("{against} = Lambda at {}/mo", volume(b.requests_per_month));
         // Labels alternate rows so that close crossings stay readable; they
         // sit left of the line when it is in the right half.
         let y = T + 14.0 + 16.0 * (i % 3) as f64;
@@ -343,12 +349,13 @@ fn chart(sw: &Sweep) -> Html {
     };
     html! {
         <figure class="chart be-chart" data-testid="breakeven-chart">
+            <p class="be-axes muted">{ "Cost per month [USD] against requests per month; both axes logarithmic." }</p>
             <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Break-even chart. {summary}")}>
                 { for y_ticks }
                 { for x_ticks }
                 <line class="axis" x1={f1(L)} x2={f1(L)} y1={f1(T)} y2={f1(H - B)} />
                 <line class="axis" x1={f1(L)} x2={f1(W - R)} y1={f1(H - B)} y2={f1(H - B)} />
-                <text class="axis-label" x="14" y={f1((H - B + T) / 2.0)}
+                <text class="axis-label y-label" x="14" y={f1((H - B + T) / 2.0)}
                       transform={format!("rotate(-90 14 {:.1})", (H - B + T) / 2.0)}>{ "cost per month [USD, log scale]" }</text>
                 <text class="axis-label" x={f1((L + W - R) / 2.0)} y={f1(H - 6.0)}>{ "requests per month [log scale]" }</text>
                 { for lines }
@@ -376,6 +383,9 @@ mod tests {
         assert_eq!(volume(1e9), "1B");
         assert_eq!(volume(316_228.0), "316k");
         assert_eq!(volume(12.0), "12");
+        assert_eq!(usd_tick(100_000.0), "$100k");
+        assert_eq!(usd_tick(0.01), "$0.01");
+        assert_eq!(usd_tick(100.0), "$100");
     }
 
     #[test]

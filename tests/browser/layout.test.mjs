@@ -27,11 +27,19 @@ async function simSeconds(page) {
   return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
 }
 
-/** Animation frames that fire in `ms` of wall time. */
+/** Animation frames that fire in `ms` of wall time, and the longest gap
+ * between two of them [ms]. */
 const framesIn = (page, ms) => page.evaluate((ms) => new Promise((resolve) => {
   let n = 0;
-  const end = performance.now() + ms;
-  const f = (t) => { n += 1; if (t < end) requestAnimationFrame(f); else resolve(n); };
+  let last = performance.now();
+  let gap = 0;
+  const end = last + ms;
+  const f = (t) => {
+    n += 1;
+    gap = Math.max(gap, t - last);
+    last = t;
+    if (t < end) requestAnimationFrame(f); else resolve({ n, gap });
+  };
   requestAnimationFrame(f);
 }), ms);
 
@@ -129,8 +137,10 @@ test('fast-forward runs in slices: frames keep firing, Cancel stops where it got
   const start = await simSeconds(page);
   await page.locator('button.ff-skip[data-skip="86400"]').click();
   await page.locator('#ff-progress').waitFor();
-  const frames = await framesIn(page, 1000);
-  assert.ok(frames >= 20, `the page keeps drawing while skipping: ${frames} frames in 1 s`);
+  // A frozen page fires no frame until the whole skip is done (seconds
+  // here); the bound is loose because the build machine is shared.
+  const { n, gap } = await framesIn(page, 1000);
+  assert.ok(n >= 5 && gap < 500, `the page keeps drawing while skipping: ${n} frames in 1 s, longest gap ${gap.toFixed(0)} ms`);
   const mid = await simSeconds(page);
   assert.ok(mid > start, `the skip advances the clock: ${start} -> ${mid}`);
   const progress = Number(await page.locator('#ff-progress').getAttribute('value'));
