@@ -17,6 +17,11 @@ let html = fs.readFileSync(file, 'utf8');
 let moved = 0;
 html = html.replace(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g, (whole, attrs = '', body) => {
   if (/\ssrc\s*=/.test(attrs) || body.trim() === '') return whole;
+  // `trunk serve` fills these placeholders of its live-reload script only
+  // inside index.html; in a file they are read from the page's address.
+  body = body
+    .replaceAll("'{{__TRUNK_ADDRESS__}}'", 'window.location.host')
+    .replaceAll("'{{__TRUNK_WS_BASE__}}'", "'/'");
   const hash = crypto.createHash('sha256').update(body).digest('hex').slice(0, 16);
   const name = `loader-${hash}.js`;
   fs.writeFileSync(path.join(dir, name), body.trim() + '\n');

@@ -73,6 +73,7 @@ pub enum Msg {
     ExportMetrics,
     ExportBill,
     ExportChart,
+    ExportPng,
     /// A file to import (picked or dropped).
     ImportFile(web_sys::File),
     /// A file's text (or why it was not read): file name, result.
@@ -851,6 +852,21 @@ impl Component for App {
                 }
                 false
             }
+            Msg::ExportPng => {
+                let outer = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".charts figure svg").ok().flatten())
+                    .map(|e| e.outer_html());
+                if let Some(outer) = outer {
+                    if let (Some(svg), Some((w, h))) =
+                        (io::standalone_svg(&outer), io::svg_size(&outer))
+                    {
+                        let name = format!("{}-chart.png", io::file_stem(self.handle.scenario()));
+                        web::download_png(&name, &svg, w, h, 2.0);
+                    }
+                }
+                false
+            }
             Msg::ImportFile(f) => {
                 let name = f.name();
                 let size = f.size() as u64;
@@ -1074,6 +1090,7 @@ impl Component for App {
                 <button id="export-metrics" onclick={link.callback(|_| Msg::ExportMetrics)}>{ "Metrics CSV" }</button>
                 <button id="export-bill" onclick={link.callback(|_| Msg::ExportBill)}>{ "Bill CSV" }</button>
                 <button id="export-chart" onclick={link.callback(|_| Msg::ExportChart)}>{ "Chart SVG" }</button>
+                <button id="export-png" onclick={link.callback(|_| Msg::ExportPng)}>{ "Chart PNG" }</button>
                 <label class="import-label" for="import-file">{ "Import JSON…" }</label>
                 <input id="import-file" type="file" accept=".json,application/json" onchange={on_file} />
                 if !self.link.is_empty() {

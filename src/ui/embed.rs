@@ -9,7 +9,7 @@ use yew::prelude::*;
 /// How many controls an embed shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ControlsLevel {
-    /// None: the simulator plays by itself (click the stage to pause).
+    /// None: no toolbar, only the clock (the keyboard shortcuts still work).
     None,
     /// Play/pause, restart and the clock.
     #[default]

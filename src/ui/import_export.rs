@@ -139,8 +139,25 @@ pub const CHART_SVG_STYLE: &str = "text{font:11px system-ui,sans-serif;fill:#1b1
 .axis-label{fill:#5b6470}.series{fill:none;stroke-width:2}.series.lambda{stroke:#0072b2}\
 .series.ec2{stroke:#cc79a7}.series.dashed{stroke-dasharray:5 3}";
 
+/// Width and height of an `<svg>` from its `viewBox` [user units].
+pub fn svg_size(outer: &str) -> Option<(f64, f64)> {
+    let start = outer.find("viewBox=\"")? + 9;
+    let end = start + outer[start..].find('"')?;
+    let v: Vec<f64> = outer[start..end]
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    match v[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite() => Some((w, h)),
+        _ => None,
+    }
+}
+
 /// A standalone SVG file from a chart's `<svg>` markup (as the browser
-/// serialized it): the namespace and the styles added, a white background.
+/// serialized it): the namespace, a size (from the `viewBox`) and the
+/// styles added, a white background.
 pub fn standalone_svg(outer: &str) -> Option<String> {
     let rest = outer.strip_prefix("<svg")?;
     let (attrs, body) = rest.split_once('>')?;
@@ -149,8 +166,12 @@ pub fn standalone_svg(outer: &str) -> Option<String> {
     } else {
         " xmlns=\"http://www.w3.org/2000/svg\""
     };
+    let size = match svg_size(outer) {
+        Some((w, h)) if !attrs.contains(" width=") => format!(" width=\"{w}\" height=\"{h}\""),
+        _ => String::new(),
+    };
     Some(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg{ns}{attrs}><style>{CHART_SVG_STYLE}</style><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{body}\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg{ns}{size}{attrs}><style>{CHART_SVG_STYLE}</style><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{body}\n"
     ))
 }
 
@@ -259,7 +280,15 @@ mod tests {
     #[test]
     fn chart_svg_stands_alone() {
         let svg = standalone_svg("<svg viewBox=\"0 0 10 10\" role=\"img\"><path class=\"series lambda\" d=\"M0 0\"></path></svg>").unwrap();
-        assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\" viewBox"));
+        assert!(
+            svg.contains("xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" viewBox"),
+            "{svg}"
+        );
+        assert_eq!(
+            svg_size("<svg viewBox=\"0 0 640 220\">"),
+            Some((640.0, 220.0))
+        );
+        assert_eq!(svg_size("<svg viewBox=\"0 0 -1 x\">"), None);
         assert!(svg.contains("<style>"));
         assert!(svg.trim_end().ends_with("</svg>"));
         assert_eq!(standalone_svg("<div>"), None);

@@ -8,6 +8,12 @@
 //! (grouped parameter form). Pure helpers with native unit tests: `budget`
 //! (per-frame time budget), `clock`, `cost` (billing adapter), `format`,
 //! `history` (chart samples), `lod` (level of detail), `particles`.
+//!
+//! Sharing and presenting: `share` (the link's state: encode, decode,
+//! limits; pure), `embed` (embed options and the snippet dialog), `present`
+//! (keyboard shortcuts, help overlay), `tour` (guided tours as data),
+//! `import_export` (CSV, SVG and JSON builders, import checks), `web`
+//! (the browser calls they need: location, history, downloads, clipboard).
 
 mod app;
 pub mod breakeven;

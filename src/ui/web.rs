@@ -143,3 +143,60 @@ pub fn tab_hidden() -> bool {
 pub fn random_seed() -> u64 {
     (js_sys::Math::random() * 4_294_967_296.0) as u64
 }
+
+/// Draws an SVG document onto a canvas at `scale` × its size (`w` × `h`)
+/// and offers it as a PNG download. Runs when the image has loaded.
+pub fn download_png(name: &str, svg: &str, w: f64, h: f64, scale: f64) {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(img) = web_sys::HtmlImageElement::new() else {
+        return;
+    };
+    let url = gloo::file::ObjectUrl::from(gloo::file::Blob::new_with_options(
+        svg,
+        Some("image/svg+xml"),
+    ));
+    let src = url.to_string();
+    let name = name.to_string();
+    let img2 = img.clone();
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _keep = url;
+        let Ok(canvas) = doc
+            .create_element("canvas")
+            .map(|c| c.unchecked_into::<web_sys::HtmlCanvasElement>())
+        else {
+            return;
+        };
+        canvas.set_width((w * scale).round() as u32);
+        canvas.set_height((h * scale).round() as u32);
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
+            &img2,
+            0.0,
+            0.0,
+            w * scale,
+            h * scale,
+        );
+        let Ok(data) = canvas.to_data_url_with_type("image/png") else {
+            return;
+        };
+        if let Ok(a) = doc
+            .create_element("a")
+            .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+        {
+            a.set_href(&data);
+            a.set_download(&name);
+            a.click();
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_src(&src);
+}

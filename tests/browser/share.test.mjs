@@ -37,6 +37,12 @@ async function numbers(page) {
   return out;
 }
 
+/** Waits (briefly) until `read()` equals `want`: the page renders after the event. */
+async function soon(read, want, what = 'value') {
+  const got = await until(read, (v) => v === want, 3000, `${what} = ${JSON.stringify(want)}`).catch((e) => e);
+  if (got instanceof Error) assert.equal(await read(), want, what);
+}
+
 const running = (page) => page.locator('#app-root').getAttribute('data-running');
 
 test('a copied link reproduces the same numbers at the same simulated time', async () => {
@@ -170,29 +176,29 @@ test('every presenter key does what it says, and none fires while typing', async
   await page.locator('#sim-clock').waitFor();
   const key = (k) => page.keyboard.press(k);
   await page.locator('h1').click();
-  assert.equal(await running(page), 'true');
+  await soon(() => running(page), 'true');
   await key('Space');
-  assert.equal(await running(page), 'false', 'Space pauses');
+  await soon(() => running(page), 'false', 'Space pauses');
   await key('Space');
-  assert.equal(await running(page), 'true', 'Space plays');
-  assert.equal(await page.locator('#speed-value').textContent(), '10×');
+  await soon(() => running(page), 'true', 'Space plays');
+  await soon(() => page.locator('#speed-value').textContent(), '10×');
   await key('+');
-  assert.equal(await page.locator('#speed-value').textContent(), '32×', '+ is faster');
+  await soon(() => page.locator('#speed-value').textContent(), '32×', '+ is faster');
   await key('-');
   await key('-');
-  assert.equal(await page.locator('#speed-value').textContent(), '3.2×', '− is slower');
+  await soon(() => page.locator('#speed-value').textContent(), '3.2×', '− is slower');
   await sleep(300);
   await key('r');
-  assert.ok((await clock(page)) < '00:00:01', 'R restarts');
+  await until(() => clock(page), (t) => t < '00:00:01', 3000, 'R to restart');
   const seed = await page.locator('#seed').textContent();
   await key('n');
-  assert.notEqual(await page.locator('#seed').textContent(), seed, 'N is a new seed');
+  await until(() => page.locator('#seed').textContent(), (t) => t !== seed, 3000, 'N to change the seed');
   await key('t');
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'T: dark');
+  await soon(() => page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'T: dark');
   await key('t');
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light', 'T: light');
+  await soon(() => page.evaluate(() => document.documentElement.dataset.theme), 'light', 'T: light');
   await key('p');
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.projector), 'on', 'P: projector mode');
+  await soon(() => page.evaluate(() => document.documentElement.dataset.projector), 'on', 'P: projector mode');
   await page.screenshot({ path: screenshotPath('share-projector-light.png') });
   await key('t');
   await page.screenshot({ path: screenshotPath('share-projector.png') });
@@ -201,12 +207,12 @@ test('every presenter key does what it says, and none fires while typing', async
   assert.match(await page.locator('#help').textContent(), /Space.*play \/ pause/);
   await page.screenshot({ path: screenshotPath('share-help.png') });
   await key('Escape');
-  assert.equal(await page.locator('#help').count(), 0, 'Esc closes the help');
+  await soon(() => page.locator('#help').count(), 0, 'Esc closes the help');
   await key('p');
   await key('f');
   await until(() => page.evaluate(() => !!document.fullscreenElement), (v) => v, 3000, 'full screen');
   await key('Space');
-  assert.equal(await running(page), 'false', 'keys work in full screen');
+  await soon(() => running(page), 'false', 'keys work in full screen');
   await key('f');
   await until(() => page.evaluate(() => !!document.fullscreenElement), (v) => !v, 3000, 'full screen to end');
   // The tour: → and ← move between steps, each a preset at its speed.
@@ -214,18 +220,18 @@ test('every presenter key does what it says, and none fires while typing', async
   await page.getByTestId('tour').waitFor();
   assert.match(await page.locator('#tour-title').textContent(), /Managed vs\. unmanaged/);
   await key('ArrowRight');
-  assert.match(await page.locator('#tour-title').textContent(), /Serverless/);
-  assert.equal(await page.locator('#preset option:checked').textContent(), 'Steady API');
+  await until(() => page.locator('#tour-title').textContent(), (t) => /Serverless/.test(t), 3000, '→ to the next step');
+  await soon(() => page.locator('#preset option:checked').textContent(), 'Steady API');
   await key('ArrowRight');
   await key('ArrowLeft');
-  assert.match(await page.locator('#tour-title').textContent(), /Serverless/, '← goes back');
-  assert.match(await page.evaluate(() => location.hash), /tour=intro&step=2/);
+  await until(() => page.locator('#tour-title').textContent(), (t) => /Serverless/.test(t), 3000, '← to go back');
+  await until(() => page.evaluate(() => location.hash), (h) => /tour=intro&step=2/.test(h), 3000, 'the step in the link');
   // Typing in a field never triggers a shortcut.
   const before = await running(page);
   await page.locator('#p-memory').click();
   await page.keyboard.type(' rnt');
-  assert.equal(await running(page), before, 'typing a space does not pause');
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme ?? 'auto'), 'auto', 'typing t does not change the theme');
+  await soon(() => running(page), before, 'typing a space does not pause');
+  await soon(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'auto'), 'auto', 'typing t does not change the theme');
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });
@@ -304,6 +310,11 @@ test('exports download the scenario, metrics, bill and chart', async () => {
   assert.match(b.text, /^bill,item,quantity,unit,rate,amount_usd\nAWS Lambda/);
   const c = await get('#export-chart');
   assert.match(c.text, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const [pd] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+  const png = fs.readFileSync(await pd.path());
+  assert.equal(pd.suggestedFilename(), 'flash-sale-chart.png');
+  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+  assert.ok(png.length > 2000, `a drawn chart, not an empty canvas (${png.length} bytes)`);
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });
