@@ -86,12 +86,17 @@ mod web {
                 let _ = card.append_child(&el);
             }
         }
-        if let Ok(button) = doc.create_element("button") {
+        if let Ok(button) = doc.create_element("a") {
             button.set_id("panic-restart");
-            let _ = button.set_attribute("type", "button");
-            // Plain JavaScript: after an abort the wasm instance is gone.
-            let _ = button.set_attribute("onclick", "location.reload()");
-            let _ = button.set_attribute("style", "font:inherit;padding:.4rem 1.2rem");
+            let _ = button.set_attribute("role", "button");
+            // A plain link to this very page: after an abort the wasm
+            // instance is gone, and the Content-Security-Policy forbids an
+            // inline `onclick`, so the reload needs no script at all.
+            let _ = button.set_attribute("href", "");
+            let _ = button.set_attribute(
+                "style",
+                "font:inherit;padding:.4rem 1.2rem;border:1px solid currentColor;border-radius:4px;text-decoration:none;color:inherit;display:inline-block",
+            );
             button.set_text_content(Some("Restart"));
             let _ = card.append_child(&button);
         }
