@@ -18,14 +18,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
 
 seconds=${FUZZ_SECONDS:-600}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario usage trace)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario usage trace url)
 
 [ -d corpus ] || tar xzf corpus.tar.gz
-cargo +nightly fuzz build --sanitizer none
+# --features url: the URL-state target needs the app's share module.
+cargo +nightly fuzz build --sanitizer none --features url
 bin="${CARGO_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/release"
 
 if [ "${targets[0]}" = minimize ]; then
-  for t in scenario usage trace; do
+  for t in scenario usage trace url; do
     rm -rf "corpus/$t.min" && mkdir -p "corpus/$t.min" "corpus/$t"
     "$bin/$t" -merge=1 -timeout=10 -rss_limit_mb=2048 "corpus/$t.min" "corpus/$t" "seeds/$t" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" || true
     rm -rf "corpus/$t" && mv "corpus/$t.min" "corpus/$t"

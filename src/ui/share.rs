@@ -289,7 +289,9 @@ pub fn encode(state: &LinkState) -> String {
     parts.push(format!("seed={}", state.scenario.seed));
     parts.push(format!("speed={}", fmt_speed(state.speed)));
     parts.extend(scenario_part(preset.map(|(i, _)| i), &state.scenario));
-    if let Some(at) = state.at.filter(|t| *t > SimTime::ZERO) {
+    // Any instant, 0 included: `t=0` opens paused at the start, which a
+    // link without `t` (it plays) would not.
+    if let Some(at) = state.at {
         parts.push(format!("t={}", fmt_secs(at)));
     }
     if state.view.theme != Theme::Auto {
@@ -624,6 +626,20 @@ mod tests {
         assert!(d.problems.is_empty(), "{:?}", d.problems);
         assert_eq!(d.state, s);
         assert_eq!(decode("#preset=flash-sale").state, s);
+    }
+
+    /// Found by the `url` fuzz target (fuzz/regressions/url/): a link
+    /// opened paused at 0 s (`t=0`) wrote its own link without `t`, which
+    /// plays instead. The state's own link must open the same state.
+    #[test]
+    fn a_link_paused_at_zero_keeps_its_instant() {
+        let d = decode("t=0&vv=9&pp");
+        assert_eq!(d.state.at, Some(SimTime::ZERO));
+        let f = encode(&d.state);
+        assert!(f.contains("t=0"), "{f}");
+        let again = decode(&f);
+        assert!(again.problems.is_empty(), "{:?}", again.problems);
+        assert_eq!(again.state, d.state);
     }
 
     #[test]
