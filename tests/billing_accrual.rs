@@ -2,6 +2,9 @@
 //! every point's itemized lines sum exactly to its total, and the series
 //! stays bounded.
 
+mod common;
+
+use common::example;
 use fanout::engine::billing::accrual::CostMeter;
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::Money;
@@ -113,11 +116,7 @@ fn the_final_point_is_the_report_so_far() {
 
 #[test]
 fn the_simulation_accrues_cost_per_side_at_its_series_boundaries() {
-    let path = format!(
-        "{}/static/scenarios/steady-api.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut s = Scenario::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut s = example("steady-api");
     s.duration_s = 300.0;
     s.pricing.free_tier = false;
     let mut sim = Simulation::new(&s).expect("valid");

@@ -9,6 +9,9 @@
 //! in seconds (the EC2 side alone for the fleet examples), so a regression
 //! of the aggregate mode fails every `cargo test`.
 
+mod common;
+
+use common::example;
 use fanout::engine::billing::accrual::Pricer;
 use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};
 use fanout::engine::billing::pricing::Pricing;
@@ -39,14 +42,6 @@ const EXAMPLES_WITH_FLEETS: [&str; 9] = [
     "patch-tuesday",
     "quiet-night",
 ];
-
-fn load(name: &str) -> Scenario {
-    let path = format!(
-        "{}/static/scenarios/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    Scenario::from_json(&std::fs::read_to_string(&path).expect("example exists")).expect("valid")
-}
 
 /// (simulated, aggregate) monthly Lambda cost of `s`.
 fn both(s: &Scenario, pricing: &Pricing) -> (Money, Money) {
@@ -116,7 +111,7 @@ fn both_ec2(s: &Scenario) -> Option<(Money, Money)> {
 #[ignore = "simulates every example at full length; run in release"]
 fn ec2_aggregate_against_the_simulation() {
     for name in EXAMPLES_WITH_FLEETS {
-        let s = load(name);
+        let s = example(name);
         let (sim, agg) = both_ec2(&s).expect("has a priced fleet");
         let d = diff_percent(sim, agg);
         println!("{name:>20}: EC2 simulated {sim:>11} / month, aggregate {agg:>11} ({d:+.2} %)");
@@ -130,7 +125,7 @@ fn ec2_aggregate_against_the_simulation() {
 /// and a backlog, a crash with the page and the operator's replacement and
 /// resize, scheduled actions, patching.
 fn short_ec2(name: &str) -> Scenario {
-    let mut s = load(name);
+    let mut s = example(name);
     s.lambda = false;
     match name {
         "steady-api" => s.duration_s = 900.0,
@@ -186,7 +181,7 @@ fn ec2_aggregate_is_within_one_percent_on_shortened_examples() {
 #[ignore = "simulates every example at full length; run in release"]
 fn aggregate_is_within_one_percent_on_every_full_example() {
     for name in EXAMPLES {
-        let (d, d_off) = check(&load(name), name);
+        let (d, d_off) = check(&example(name), name);
         assert!(d_off.abs() < 1.0, "{name}: {d_off:+.3} % (free tier off)");
         assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
     }
@@ -196,7 +191,7 @@ fn aggregate_is_within_one_percent_on_every_full_example() {
 /// what each one exercises (a spike over provisioned concurrency, a daily
 /// cycle, SQS batching and retries, async timeouts and retries).
 fn short(name: &str) -> Scenario {
-    let mut s = load(name);
+    let mut s = example(name);
     match name {
         "steady-api" => s.duration_s = 600.0,
         "flash-sale" => {

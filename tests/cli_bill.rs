@@ -4,20 +4,10 @@
 //! To accept a deliberate change of output, run the tests with
 //! `UPDATE_SNAPSHOTS=1` and review the diff of tests/snapshots/.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fanout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fanout"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the fanout binary runs")
-}
+use common::{fanout_output, root, temp};
+use std::path::Path;
 
 /// Compares `actual` with the committed snapshot, or rewrites it.
 fn snapshot(name: &str, actual: &str) {
@@ -39,7 +29,7 @@ fn bill_snapshot(usage: &str, json: bool, name: &str) {
     if json {
         args.push("--json");
     }
-    let out = fanout(&args);
+    let out = fanout_output(&args);
     assert!(
         out.status.success(),
         "{usage}: {}",
@@ -58,7 +48,7 @@ fn example_table() {
 fn example_json() {
     bill_snapshot("static/usage/example.json", true, "bill_example.json");
     // And it is JSON whose total is the exact sum of its lines.
-    let out = fanout(&["bill", "static/usage/example.json", "--json"]);
+    let out = fanout_output(&["bill", "static/usage/example.json", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     for bill in v["bills"].as_array().expect("bills") {
         let sum: i64 = bill["lines"]
@@ -90,10 +80,8 @@ fn fleet_discount_table() {
 }
 
 fn bad_input(name: &str, text: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("fanout-bill-{}-{name}.json", std::process::id()));
-    std::fs::write(&path, text).expect("temp file written");
-    let out = fanout(&["bill", path.to_str().expect("UTF-8 path")]);
+    let path = temp(&format!("bill-{name}.json"), text);
+    let out = fanout_output(&["bill", path.to_str().expect("UTF-8 path")]);
     std::fs::remove_file(&path).ok();
     assert_eq!(out.status.code(), Some(2), "bad input exits with 2");
     assert!(out.stdout.is_empty(), "no bill on bad input");
@@ -142,7 +130,7 @@ fn bad_price_override_is_named() {
 
 #[test]
 fn missing_file_is_a_runtime_failure() {
-    let out = fanout(&["bill", "no/such/usage.json"]);
+    let out = fanout_output(&["bill", "no/such/usage.json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
     assert!(Path::new(&root())

@@ -2,21 +2,12 @@
 //! `fanout run` exits 2.
 
 use super::*;
-use std::process::Command;
 
+/// `fanout run` on `text` written to a file `name`: exit code and stderr.
 fn fanout_run(text: &str, name: &str) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("fanout-ec2-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
-        .args(["run", p.to_str().unwrap()])
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let p = temp(name, text);
+    let (code, _, err) = fanout(&["run", p.to_str().unwrap()]);
+    (code, err)
 }
 
 #[test]

@@ -3,18 +3,13 @@
 use super::*;
 use fanout::engine::ec2::config::Failure;
 
-fn example(name: &str) -> Scenario {
-    let text = std::fs::read_to_string(format!("static/scenarios/{name}")).unwrap();
-    scenario(&text)
-}
-
 #[test]
 fn new_examples_exist_and_have_both_sides() {
     for name in [
-        "patch-tuesday.json",
-        "instance-failure.json",
-        "instance-failure-asg.json",
-        "quiet-night.json",
+        "patch-tuesday",
+        "instance-failure",
+        "instance-failure-asg",
+        "quiet-night",
     ] {
         let sc = example(name);
         assert!(sc.lambda && sc.ec2.is_some(), "{name}");
@@ -42,11 +37,11 @@ fn instance_failure_with_and_without_auto_scaling() {
         s.advance_to(s.end());
         ec2_report(&s)
     };
-    let fixed = run("instance-failure.json");
+    let fixed = run("instance-failure");
     assert_eq!(fixed.operator_work.pages, 1);
     assert_eq!(fixed.fleet.replaced_automatically, 0);
     assert_eq!(fixed.max_by_state.failed, 1);
-    let asg = run("instance-failure-asg.json");
+    let asg = run("instance-failure-asg");
     assert_eq!(asg.operator_work.pages, 0);
     assert_eq!(asg.fleet.replaced_automatically, 1);
 }
@@ -54,7 +49,7 @@ fn instance_failure_with_and_without_auto_scaling() {
 #[test]
 fn patch_tuesday_patches_every_instance_by_hand() {
     // The same run, sped up: 60 s per instance from 60 s on.
-    let mut sc = example("patch-tuesday.json");
+    let mut sc = example("patch-tuesday");
     let p = sc.ec2.as_mut().unwrap().patching.as_mut().unwrap();
     p.first_at_s = 60.0;
     p.out_of_service_s = 60.0;

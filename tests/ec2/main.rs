@@ -10,23 +10,19 @@ mod mmc;
 mod operations;
 mod scaling;
 
+#[path = "../common/mod.rs"]
+mod common;
+
+pub use common::{example, fanout, scenario, secs, temp};
 use fanout::engine::ec2::view::{Ec2Report, Ec2Snapshot};
 use fanout::engine::scenario::Scenario;
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
 
-pub fn scenario(json: &str) -> Scenario {
-    Scenario::from_json(json).unwrap_or_else(|e| panic!("test scenario invalid: {e:?}"))
-}
-
 pub fn sim(json: &str) -> Simulation {
     let mut s = Simulation::new(&scenario(json)).expect("valid");
     s.set_record_happenings(false);
     s
-}
-
-pub fn secs(s: f64) -> SimTime {
-    SimTime::ZERO + SimDuration::from_secs_f64(s)
 }
 
 pub fn ec2_snap(s: &Simulation) -> Ec2Snapshot {

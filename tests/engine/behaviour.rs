@@ -340,8 +340,7 @@ fn provisioned_counts_against_the_concurrency_limit() {
 
 #[test]
 fn same_seed_same_report_different_seed_different_report() {
-    let json = std::fs::read_to_string("static/scenarios/steady-api.json").unwrap();
-    let mut sc = scenario(&json);
+    let mut sc = example("steady-api");
     sc.duration_s = 300.0;
     let run = |sc: &fanout::engine::scenario::Scenario| {
         let mut s = Simulation::new(sc).unwrap();

@@ -34,8 +34,7 @@ fn example_scenarios_validate_and_run() {
 
 #[test]
 fn nightly_batch_cannot_finish_on_lambda() {
-    let text = std::fs::read_to_string("static/scenarios/nightly-batch.json").unwrap();
-    let mut s = Simulation::new(&scenario(&text)).unwrap();
+    let mut s = Simulation::new(&example("nightly-batch")).unwrap();
     s.advance_to(s.end());
     let c = *s.counters();
     assert_eq!(
@@ -53,8 +52,7 @@ fn nightly_batch_cannot_finish_on_lambda() {
 
 #[test]
 fn flash_sale_hits_the_scaling_rate() {
-    let text = std::fs::read_to_string("static/scenarios/flash-sale.json").unwrap();
-    let mut sc = scenario(&text);
+    let mut sc = example("flash-sale");
     sc.duration_s = 310.0;
     let mut s = Simulation::new(&sc).unwrap();
     s.advance_to(s.end());

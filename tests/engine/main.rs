@@ -5,22 +5,17 @@ mod examples;
 mod properties;
 mod scaling;
 
+#[path = "../common/mod.rs"]
+mod common;
+
+pub use common::{example, scenario, secs};
 use fanout::engine::happening::{Happening, HappeningKind};
 use fanout::engine::scenario::Scenario;
 use fanout::engine::sim::Simulation;
-use fanout::engine::time::{SimDuration, SimTime};
-
-/// A scenario from JSON, with a function block merged over sane defaults.
-pub fn scenario(json: &str) -> Scenario {
-    Scenario::from_json(json).unwrap_or_else(|e| panic!("test scenario invalid: {e:?}"))
-}
+use fanout::engine::time::SimTime;
 
 pub fn sim(json: &str) -> Simulation {
     Simulation::new(&scenario(json)).expect("valid")
-}
-
-pub fn secs(s: f64) -> SimTime {
-    SimTime::ZERO + SimDuration::from_secs_f64(s)
 }
 
 /// Runs to `t` and returns the happenings of that stretch.

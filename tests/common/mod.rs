@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests: scenarios from JSON or from the
+//! examples in static/scenarios/, simulated time, and the `fanout` binary
+//! run on a temporary input file. A test file takes it with `mod common;`,
+//! a test folder's main.rs with `#[path = "../common/mod.rs"] mod common;`.
+
+// Each test binary compiles its own copy of this module and uses only part
+// of it.
+#![allow(dead_code)]
+
+use fanout::engine::scenario::Scenario;
+use fanout::engine::time::{SimDuration, SimTime};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The crate's root, where `static/` and `tests/snapshots/` are.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scenario from JSON; an invalid one fails the test with its problems.
+pub fn scenario(json: &str) -> Scenario {
+    Scenario::from_json(json).unwrap_or_else(|e| panic!("test scenario invalid: {e:?}"))
+}
+
+/// The example scenario `static/scenarios/{name}.json`.
+pub fn example(name: &str) -> Scenario {
+    let path = root().join(format!("static/scenarios/{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    scenario(&text)
+}
+
+/// The instant `s` seconds after the start.
+pub fn secs(s: f64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_secs_f64(s)
+}
+
+/// Runs `fanout` with `args` from the crate's root.
+pub fn fanout_output(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the fanout binary runs")
+}
+
+/// Runs `fanout` with `args`: its exit code (-1 if killed by a signal),
+/// stdout and stderr.
+pub fn fanout(args: &[&str]) -> (i32, String, String) {
+    let out = fanout_output(args);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Writes `text` to a file `name` in this test process's own folder under
+/// Cargo's temporary directory, and returns its path.
+pub fn temp(name: &str, text: &str) -> PathBuf {
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fanout-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder created");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("temporary file written");
+    p
+}
