@@ -56,7 +56,7 @@ fn csv_has_the_header_one_row_per_point_and_rising_costs() {
 #[test]
 fn a_break_even_is_found_where_the_curves_must_cross() {
     let p = temp("heavy.json", HEAVY);
-    let (code, out, err) = fanout(&[
+    let args = [
         "sweep",
         p.to_str().unwrap(),
         "--from",
@@ -64,7 +64,8 @@ fn a_break_even_is_found_where_the_curves_must_cross() {
         "--to",
         "10B",
         "--per-month",
-    ]);
+    ];
+    let (code, out, err) = fanout(&args);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("Monthly cost by request volume: heavy"),
@@ -80,16 +81,7 @@ fn a_break_even_is_found_where_the_curves_must_cross() {
         "{line}"
     );
     // The table agrees: Lambda cheaper at the lowest volume, dearer at the top.
-    let (_, csv, _) = fanout(&[
-        "sweep",
-        p.to_str().unwrap(),
-        "--from",
-        "10k",
-        "--to",
-        "10B",
-        "--per-month",
-        "--csv",
-    ]);
+    let (_, csv, _) = fanout(&[&args[..], &["--csv"]].concat());
     let r = rows(&csv);
     assert!(r[0][1] < r[0][2], "{r:?}");
     assert!(r.last().unwrap()[1] > r.last().unwrap()[2], "{r:?}");

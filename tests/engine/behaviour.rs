@@ -117,11 +117,7 @@ fn async_errors_are_retried_twice_after_one_then_two_minutes() {
         r#"{"timeout_s":5,"error_rate":1.0,"duration":{"type":"fixed","ms":100},"init_duration":{"type":"fixed","ms":0},"async":{"on_failure":"destination"}}"#,
     );
     let h = run_to(&mut s, 1_000.0);
-    let errs: Vec<u64> = h
-        .iter()
-        .filter(|x| x.kind == H::Errored)
-        .map(|x| x.at.as_micros())
-        .collect();
+    let errs = times_of(&h, H::Errored);
     // 0 → error at 0.1 s; retry at 60.1 → error at 60.2; retry at 180.2 → error at 180.3.
     assert_eq!(errs, vec![100_000, 60_200_000, 180_300_000]);
     let c = *s.counters();
@@ -161,10 +157,9 @@ fn async_throttles_back_off_until_the_maximum_event_age() {
         r#"{"timeout_s":5,"duration":{"type":"fixed","ms":100},"reserved_concurrency":0,"async":{"max_event_age_s":60}}"#,
     );
     let h = run_to(&mut s, 1_000.0);
-    let throttles: Vec<u64> = h
+    let throttles: Vec<u64> = times_of(&h, H::Throttled)
         .iter()
-        .filter(|x| x.kind == H::Throttled)
-        .map(|x| x.at.as_micros() / 1_000_000)
+        .map(|t| t / 1_000_000)
         .collect();
     // Back-off 1, 2, 4, 8, 16 s ... then dropped when 60 s old.
     assert_eq!(throttles, vec![0, 1, 3, 7, 15, 31]);
@@ -201,11 +196,7 @@ fn sqs_failed_batches_return_after_the_visibility_timeout_then_go_to_the_dlq() {
         1,
     );
     let h = run_to(&mut s, 1_000.0);
-    let errs: Vec<u64> = h
-        .iter()
-        .filter(|x| x.kind == H::Errored)
-        .map(|x| x.at.as_micros())
-        .collect();
+    let errs = times_of(&h, H::Errored);
     // Received at 0, 30 and 60 s (visibility timeout counted from the
     // receive; pollers look 1 µs after a message arrives).
     assert_eq!(errs, vec![100_001, 30_100_001, 60_100_001]);

@@ -29,3 +29,11 @@ pub fn run_to(sim: &mut Simulation, t: f64) -> Vec<Happening> {
 pub fn count(h: &[Happening], kind: HappeningKind) -> usize {
     h.iter().filter(|x| x.kind == kind).count()
 }
+
+/// The times [µs] of the happenings of `kind`, in order.
+pub fn times_of(h: &[Happening], kind: HappeningKind) -> Vec<u64> {
+    h.iter()
+        .filter(|x| x.kind == kind)
+        .map(|x| x.at.as_micros())
+        .collect()
+}
