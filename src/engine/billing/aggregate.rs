@@ -270,6 +270,31 @@ fn arrivals_in(p: &Pieces, cursor: &mut usize, a: f64, b: f64) -> f64 {
     n
 }
 
+/// The EC2 load of the slices (see `load` in [`estimate`]) inside [t, end):
+/// (busy worker-seconds, API requests, queued worker-seconds). `slice`
+/// walks forward with the periods.
+fn load_in(
+    load: &[(f64, f64, f64, f64, f64)],
+    slice: &mut usize,
+    t: f64,
+    end: f64,
+) -> (f64, f64, f64) {
+    while *slice < load.len() && load[*slice].0 + load[*slice].1 <= t {
+        *slice += 1;
+    }
+    let (mut busy, mut api, mut queued) = (0.0, 0.0, 0.0);
+    let mut j = *slice;
+    while j < load.len() && load[j].0 < end {
+        let (s0, len, b, n, api_busy) = load[j];
+        let overlap = (end.min(s0 + len) - t.max(s0)).max(0.0);
+        busy += b * overlap;
+        api += n * overlap / len;
+        queued += (b - api_busy).max(0.0) * overlap;
+        j += 1;
+    }
+    (busy, api, queued)
+}
+
 /// Standard normal CDF.
 fn phi(x: f64) -> f64 {
     0.5 * (1.0 + libm::erf(x / core::f64::consts::SQRT_2))
@@ -1108,18 +1133,7 @@ fn operated_fleet(
             }
         }
         // The period's expected work against the capacity in service.
-        let (mut busy, mut queued) = (0.0, 0.0);
-        while slice < load.len() && load[slice].0 + load[slice].1 <= t {
-            slice += 1;
-        }
-        let mut j = slice;
-        while j < load.len() && load[j].0 < end {
-            let (s0, len, b, _, api_busy) = load[j];
-            let overlap = (end.min(s0 + len) - t.max(s0)).max(0.0);
-            busy += b * overlap;
-            queued += (b - api_busy).max(0.0) * overlap;
-            j += 1;
-        }
+        let (busy, _, queued) = load_in(load, &mut slice, t, end);
         let serving: f64 = fleet.iter().map(|m| m.serving(t, end)).sum();
         let capacity = serving * slots;
         // A crashed instance keeps its share of the API traffic (answered
@@ -1262,19 +1276,7 @@ fn tracked_path(
     while t < window {
         let end = (t + PERIOD).min(window);
         // Expected busy workers and API requests in [t, end).
-        let (mut busy, mut api, mut queued) = (0.0, 0.0, 0.0);
-        while slice < load.len() && load[slice].0 + load[slice].1 <= t {
-            slice += 1;
-        }
-        let mut j = slice;
-        while j < load.len() && load[j].0 < end {
-            let (s0, len, b, n, api_busy) = load[j];
-            let overlap = (end.min(s0 + len) - t.max(s0)).max(0.0);
-            busy += b * overlap;
-            api += n * overlap / len;
-            queued += (b - api_busy).max(0.0) * overlap;
-            j += 1;
-        }
+        let (busy, api, queued) = load_in(load, &mut slice, t, end);
         let in_service: u32 = cohorts
             .iter()
             .filter(|c| c.2 || c.0 + ec2.boot_s <= t)
