@@ -148,10 +148,23 @@ pub struct Words {
     pub rate: Rate,
 }
 
+/// A charge of a non-zero quantity with its amount, as [`Ledger::charge`]
+/// hands it to a ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Priced {
+    pub kind: Charge,
+    pub quantity: Quantity,
+    /// The price: `usd` per `per` units.
+    pub usd: PicoUsd,
+    pub per: u64,
+    /// `quantity × usd / per`, rounded once to the micro-dollar [µ$].
+    pub amount: Money,
+}
+
 /// Where a bill function puts its charges: an itemized [`Bill`] (lines with
 /// their words, for display) or a [`Tally`] (amounts only, for the cost
 /// meter, which prices at every series boundary and must not build
-/// strings). Both compute each amount with the same [`amount`] call.
+/// strings). Both get each amount from the one [`Ledger::charge`].
 pub trait Ledger {
     /// Charges `quantity` at `usd` per `per` units; `words` describes the
     /// line and is only called by ledgers that keep lines. A zero quantity
@@ -163,7 +176,25 @@ pub trait Ledger {
         usd: PicoUsd,
         per: u64,
         words: impl FnOnce() -> Words,
-    );
+    ) {
+        if quantity.is_zero() {
+            return;
+        }
+        let amount = amount(quantity.base, quantity.scale, usd, per);
+        self.add(
+            Priced {
+                kind,
+                quantity,
+                usd,
+                per,
+                amount,
+            },
+            words,
+        );
+    }
+
+    /// Adds a charge priced by [`Ledger::charge`]; `words` as there.
+    fn add(&mut self, charge: Priced, words: impl FnOnce() -> Words);
 
     /// A rule or assumption for the reader; only called by ledgers that
     /// keep notes.
@@ -187,40 +218,27 @@ impl Tally {
 }
 
 impl Ledger for Tally {
-    fn charge(
-        &mut self,
-        kind: Charge,
-        quantity: Quantity,
-        usd: PicoUsd,
-        per: u64,
-        _words: impl FnOnce() -> Words,
-    ) {
-        if quantity.is_zero() {
-            return;
-        }
-        let a = amount(quantity.base, quantity.scale, usd, per);
-        self.by_kind[kind as usize] += a;
-        self.total += a;
+    fn add(&mut self, c: Priced, _words: impl FnOnce() -> Words) {
+        self.by_kind[c.kind as usize] += c.amount;
+        self.total += c.amount;
     }
 
     fn note(&mut self, _text: impl FnOnce() -> String) {}
 }
 
 impl Ledger for Bill {
-    fn charge(
-        &mut self,
-        kind: Charge,
-        quantity: Quantity,
-        usd: PicoUsd,
-        per: u64,
-        words: impl FnOnce() -> Words,
-    ) {
-        if quantity.is_zero() {
-            return;
-        }
+    fn add(&mut self, c: Priced, words: impl FnOnce() -> Words) {
         let w = words();
-        debug_assert_eq!((w.rate.usd, w.rate.per), (usd, per), "{}", w.item);
-        self.charge_kind(kind, w.item, quantity, w.unit, w.rate);
+        debug_assert_eq!((w.rate.usd, w.rate.per), (c.usd, c.per), "{}", w.item);
+        self.total += c.amount;
+        self.lines.push(BillLine {
+            kind: c.kind,
+            item: w.item,
+            quantity: c.quantity,
+            unit: w.unit.to_owned(),
+            rate: w.rate,
+            amount: c.amount,
+        });
     }
 
     fn note(&mut self, text: impl FnOnce() -> String) {
@@ -272,21 +290,14 @@ impl Bill {
         kind: Charge,
         item: impl Into<String>,
         quantity: Quantity,
-        unit: &str,
+        unit: &'static str,
         rate: Rate,
     ) {
-        if quantity.is_zero() {
-            return;
-        }
-        let amount = amount(quantity.base, quantity.scale, rate.usd, rate.per);
-        self.total += amount;
-        self.lines.push(BillLine {
-            kind,
+        let (usd, per) = (rate.usd, rate.per);
+        self.charge(kind, quantity, usd, per, || Words {
             item: item.into(),
-            quantity,
-            unit: unit.to_owned(),
+            unit,
             rate,
-            amount,
         });
     }
 

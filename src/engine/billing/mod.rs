@@ -35,7 +35,7 @@ pub mod sweep;
 pub mod usage;
 
 pub use arch::Architecture;
-pub use bill::{Bill, BillLine, Charge, Ledger, Quantity, Rate, Tally, Words};
+pub use bill::{Bill, BillLine, Charge, Ledger, Priced, Quantity, Rate, Tally, Words};
 pub use catalog::{
     AlbPrices, ApiGatewayPrices, Catalog, Ec2Prices, InstanceType, LambdaFreeTier, LambdaPrices,
     LcuDimensions, OverrideError, PerArch, Price, PriceOverrides, Provenance, Region, S3Prices,
