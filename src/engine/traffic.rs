@@ -401,6 +401,17 @@ mod tests {
         std::iter::from_fn(|| g.next_arrival().map(SimTime::as_micros)).collect()
     }
 
+    /// A steps pattern from (time [s], rate [per s]) pairs.
+    fn steps(at_rate: &[(f64, f64)], poisson: bool) -> Pattern {
+        Pattern::Steps {
+            steps: at_rate
+                .iter()
+                .map(|&(at_s, rate_per_s)| RateStep { at_s, rate_per_s })
+                .collect(),
+            poisson,
+        }
+    }
+
     #[test]
     fn poisson_rate_and_determinism() {
         let p = Pattern::Poisson { rate_per_s: 50.0 };
@@ -436,23 +447,7 @@ mod tests {
 
     #[test]
     fn steps_switch_rates() {
-        let p = Pattern::Steps {
-            steps: vec![
-                RateStep {
-                    at_s: 0.0,
-                    rate_per_s: 10.0,
-                },
-                RateStep {
-                    at_s: 10.0,
-                    rate_per_s: 0.0,
-                },
-                RateStep {
-                    at_s: 20.0,
-                    rate_per_s: 100.0,
-                },
-            ],
-            poisson: false,
-        };
+        let p = steps(&[(0.0, 10.0), (10.0, 0.0), (20.0, 100.0)], false);
         let a = all(&p, 30.0);
         assert_eq!(a.iter().filter(|&&t| t < 10_000_000).count(), 100);
         assert_eq!(
@@ -532,19 +527,7 @@ mod tests {
             ],
         };
         assert_eq!(after(&b), vec![3_000_000, 3_000_000]);
-        let s = Pattern::Steps {
-            steps: vec![
-                RateStep {
-                    at_s: 0.0,
-                    rate_per_s: 10.0,
-                },
-                RateStep {
-                    at_s: 5.0,
-                    rate_per_s: 100.0,
-                },
-            ],
-            poisson: false,
-        };
+        let s = steps(&[(0.0, 10.0), (5.0, 100.0)], false);
         let a = after(&s);
         assert_eq!(
             a.iter().filter(|&&t| t < 5_000_000).count(),
@@ -574,19 +557,7 @@ mod tests {
 
     #[test]
     fn scaling_multiplies_rates_and_refuses_traces() {
-        let s = Pattern::Steps {
-            steps: vec![
-                RateStep {
-                    at_s: 0.0,
-                    rate_per_s: 10.0,
-                },
-                RateStep {
-                    at_s: 5.0,
-                    rate_per_s: 100.0,
-                },
-            ],
-            poisson: true,
-        };
+        let s = steps(&[(0.0, 10.0), (5.0, 100.0)], true);
         assert_eq!(peak_rate(&s), Some(100.0));
         assert_eq!(peak_rate(&scaled(&s, 2.5).unwrap()), Some(250.0));
         let e = Pattern::Every {
