@@ -63,19 +63,14 @@ pub fn project_ec2(u: &Ec2Usage, window: SimDuration) -> Ec2Usage {
         // Totals over the window, then the average hour: × 1 h / window.
         let mut t = AlbHour::default();
         for h in &alb.hours {
-            let k = h.hours;
-            t.new_connections = t
-                .new_connections
-                .saturating_add(h.new_connections.saturating_mul(k));
-            t.active_connection_minutes = t
-                .active_connection_minutes
-                .saturating_add(h.active_connection_minutes.saturating_mul(k));
-            t.processed_bytes = t
-                .processed_bytes
-                .saturating_add(h.processed_bytes.saturating_mul(k));
-            t.rule_evaluations = t
-                .rule_evaluations
-                .saturating_add(h.rule_evaluations.saturating_mul(k));
+            let add = |sum: &mut u64, v: u64| *sum = sum.saturating_add(v.saturating_mul(h.hours));
+            add(&mut t.new_connections, h.new_connections);
+            add(
+                &mut t.active_connection_minutes,
+                h.active_connection_minutes,
+            );
+            add(&mut t.processed_bytes, h.processed_bytes);
+            add(&mut t.rule_evaluations, h.rule_evaluations);
         }
         let hour = |v: u64| super::usage::scale(v, 3_600_000_000, den);
         AlbUsage {
