@@ -166,6 +166,10 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
         return html! {
             <g class="fleet" data-testid="ec2-panel">
                 <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(box_h)} rx="14" />
+                // Particles pass under the panel: an opaque band keeps the
+                // header lines clear of them.
+                <rect class="header-band" x={fmt(px + 2.0)} y={fmt(py + 2.0)} width={fmt(pw - 4.0)}
+                      height={fmt(EC2_STATE_Y + 2.0 * LINE + 12.0 - py)} rx="12" />
                 <text x={fmt(x)} y={fmt(EC2_TITLE_Y)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
                 <text x={fmt(x)} y={fmt(EC2_STATE_Y)} class="sublabel left" data-testid="instance-count" aria-label={count_aria}>
                     { tspans(x, &state) }

@@ -238,6 +238,10 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
         let x = fmt(px + 16.0);
         html! {
             <>
+                // Particles pass under the panel on their way to the grid:
+                // an opaque band keeps the header lines clear of them.
+                <rect class="header-band" x={fmt(px + 2.0)} y={fmt(py + 2.0)} width={fmt(pw - 4.0)}
+                      height={fmt(66.0 + LAMBDA_GRID_DY - 8.0 - py)} rx="12" />
                 <text x={x.clone()} y={fmt(LAMBDA_TITLE_Y)} class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
                 <text x={x.clone()} y={fmt(LAMBDA_COUNTS_Y)} class="sublabel left" data-testid="env-count" aria-label={env_aria}>
                     <tspan x={x.clone()}>{ format!("{} environments · {} idle ", count(l.total), count(l.idle)) }</tspan>
