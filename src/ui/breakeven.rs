@@ -309,14 +309,11 @@ fn chart(sw: &Sweep) -> Html {
         };
         let text = format!("{against} = Lambda at {}/mo", volume(b.requests_per_month));
         // Labels alternate rows so that close crossings stay readable; they
-        // sit left of the line when it is in the right half.
+        // sit left of the line when it is in the right half, on the other
+        // side when that one has no room, centred within the chart when
+        // neither has.
         let y = T + 14.0 + 16.0 * (i % 3) as f64;
-        let anchor = if x > (L + W - R) / 2.0 {
-            "right"
-        } else {
-            "left"
-        };
-        let tx = if anchor == "right" { x - 4.0 } else { x + 4.0 };
+        let (anchor, tx) = label_place(x, label_width(&text));
         html! {
             <g class="be-cross" data-testid="break-even">
                 <line x1={f1(x)} x2={f1(x)} y1={f1(T)} y2={f1(H - B)} />
@@ -372,6 +369,25 @@ fn chart(sw: &Sweep) -> Html {
     }
 }
 
+/// The estimated width of a crossing's label at the largest size it is
+/// drawn (17 units, on a phone: see `static/style.css`) [chart units].
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 17.0 * 0.6
+}
+
+/// Where a crossing's label of width `w` goes beside the line at `x`: its
+/// anchor class and x, inside the chart's width.
+fn label_place(x: f64, w: f64) -> (&'static str, f64) {
+    let right_half = x > (L + W - R) / 2.0;
+    let fits_left_of_line = x - 4.0 - w >= 0.0;
+    let fits_right_of_line = x + 4.0 + w <= W;
+    match (right_half, fits_left_of_line, fits_right_of_line) {
+        (true, true, _) | (false, true, false) => ("right", x - 4.0),
+        (false, _, true) | (true, false, true) => ("left", x + 4.0),
+        _ => ("mid", x.clamp(w / 2.0, W - w / 2.0)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,5 +409,27 @@ mod tests {
         assert_eq!(decades(1e4, 1e10), (4, 10));
         assert_eq!(decades(0.03, 250.0), (-2, 3));
         assert_eq!(decades(5.0, 5.0), (0, 1), "at least one decade");
+    }
+
+    #[test]
+    fn crossing_labels_stay_inside_the_chart() {
+        for text in [
+            "EC2 fixed = Lambda at 10k/mo",
+            "EC2 Auto Scaling = Lambda at 316k/mo",
+        ] {
+            let w = label_width(text);
+            for x in [L, 150.0, (L + W - R) / 2.0, 400.0, W - R] {
+                let (anchor, tx) = label_place(x, w);
+                let (x0, x1) = match anchor {
+                    "left" => (tx, tx + w),
+                    "right" => (tx - w, tx),
+                    _ => (tx - w / 2.0, tx + w / 2.0),
+                };
+                assert!(x0 >= 0.0 && x1 <= W, "{text} at {x}: {anchor} {x0}..{x1}");
+            }
+        }
+        // Room on the preferred side: left of the line in the right half.
+        assert_eq!(label_place(W - R, 100.0).0, "right");
+        assert_eq!(label_place(L, 100.0).0, "left");
     }
 }

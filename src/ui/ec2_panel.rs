@@ -4,6 +4,7 @@
 //! well as colour), the Auto Scaling bounds and the 503 tally.
 
 use super::format::count;
+use super::layout::narrow::*;
 use super::lod::grid;
 use super::sim_handle::FrameView;
 use crate::engine::ec2::fleet::InstanceState;
@@ -20,6 +21,15 @@ const MAX_PITCH: f64 = 104.0;
 pub const TALLY_503: (f64, f64) = (300.0, 576.0);
 /// The load balancer's centre.
 pub const ALB: (f64, f64) = (272.0, 470.0);
+
+/// Where the 503 tally is, on the wide or the narrow stage.
+pub fn tally_503(narrow: bool) -> (f64, f64) {
+    if narrow {
+        (PANEL.0 + 80.0, EC2_TALLY_Y - 10.0)
+    } else {
+        TALLY_503
+    }
+}
 
 /// Centre of instance box `i` of `n`.
 pub fn instance_center(i: usize, n: usize) -> (f64, f64) {
@@ -49,19 +59,28 @@ pub struct Ec2PanelProps {
     /// Whether requests reach the fleet through a load balancer (API
     /// sources); otherwise workers pull from a queue.
     pub via_alb: bool,
+    /// Lay the text out for the narrow (phone) stage: on lines of its own
+    /// above and below the grid ([`super::layout::narrow`]); the instance
+    /// boxes, too small there for a label, show their state by pattern.
+    #[prop_or_default]
+    pub narrow: bool,
 }
 
 /// The EC2 fleet behind its load balancer.
 #[function_component(Ec2Panel)]
 pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
     let (px, py, pw, ph) = PANEL;
+    let narrow = props.narrow;
     let Some(s) = props.frame.snapshot.ec2.as_ref() else {
+        let none = "EC2 fleet: this scenario has no self-managed deployment to compare with.";
         return html! {
             <g class="fleet fleet-none" data-testid="ec2-panel">
-                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height="60" rx="14" />
-                <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">
-                    { "EC2 fleet: this scenario has no self-managed deployment to compare with." }
-                </text>
+                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={if narrow { fmt(NO_EC2_H) } else { "60".into() }} rx="14" />
+                if narrow {
+                    { lines(px + 16.0, py + 40.0, &wrap(none, LINE_CHARS), "sublabel left") }
+                } else {
+                    <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">{ none }</text>
+                }
             </g>
         };
     };
@@ -85,6 +104,8 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
                     <rect class="cpu-fill" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - cpu))} width="7" height={fmt(bar_h * cpu)} />
                     <rect class="bar-bg" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
                     <rect class="queue-fill" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - q))} width="7" height={fmt(bar_h * q)} />
+                }
+                if detailed && !narrow {
                     <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{} {}", inst.id, zone_letter(inst.zone)) }</text>
                     <text x={fmt(x)} y={fmt(y + 12.0)} class="inst-state">{ label }</text>
                 }
@@ -115,35 +136,99 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
             .collect();
         format!(" · AZ down: {}", z.join(", "))
     };
-    html! {
-        <g class="fleet" data-testid="ec2-panel">
-            <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
-            <text x={fmt(px + 16.0)} y={fmt(py + 26.0)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
-            <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
-                  aria-label={format!("{} instances in service of {}", b.in_service, n)}>
-                { format!("{bounds} · {} in service · {} booting · {} patching · {} failed{zones_down}", b.in_service, b.booting, b.patching, b.failed) }
-            </text>
+    let counts = [
+        format!("{} in service", b.in_service),
+        format!("{} booting", b.booting),
+        format!("{} patching", b.patching),
+        format!("{} failed{zones_down}", b.failed),
+    ];
+    let count_aria = format!("{} instances in service of {}", b.in_service, n);
+    let refused = format!("503 refused: {}", count(s.fleet.http_503));
+    let cpu = format!("CPU {:.0} % · queued {}", s.cpu_percent, count(queued));
+    let no_instance = no_instance_text(props.via_alb, !s.queues.is_empty(), queued);
+    let grid = html! {
+        <>
             <g class="alb">
                 <rect x={fmt(ALB.0 - 30.0)} y={fmt(ALB.1 - 44.0)} width="60" height="88" rx="8" />
                 <text x={fmt(ALB.0)} y={fmt(ALB.1 + 4.0)} class="small">{ if props.via_alb { "ALB" } else { "SQS" } }</text>
             </g>
             { for boxes }
-            if n == 0 {
-                <text x="650" y="470" class="sublabel" data-testid="no-instance">
-                    { no_instance_text(props.via_alb, !s.queues.is_empty(), queued) }
+        </>
+    };
+    if narrow {
+        let x = px + 16.0;
+        let state = [
+            bounds,
+            format!("{} · {}", counts[0], counts[1]),
+            format!("{} · {}", counts[2], counts[3]),
+        ];
+        let box_h = EC2_H;
+        return html! {
+            <g class="fleet" data-testid="ec2-panel">
+                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(box_h)} rx="14" />
+                // Particles pass under the panel: an opaque band keeps the
+                // header lines clear of them.
+                <rect class="header-band" x={fmt(px + 2.0)} y={fmt(py + 2.0)} width={fmt(pw - 4.0)}
+                      height={fmt(EC2_STATE_Y + 2.0 * LINE + 12.0 - py)} rx="12" />
+                <text x={fmt(x)} y={fmt(EC2_TITLE_Y)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
+                <text x={fmt(x)} y={fmt(EC2_STATE_Y)} class="sublabel left" data-testid="instance-count" aria-label={count_aria}>
+                    { tspans(x, &state) }
                 </text>
+                <g transform={format!("translate(0 {EC2_GRID_DY})")}>
+                    { grid }
+                    if n == 0 {
+                        <g data-testid="no-instance">
+                            { lines(650.0, 450.0, &wrap(&no_instance, LINE_CHARS - 6), "sublabel") }
+                        </g>
+                    }
+                </g>
+                <text x={fmt(x)} y={fmt(EC2_TALLY_Y)} class="tally tally-429 left" data-testid="http-503">{ refused }</text>
+                <text x={fmt(x)} y={fmt(EC2_TALLY_Y + LINE)} class="tally left">{ cpu }</text>
+            </g>
+        };
+    }
+    html! {
+        <g class="fleet" data-testid="ec2-panel">
+            <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
+            <text x={fmt(px + 16.0)} y={fmt(py + 26.0)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
+            <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
+                  aria-label={count_aria}>
+                { format!("{bounds} · {}", counts.join(" · ")) }
+            </text>
+            { grid }
+            if n == 0 {
+                <text x="650" y="470" class="sublabel" data-testid="no-instance">{ no_instance }</text>
             }
-            <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">
-                { format!("503 refused: {}", count(s.fleet.http_503)) }
-            </text>
-            <text x="520" y={fmt(TALLY_503.1)} class="tally left">
-                { format!("CPU {:.0} % · queued {}", s.cpu_percent, count(queued)) }
-            </text>
+            <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">{ refused }</text>
+            <text x="520" y={fmt(TALLY_503.1)} class="tally left">{ cpu }</text>
             if detailed {
-                <text x="760" y={fmt(TALLY_503.1)} class="small left">{ "bars: CPU (left) · local queue (right)" }</text>
+                <text x={fmt(px + pw - 12.0)} y={fmt(TALLY_503.1)} class="small right">{ "bars: CPU (left) · local queue (right)" }</text>
             }
         </g>
     }
+}
+
+/// Lines of text, one `<tspan>` each, from baseline `y` down (a space ends
+/// each line so that the element's text reads as words).
+fn tspans(x: f64, lines: &[String]) -> Html {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let dy = if i == 0 { 0.0 } else { LINE };
+            html! { <tspan x={fmt(x)} dy={fmt(dy)}>{ l.clone() }{ " " }</tspan> }
+        })
+        .collect()
+}
+
+/// A block of lines centred on `y` (or from it, for left-aligned text).
+fn lines(x: f64, y: f64, lines: &[String], class: &'static str) -> Html {
+    let y0 = if class.contains("left") {
+        y
+    } else {
+        y - (lines.len() as f64 - 1.0) * LINE / 2.0
+    };
+    html! { <text x={fmt(x)} y={fmt(y0)} class={class}>{ tspans(x, lines) }</text> }
 }
 
 /// What happens to work while no instance runs, as the engine does it:

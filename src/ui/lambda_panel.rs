@@ -5,6 +5,7 @@
 //! colour.
 
 use super::format::count;
+use super::layout::{self, narrow::*};
 use super::lod::{detail_for, grid, Detail};
 use super::sim_handle::FrameView;
 use crate::engine::lambda::EnvState;
@@ -19,6 +20,17 @@ const GRID: (f64, f64, f64, f64) = (240.0, 66.0, 730.0, 190.0);
 const MAX_PITCH: f64 = 44.0;
 /// Where throttled particles bounce to (the 429 tally).
 pub const TALLY_429: (f64, f64) = (300.0, 318.0);
+/// The top edge of the panel's box, where throttled particles bounce.
+pub const PANEL_TOP: (f64, f64) = (PANEL.0, PANEL.1);
+
+/// Where the 429 tally is, on the wide or the narrow stage.
+pub fn tally_429(narrow: bool) -> (f64, f64) {
+    if narrow {
+        (PANEL.0 + 80.0, layout::narrow::LAMBDA_TALLY_Y - 10.0)
+    } else {
+        TALLY_429
+    }
+}
 
 /// Grid geometry for `slots`: (columns, pitch, cells drawn, detail).
 pub fn geometry(slots: usize) -> (usize, f64, usize, Detail) {
@@ -54,6 +66,10 @@ pub struct LambdaPanelProps {
     pub frame: Rc<FrameView>,
     /// Function name and settings line.
     pub title: AttrValue,
+    /// Lay the text out for the narrow (phone) stage: on lines of its own
+    /// above and below the grid ([`layout::narrow`]).
+    #[prop_or_default]
+    pub narrow: bool,
 }
 
 fn state_class(s: EnvState) -> &'static str {
@@ -152,60 +168,138 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
         }
     });
     let (px, py, pw, ph) = PANEL;
+    let narrow = props.narrow;
     let limit = l.concurrency_limit.max(1);
     let used = f64::from(l.concurrency_in_use) / f64::from(limit);
     let headroom = match l.scaling_tokens {
         Some(t) => format!(
-            "scaling headroom: {} new environments now",
+            "{}: {} new environments now",
+            if narrow {
+                "headroom"
+            } else {
+                "scaling headroom"
+            },
             count(t.max(0.0).floor() as u64)
         ),
         None => "no scaling-rate limit".to_string(),
     };
     let c = &l.counters;
-    let density_note = match detail {
+    let detail_note = match detail {
         Detail::Density { per_tile } => {
-            format!(" · density view: one tile = {per_tile} environments")
+            format!("density view: one tile = {per_tile} environments")
         }
-        Detail::Small => " · small cells".to_string(),
+        Detail::Small => "small cells".to_string(),
         Detail::Full => String::new(),
+    };
+    let density_note = if detail_note.is_empty() {
+        String::new()
+    } else {
+        format!(" · {detail_note}")
+    };
+    let env_aria = format!(
+        "{} environments: {} busy, {} initializing, {} idle",
+        l.total, l.busy, l.initializing, l.idle
+    );
+    let concurrency = format!(
+        "concurrency {} / {} limit",
+        count(u64::from(l.concurrency_in_use)),
+        count(u64::from(l.concurrency_limit))
+    );
+    let throttles = format!("429 / throttled: {}", count(c.throttles));
+    let timeouts = format!("✕ timed out: {}", count(c.timeouts));
+    let cold_starts = format!("cold starts: {}", count(c.cold_starts));
+    let none_text = "No environments: none is running or warm (and none is billed).";
+    let (bar_y, grid_dy) = if narrow {
+        (LAMBDA_BAR_Y, LAMBDA_GRID_DY)
+    } else {
+        (284.0, 0.0)
+    };
+    let bar = html! {
+        <>
+            <rect class="bar-bg" x={fmt(px + 20.0)} y={fmt(bar_y)} width={fmt(pw - 40.0)} height="8" rx="4" />
+            <rect class="bar-fill" x={fmt(px + 20.0)} y={fmt(bar_y)} width={fmt((pw - 40.0) * used.min(1.0))} height="8" rx="4" />
+        </>
+    };
+    let none = if narrow {
+        let lines = wrap(none_text, LINE_CHARS);
+        let y0 = 160.0 - (lines.len() as f64 - 1.0) * LINE / 2.0;
+        html! {
+            <text x={fmt(px + pw / 2.0)} y={fmt(y0)} class="sublabel">
+                { for lines.into_iter().enumerate().map(|(i, line)| html! {
+                    <tspan x={fmt(px + pw / 2.0)} dy={if i == 0 { "0".to_string() } else { fmt(LINE) }}>{ line }{ " " }</tspan>
+                }) }
+            </text>
+        }
+    } else {
+        html! { <text x={fmt(px + pw / 2.0)} y="150" class="sublabel">{ none_text }</text> }
+    };
+    // The narrow stage's text, on lines of its own above and below the grid.
+    let text = if narrow {
+        let x = fmt(px + 16.0);
+        html! {
+            <>
+                // Particles pass under the panel on their way to the grid:
+                // an opaque band keeps the header lines clear of them.
+                <rect class="header-band" x={fmt(px + 2.0)} y={fmt(py + 2.0)} width={fmt(pw - 4.0)}
+                      height={fmt(66.0 + LAMBDA_GRID_DY - 8.0 - py)} rx="12" />
+                <text x={x.clone()} y={fmt(LAMBDA_TITLE_Y)} class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
+                <text x={x.clone()} y={fmt(LAMBDA_COUNTS_Y)} class="sublabel left" data-testid="env-count" aria-label={env_aria}>
+                    <tspan x={x.clone()}>{ format!("{} environments · {} idle ", count(l.total), count(l.idle)) }</tspan>
+                    <tspan x={x.clone()} dy={fmt(LINE)}>{ format!("{} busy (incl. {} initializing)", count(l.busy), count(l.initializing)) }</tspan>
+                </text>
+                <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
+                    <text x={x.clone()} y={fmt(LAMBDA_CONCURRENCY_Y)} class="small left">
+                        <tspan x={x.clone()}>{ concurrency }{ " " }</tspan>
+                        <tspan x={x.clone()} dy={fmt(LINE)}>{ headroom }</tspan>
+                    </text>
+                    { bar }
+                </g>
+                <text x={x.clone()} y={fmt(LAMBDA_TALLY_Y)} class="tally tally-429 left" data-testid="throttles">{ throttles }</text>
+                <text x={x.clone()} y={fmt(LAMBDA_TALLY_Y + LINE)} class="tally tally-timeout left" data-testid="timeouts">{ timeouts }</text>
+                <text x={fmt(px + pw - 16.0)} y={fmt(LAMBDA_TALLY_Y + LINE)} class="tally right" data-testid="cold-starts">{ cold_starts }</text>
+                if !detail_note.is_empty() {
+                    <text x={x} y={fmt(LAMBDA_DETAIL_Y)} class="small muted left" data-testid="grid-detail">{ detail_note }</text>
+                }
+            </>
+        }
+    } else {
+        html! {
+            <>
+                <text x={fmt(px + 16.0)} y="34" class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
+                <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count" aria-label={env_aria}>
+                    { format!("{} environments · {} busy (incl. {} initializing) · {} idle{density_note}", count(l.total), count(l.busy), count(l.initializing), count(l.idle)) }
+                </text>
+                <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
+                    <text x={fmt(px + 20.0)} y="276" class="small left">
+                        { format!("{concurrency} · {headroom}") }
+                    </text>
+                    { bar }
+                </g>
+                <text x={fmt(TALLY_429.0)} y={fmt(TALLY_429.1)} class="tally tally-429 left" data-testid="throttles">{ throttles }</text>
+                <text x="520" y={fmt(TALLY_429.1)} class="tally tally-timeout left" data-testid="timeouts">{ timeouts }</text>
+                <text x="700" y={fmt(TALLY_429.1)} class="tally left" data-testid="cold-starts">{ cold_starts }</text>
+            </>
+        }
     };
     html! {
         <g class="function" data-testid="lambda-panel">
-            <rect class="function-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
-            <text x={fmt(px + 16.0)} y="34" class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
-            <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count"
-                  aria-label={format!("{} environments: {} busy, {} initializing, {} idle", l.total, l.busy, l.initializing, l.idle)}>
-                { format!("{} environments · {} busy (incl. {} initializing) · {} idle{density_note}", count(l.total), count(l.busy), count(l.initializing), count(l.idle)) }
-            </text>
+            <rect class="function-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(if narrow { LAMBDA_H } else { ph })} rx="14" />
             <defs>
                 <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                     <rect width="6" height="6" class="hatch-bg" />
                     <line x1="0" y1="0" x2="0" y2="6" class="hatch-line" />
                 </pattern>
             </defs>
-            <g class="grid" data-detail={match detail { Detail::Full => "full", Detail::Small => "small", Detail::Density { .. } => "density" }}>
-                { cell_html }
+            <g transform={narrow.then(|| format!("translate(0 {grid_dy})"))}>
+                <g class="grid" data-detail={match detail { Detail::Full => "full", Detail::Small => "small", Detail::Density { .. } => "density" }}>
+                    { cell_html }
+                </g>
+                { for marks }
+                if l.total == 0 {
+                    { none }
+                }
             </g>
-            { for marks }
-            if l.total == 0 {
-                <text x={fmt(px + pw / 2.0)} y="150" class="sublabel">{ "No environments: none is running or warm (and none is billed)." }</text>
-            }
-            <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
-                <text x={fmt(px + 20.0)} y="276" class="small left">
-                    { format!("concurrency {} / {} limit · {headroom}", count(u64::from(l.concurrency_in_use)), count(u64::from(l.concurrency_limit))) }
-                </text>
-                <rect class="bar-bg" x={fmt(px + 20.0)} y="284" width={fmt(pw - 40.0)} height="8" rx="4" />
-                <rect class="bar-fill" x={fmt(px + 20.0)} y="284" width={fmt((pw - 40.0) * used.min(1.0))} height="8" rx="4" />
-            </g>
-            <text x={fmt(TALLY_429.0)} y={fmt(TALLY_429.1)} class="tally tally-429 left" data-testid="throttles">
-                { format!("429 / throttled: {}", count(c.throttles)) }
-            </text>
-            <text x="520" y={fmt(TALLY_429.1)} class="tally tally-timeout left" data-testid="timeouts">
-                { format!("✕ timed out: {}", count(c.timeouts)) }
-            </text>
-            <text x="700" y={fmt(TALLY_429.1)} class="tally left" data-testid="cold-starts">
-                { format!("cold starts: {}", count(c.cold_starts)) }
-            </text>
+            { text }
         </g>
     }
 }

@@ -29,3 +29,193 @@ pub fn use_narrow() -> bool {
     }
     *narrow
 }
+
+/// The narrow (phone) stage: the sources in rows on top, the Lambda panel
+/// and the EC2 panel stacked below, each with its text on lines of its own
+/// (headers above the grids, tallies below), so that the text can be drawn
+/// at ≥ 30 stage units: ≥ 11 CSS px on a 320 px screen, where the stage is
+/// about 300 px wide (0.38 px a unit). The panels keep their wide-stage
+/// coordinates; this module says where their parts go. Pure geometry,
+/// tested natively; the type sizes are in the narrow block of
+/// `static/style.css`.
+pub mod narrow {
+    /// Width [stage units].
+    pub const W: f64 = 790.0;
+    /// The panels' x shift (their boxes start at x = 220 on the wide stage).
+    pub const DX: f64 = -210.0;
+    /// Height of a row of sources.
+    pub const SOURCE_ROW: f64 = 150.0;
+    /// Sources side by side in a row.
+    pub const SOURCES_PER_ROW: usize = 2;
+    /// Distance between two lines of text.
+    pub const LINE: f64 = 36.0;
+    /// Most characters on a line of a panel at the narrow type size (the
+    /// panel is 770 units wide, a character about 18).
+    pub const LINE_CHARS: usize = 40;
+
+    /// The Lambda panel (its own coordinates, box from y = 10): the
+    /// baselines of its title and the two lines of counts.
+    pub const LAMBDA_TITLE_Y: f64 = 50.0;
+    pub const LAMBDA_COUNTS_Y: f64 = 88.0;
+    /// How far its grid moves down, below the header.
+    pub const LAMBDA_GRID_DY: f64 = 76.0;
+    /// Baselines below the grid: concurrency, headroom, the bar's top, the
+    /// throttles, timeouts and cold starts, and the grid's level of detail.
+    pub const LAMBDA_CONCURRENCY_Y: f64 = 372.0;
+    pub const LAMBDA_BAR_Y: f64 = 422.0;
+    pub const LAMBDA_TALLY_Y: f64 = 470.0;
+    pub const LAMBDA_DETAIL_Y: f64 = 542.0;
+    /// Height of its box.
+    pub const LAMBDA_H: f64 = 546.0;
+
+    /// The EC2 panel (its own coordinates, box from y = 350): title and the
+    /// three lines of the fleet's state.
+    pub const EC2_TITLE_Y: f64 = 390.0;
+    pub const EC2_STATE_Y: f64 = 428.0;
+    /// How far its grid and load balancer move down, below the header.
+    pub const EC2_GRID_DY: f64 = 122.0;
+    /// Baselines of the 503 tally and the CPU and queue line.
+    pub const EC2_TALLY_Y: f64 = 716.0;
+    /// Height of its box (and of the box without a fleet).
+    pub const EC2_H: f64 = 418.0;
+    pub const NO_EC2_H: f64 = 100.0;
+
+    // Text never meets a grid or the next line (checked when compiling): a
+    // line's ascent is under 30 units, its descent under 10.
+    const _: () = {
+        assert!(LAMBDA_COUNTS_Y + LINE + 10.0 < 66.0 + LAMBDA_GRID_DY);
+        assert!(256.0 + LAMBDA_GRID_DY + 30.0 <= LAMBDA_CONCURRENCY_Y);
+        assert!(LAMBDA_CONCURRENCY_Y + LINE + 10.0 < LAMBDA_BAR_Y);
+        assert!(LAMBDA_BAR_Y + 8.0 + 30.0 <= LAMBDA_TALLY_Y);
+        assert!(LAMBDA_TALLY_Y + 2.0 * LINE <= LAMBDA_DETAIL_Y);
+        assert!(LAMBDA_DETAIL_Y + 10.0 < 10.0 + LAMBDA_H);
+        assert!(EC2_STATE_Y + 2.0 * LINE + 10.0 < 402.0 + EC2_GRID_DY);
+        assert!(554.0 + EC2_GRID_DY + 30.0 <= EC2_TALLY_Y);
+        assert!(EC2_TALLY_Y + LINE + 10.0 < 350.0 + EC2_H);
+    };
+
+    /// Rows of sources for `n` sources.
+    pub fn source_rows(n: usize) -> usize {
+        n.max(1).div_ceil(SOURCES_PER_ROW)
+    }
+
+    /// Height of the sources' band for `n` sources.
+    pub fn sources_h(n: usize) -> f64 {
+        source_rows(n) as f64 * SOURCE_ROW
+    }
+
+    /// Where source `i` of `n` is: (where its particles leave from, the
+    /// centre of its icon). Particles leave from under its labels.
+    pub fn source(i: usize, n: usize) -> ((f64, f64), (f64, f64)) {
+        let per_row = n.clamp(1, SOURCES_PER_ROW);
+        let w = (W - 20.0) / per_row as f64;
+        let (col, row) = (i % SOURCES_PER_ROW, i / SOURCES_PER_ROW);
+        let cx = 10.0 + (col as f64 + 0.5) * w;
+        let cy = 40.0 + row as f64 * SOURCE_ROW;
+        ((cx, cy + 110.0), (cx, cy))
+    }
+
+    /// The Lambda panel's shift for `n` sources.
+    pub fn lambda_shift(n: usize) -> (f64, f64) {
+        (DX, sources_h(n))
+    }
+
+    /// The EC2 panel's shift for `n` sources: below the Lambda panel.
+    pub fn ec2_shift(n: usize) -> (f64, f64) {
+        (DX, sources_h(n) + 10.0 + LAMBDA_H + 10.0 - 350.0)
+    }
+
+    /// The stage's height for `n` sources, with or without a fleet.
+    pub fn height(n: usize, fleet: bool) -> f64 {
+        let ec2 = if fleet { EC2_H } else { NO_EC2_H };
+        ec2_shift(n).1 + 350.0 + ec2 + 10.0
+    }
+
+    /// Greedy word wrap: `text`'s words on lines of at most `max` characters
+    /// (a longer word gets a line of its own).
+    pub fn wrap(text: &str, max: usize) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for word in text.split_whitespace() {
+            if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > max {
+                lines.push(std::mem::take(&mut cur));
+            }
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+        if !cur.is_empty() {
+            lines.push(cur);
+        }
+        lines
+    }
+
+    /// `text` cut to `max` characters with an ellipsis (a user's long name
+    /// in a title that must stay on one line).
+    pub fn ellipsis(text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            text.to_string()
+        } else {
+            let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+            s.push('…');
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrow::*;
+
+    #[test]
+    fn sources_sit_in_rows_inside_the_width() {
+        for n in 1..=5 {
+            for i in 0..n {
+                let (a, c) = source(i, n);
+                assert!(c.0 - 32.0 >= 0.0 && c.0 + 32.0 <= W, "{i} of {n}: {c:?}");
+                assert_eq!(a.0, c.0, "particles leave from under the icon");
+                assert!(a.1 <= sources_h(n), "{i} of {n}: leaves from its band");
+            }
+        }
+        assert_eq!(source_rows(1), 1);
+        assert_eq!(source_rows(3), 2);
+        assert!(source(2, 3).1 .1 > source(0, 3).1 .1);
+    }
+
+    #[test]
+    fn the_panels_stack_without_overlapping() {
+        for n in [1, 3] {
+            let (lx, ly) = lambda_shift(n);
+            let (ex, ey) = ec2_shift(n);
+            assert_eq!(lx, ex);
+            assert!(
+                ly + 10.0 >= sources_h(n),
+                "the Lambda box starts below the sources"
+            );
+            // The Lambda box ends before the EC2 box starts.
+            assert!(ly + 10.0 + LAMBDA_H < ey + 350.0);
+            assert!(ey + 350.0 + EC2_H < height(n, true));
+            // The panels (x 220..990 on the wide stage) fit the width.
+            assert!(220.0 + lx >= 0.0 && 990.0 + lx <= W);
+        }
+    }
+
+    #[test]
+    fn wrapping_keeps_every_word_and_the_width() {
+        let t = "No instance is running: API requests get a 503; messages wait in the SQS queue (1,234 queued) until a worker starts.";
+        let lines = wrap(t, 40);
+        assert!(
+            lines.len() >= 3 && lines.iter().all(|l| l.chars().count() <= 40),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), t);
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
+        assert_eq!(ellipsis("checkout", 10), "checkout");
+        assert_eq!(ellipsis("a-very-long-function-name", 10), "a-very-lo…");
+    }
+}

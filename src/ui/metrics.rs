@@ -1,6 +1,7 @@
 //! Live metrics per side, the cost meters (so far, and projected per
 //! month, labelled as a projection) and the operator-work counters.
 
+use super::cost::FreeTier;
 use super::format::{count, latency_ms, num, percent};
 use super::sim_handle::{Live, SideLive};
 use std::rc::Rc;
@@ -13,17 +14,12 @@ pub struct MetricsProps {
     pub live: Rc<Live>,
 }
 
-/// The tooltip beside "so far": how the free tier meets a short window.
+/// The tooltip beside the Lambda side's "so far": how the free tier meets a
+/// short window.
 const FREE_TIER_NOTE: &str = "The monthly free tier (Lambda: 1 M requests and 400,000 GB-s; SQS: 1 M requests) is applied to the simulated window as if it were the whole month, so a short Lambda run often shows only its event-source charges (API Gateway, S3, SQS). Switch it under Parameters, Pricing.";
-
-/// "so far", saying whether the monthly free tier is applied.
-fn so_far_label(free_tier: bool) -> &'static str {
-    if free_tier {
-        "so far, monthly free tier applied"
-    } else {
-        "so far, no free tier"
-    }
-}
+/// The tooltip beside the EC2 side's "so far" when its SQS line got the
+/// free tier.
+const SQS_FREE_TIER_NOTE: &str = "EC2 has no free tier in this model; the SQS free tier (1 M requests a month) is applied to the requests of the queue the workers read, over the simulated window as if it were the whole month. Switch it under Parameters, Pricing.";
 
 fn row(label: &str, id: &str, lambda: String, ec2: Option<String>) -> Html {
     html! {
@@ -109,14 +105,17 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
                 <div class="meter lambda" aria-label="Lambda cost">
                     <span class="meter-title">{ "Lambda" }</span>
                     <span class="meter-now" data-testid="cost-lambda">{ l.cost.so_far.to_string() }</span>
-                    <span class="meter-sub" title={FREE_TIER_NOTE} data-testid="cost-lambda-note">{ so_far_label(l.cost.free_tier) }</span>
+                    <span class="meter-sub" title={FREE_TIER_NOTE} data-testid="cost-lambda-note">{ l.cost.free_tier.label() }</span>
                     <span class="meter-month" data-testid="cost-lambda-month">{ format!("{} / month", l.cost.per_month) }</span>
                     <span class="meter-sub">{ "projected" }</span>
                 </div>
                 <div class="meter ec2" aria-label="EC2 cost">
                     <span class="meter-title">{ "EC2" }</span>
                     <span class="meter-now" data-testid="cost-ec2">{ e.map_or("–".into(), |s| s.cost.so_far.to_string()) }</span>
-                    <span class="meter-sub" title={FREE_TIER_NOTE}>{ so_far_label(e.is_some_and(|s| s.cost.free_tier)) }</span>
+                    <span class="meter-sub" data-testid="cost-ec2-note"
+                          title={e.is_some_and(|s| s.cost.free_tier == FreeTier::Sqs).then_some(SQS_FREE_TIER_NOTE)}>
+                        { e.map_or("so far", |s| s.cost.free_tier.label()) }
+                    </span>
                     <span class="meter-month">{ e.map_or("–".into(), |s| format!("{} / month", s.cost.per_month)) }</span>
                     <span class="meter-sub">{ "projected" }</span>
                 </div>

@@ -2,10 +2,10 @@
 //! particles (sampled from the engine's happenings) to the Lambda function's
 //! execution environments above and to the EC2 fleet below.
 
-use super::ec2_panel::{instance_center, Ec2Panel, ALB, TALLY_503};
+use super::ec2_panel::{instance_center, tally_503, Ec2Panel, ALB};
 use super::format::{count, num};
-use super::lambda_panel::{slot_center, LambdaPanel, TALLY_429};
-use super::layout::use_narrow;
+use super::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL_TOP};
+use super::layout::{narrow, use_narrow};
 use super::particles::{arc, Target};
 use super::sim_handle::{FrameView, SourceView};
 use crate::engine::scenario::SourceKind;
@@ -20,46 +20,68 @@ pub fn source_anchor(i: usize, n: usize) -> (f64, f64) {
     (175.0, y)
 }
 
-/// The narrow (phone) stage: the sources in a row on top and the two
-/// panels stacked below, shifted left by this much and down by this much,
-/// so that the stage is ~790 units wide instead of 1,000 and its text can
-/// be drawn larger (see the narrow block of `static/style.css`).
-pub const NARROW_SHIFT: (f64, f64) = (-210.0, 140.0);
-/// Width of the narrow stage [stage units].
-pub const NARROW_W: f64 = 790.0;
-
-/// Where a source's particles leave from, and where its icon is, in the
-/// narrow stage: spread along the top row.
-pub fn narrow_source(i: usize, n: usize) -> ((f64, f64), (f64, f64)) {
-    let w = (NARROW_W - 20.0) / n.max(1) as f64;
-    let cx = 10.0 + (i as f64 + 0.5) * w;
-    let cy = 40.0;
-    // Particles leave from under the labels, so they never cover them.
-    ((cx, cy + 86.0), (cx, cy))
-}
-
-/// Where the stage draws: a point of the wide stage's panels, shifted for
-/// the narrow stage.
+/// Where the stage draws the panels' points: as they are on the wide
+/// stage, or moved for the narrow (phone) stage, where the panels stack
+/// below the sources with their text on lines of its own
+/// ([`narrow`](super::layout::narrow)).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     /// The narrow (stacked) stage.
     pub narrow: bool,
+    /// How many sources the stage shows.
+    pub sources: usize,
 }
 
 impl Layout {
-    /// A point of a panel.
-    pub fn at(self, (x, y): (f64, f64)) -> (f64, f64) {
+    fn shift(self, (x, y): (f64, f64), (dx, dy): (f64, f64)) -> (f64, f64) {
         if self.narrow {
-            (x + NARROW_SHIFT.0, y + NARROW_SHIFT.1)
+            (x + dx, y + dy)
         } else {
             (x, y)
         }
     }
 
+    /// A point of the Lambda panel (its box, title and tallies).
+    pub fn lambda(self, p: (f64, f64)) -> (f64, f64) {
+        self.shift(p, narrow::lambda_shift(self.sources))
+    }
+
+    /// A point of the Lambda panel's grid (moved below its header when
+    /// narrow).
+    pub fn lambda_grid(self, p: (f64, f64)) -> (f64, f64) {
+        let (x, y) = self.lambda(p);
+        (
+            x,
+            y + if self.narrow {
+                narrow::LAMBDA_GRID_DY
+            } else {
+                0.0
+            },
+        )
+    }
+
+    /// A point of the EC2 panel.
+    pub fn ec2(self, p: (f64, f64)) -> (f64, f64) {
+        self.shift(p, narrow::ec2_shift(self.sources))
+    }
+
+    /// A point of the EC2 panel's grid or load balancer.
+    pub fn ec2_grid(self, p: (f64, f64)) -> (f64, f64) {
+        let (x, y) = self.ec2(p);
+        (
+            x,
+            y + if self.narrow {
+                narrow::EC2_GRID_DY
+            } else {
+                0.0
+            },
+        )
+    }
+
     /// Where the particles of source `i` of `n` leave from.
     pub fn anchor(self, i: usize, n: usize) -> (f64, f64) {
         if self.narrow {
-            narrow_source(i, n).0
+            narrow::source(i, n).0
         } else {
             source_anchor(i, n)
         }
@@ -109,7 +131,7 @@ fn kind_label(kind: SourceKind) -> &'static str {
 
 fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool, narrow: bool) -> Html {
     let ((ax, _), (cx, cy)) = if narrow {
-        narrow_source(i, n)
+        narrow::source(i, n)
     } else {
         let (ax, ay) = source_anchor(i, n);
         ((ax, ay), (92.0, ay - 10.0))
@@ -117,11 +139,11 @@ fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool, narrow: bool) 
     // On the narrow stage the rate sits left of the icon (particles leave
     // to the right) and the labels are spaced for its larger type.
     let (rate_x, rate_y, rate_class) = if narrow {
-        (cx - 40.0, cy + 7.0, "rate right")
+        (cx - 44.0, cy + 10.0, "rate right")
     } else {
         (ax, cy - 30.0, "rate right")
     };
-    let (kind_dy, name_dy) = if narrow { (52.0, 76.0) } else { (44.0, 58.0) };
+    let (kind_dy, name_dy) = if narrow { (64.0, 100.0) } else { (44.0, 58.0) };
     let rate = if sampled {
         format!("×{}/s", num(s.rate_per_s))
     } else {
@@ -137,7 +159,9 @@ fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool, narrow: bool) 
                 { rate }
             </text>
             if let Some(d) = s.queue_depth {
-                <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + 4.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
+                // On the narrow stage, right of the icon (the rate is left of it).
+                <text x={format!("{:.1}", if narrow { cx + 40.0 } else { cx })} y={format!("{:.1}", cy + if narrow { 10.0 } else { 4.0 })}
+                      class="depth" data-testid="queue-depth">{ count(d) }</text>
             }
         </g>
     }
@@ -159,8 +183,8 @@ pub struct StageProps {
 pub fn stage(props: &StageProps) -> Html {
     let f = &props.frame;
     let narrow = use_narrow();
-    let lay = Layout { narrow };
     let n = f.sources.len();
+    let lay = Layout { narrow, sources: n };
     let env_slot: HashMap<u64, usize> = f
         .snapshot
         .lambda
@@ -185,13 +209,13 @@ pub fn stage(props: &StageProps) -> Html {
         let t = p.progress(f.now_ms);
         let (x, y, class) = match p.target {
             Target::Env(id) => {
-                let b = lay.at(slot_center(*env_slot.get(&id)?, f.slot_count));
+                let b = lay.lambda_grid(slot_center(*env_slot.get(&id)?, f.slot_count));
                 let (x, y) = arc(a, b, -40.0, t);
                 (x, y, if p.cold { "particle cold" } else { "particle" })
             }
             Target::Instance(id) => {
-                let b = lay.at(instance_center(*inst_index.get(&id)?, n_inst));
-                let alb = lay.at(ALB);
+                let b = lay.ec2_grid(instance_center(*inst_index.get(&id)?, n_inst));
+                let alb = lay.ec2_grid(ALB);
                 // API requests go through the load balancer; queued work
                 // (SQS, S3 and schedule events) is pulled by the workers.
                 let via_alb = f
@@ -210,10 +234,17 @@ pub fn stage(props: &StageProps) -> Html {
             Target::Bounce | Target::Reject => {
                 let (wall, tally) = if p.target == Target::Bounce {
                     // The edge of the Lambda panel nearest the source.
-                    let wall = if narrow { (a.0, 126.0) } else { (222.0, a.1) };
-                    (wall, lay.at(TALLY_429))
+                    let wall = if narrow {
+                        (a.0, lay.lambda(PANEL_TOP).1)
+                    } else {
+                        (222.0, a.1)
+                    };
+                    (wall, lay.lambda(tally_429(narrow)))
                 } else {
-                    (lay.at((ALB.0 - 30.0, ALB.1)), lay.at(TALLY_503))
+                    (
+                        lay.ec2_grid((ALB.0 - 30.0, ALB.1)),
+                        lay.ec2(tally_503(narrow)),
+                    )
                 };
                 let (x, y) = if t < 0.5 {
                     arc(a, wall, 0.0, t * 2.0)
@@ -228,18 +259,27 @@ pub fn stage(props: &StageProps) -> Html {
     let (width, height) = match (narrow, ec2.is_some()) {
         (false, true) => (1000.0, 600.0),
         (false, false) => (1000.0, 420.0),
-        (true, true) => (NARROW_W, 600.0 + NARROW_SHIFT.1),
-        (true, false) => (NARROW_W, 420.0 + NARROW_SHIFT.1),
+        (true, fleet) => (narrow::W, narrow::height(n, fleet)),
     };
-    let panels = narrow.then(|| format!("translate({} {})", NARROW_SHIFT.0, NARROW_SHIFT.1));
+    let shift = |(dx, dy): (f64, f64)| narrow.then(|| format!("translate({dx} {dy})"));
+    let (lambda_at, ec2_at) = (shift(narrow::lambda_shift(n)), shift(narrow::ec2_shift(n)));
     let via_alb = f.sources.iter().any(|s| s.kind == SourceKind::Api);
-    let (alb_x, alb_y) = lay.at(ALB);
-    // The narrow stage's larger type has room for the first two parts of a
-    // title (name and the main setting); the rest is in the parameters.
-    let short = |t: &AttrValue| -> AttrValue {
+    let (alb_x, alb_y) = lay.ec2_grid(ALB);
+    // The narrow stage's larger type has room for the function's name and
+    // the fleet's name and instance type, on one line (a long name is cut
+    // with an ellipsis); the rest is in the parameters.
+    let short = |t: &AttrValue, parts: usize, name_chars: usize| -> AttrValue {
         if narrow {
             t.split(" · ")
-                .take(2)
+                .take(parts)
+                .enumerate()
+                .map(|(i, p)| {
+                    if i == 0 {
+                        narrow::ellipsis(p, name_chars)
+                    } else {
+                        p.to_string()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" · ")
                 .into()
@@ -247,19 +287,31 @@ pub fn stage(props: &StageProps) -> Html {
             t.clone()
         }
     };
-    let (lambda_title, ec2_title) = (short(&props.lambda_title), short(&props.ec2_title));
+    let (lambda_title, ec2_title) = (
+        short(&props.lambda_title, 1, 26),
+        short(&props.ec2_title, 2, 16),
+    );
     let l = &f.snapshot.lambda;
+    // On the narrow stage particles cross the panels' header lines on their
+    // way down: drawn first, they pass under the text.
+    let particles = html! { <g class="particles">{ for particles }</g> };
+    let (under, over) = if narrow {
+        (Some(particles), None)
+    } else {
+        (None, Some(particles))
+    };
     html! {
         <svg class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
              aria-label={format!("Lambda: {} environments, {} busy; {} throttled, {} timed out", l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">
                 { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled, narrow)) }
             </g>
-            <g class="panels" transform={panels}>
-                <LambdaPanel frame={f.clone()} title={lambda_title} />
-                <Ec2Panel frame={f.clone()} title={ec2_title} {via_alb} />
+            { for under }
+            <g class="panels">
+                <g transform={lambda_at}><LambdaPanel frame={f.clone()} title={lambda_title} {narrow} /></g>
+                <g transform={ec2_at}><Ec2Panel frame={f.clone()} title={ec2_title} {via_alb} {narrow} /></g>
             </g>
-            <g class="particles">{ for particles }</g>
+            { for over }
             // Labels that particles pass under stay readable on top of them.
             if ec2.is_some() {
                 <text class="overlay-label" x={format!("{alb_x:.1}")} y={format!("{:.1}", alb_y + 5.0)} aria-hidden="true">
@@ -283,21 +335,25 @@ mod tests {
     }
 
     #[test]
-    fn the_narrow_stage_keeps_everything_inside_its_width() {
-        for n in 1..=4 {
-            for i in 0..n {
-                let (a, c) = narrow_source(i, n);
-                assert!(c.0 >= 32.0 && c.0 + 32.0 <= NARROW_W, "{i} of {n}: {c:?}");
-                assert_eq!(a.0, c.0, "particles leave from under the icon");
-            }
-        }
-        let lay = Layout { narrow: true };
-        let (x0, _) = lay.at((super::super::lambda_panel::PANEL.0, 0.0));
-        let (x1, _) = lay.at((
+    fn the_narrow_stage_moves_the_panels_below_the_sources() {
+        let lay = Layout {
+            narrow: true,
+            sources: 1,
+        };
+        let (x0, y0) = lay.lambda((super::super::lambda_panel::PANEL.0, 10.0));
+        let (x1, _) = lay.lambda((
             super::super::lambda_panel::PANEL.0 + super::super::lambda_panel::PANEL.2,
             0.0,
         ));
-        assert!(x0 >= 0.0 && x1 <= NARROW_W, "{x0}..{x1}");
-        assert_eq!(Layout { narrow: false }.at((1.0, 2.0)), (1.0, 2.0));
+        assert!(x0 >= 0.0 && x1 <= narrow::W, "{x0}..{x1}");
+        assert!(y0 >= narrow::sources_h(1), "{y0}");
+        assert!(lay.lambda_grid((0.0, 66.0)).1 > lay.lambda((0.0, 66.0)).1);
+        assert!(lay.ec2((0.0, 350.0)).1 > lay.lambda((0.0, 10.0 + narrow::LAMBDA_H)).1);
+        let wide = Layout {
+            narrow: false,
+            sources: 1,
+        };
+        assert_eq!(wide.lambda_grid((1.0, 2.0)), (1.0, 2.0));
+        assert_eq!(wide.ec2_grid((1.0, 2.0)), (1.0, 2.0));
     }
 }

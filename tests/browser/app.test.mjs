@@ -1,25 +1,16 @@
 // The built app (dist/) in real headless Chromium: it mounts with the
 // engine-driven stage, the animation advances on its own, pause stops it,
 // and the page fits a phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 import { clock, sleep, num, setSpeed } from './util.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 test('the app mounts and shows its name, stage, metrics and charts', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   assert.equal(await page.locator('h1').textContent(), 'Fanout');
   assert.match(await page.locator('.tagline').textContent(), /Lambda/);
@@ -37,8 +28,8 @@ test('the app mounts and shows its name, stage, metrics and charts', async () =>
 });
 
 test('the engine drives the stage; pause stops it and play resumes', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await setSpeed(page, 3); // 1,000×
 
@@ -71,8 +62,8 @@ test('the engine drives the stage; pause stops it and play resumes', async () =>
 });
 
 test('the page fits a phone-sized screen', async () => {
-  const { page, problems } = await newPage(browser, { width: 375, height: 667 });
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser, { width: 375, height: 667 });
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await sleep(500);
   await page.screenshot({ path: screenshotPath('app-375x667.png'), fullPage: true });
@@ -84,11 +75,11 @@ test('the page fits a phone-sized screen', async () => {
 });
 
 test('reduced motion: no particles, states still drawn', async () => {
-  const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await setSpeed(page, 3);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=lambda-panel] rect.env').length > 0);

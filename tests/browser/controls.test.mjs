@@ -1,25 +1,16 @@
 // The controls: step, speed (with the achieved speed when the engine cannot
 // keep up), restart and new seed, a refused out-of-range value, and
 // keyboard-only operation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage } from './harness.mjs';
+import { suite, newPage } from './harness.mjs';
 import { clock, sleep, num, setSpeed, until } from './util.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 test('single step processes one event at a time while paused', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.selectOption('#preset', { label: 'Nightly 20-minute batch' });
   await page.click('#play-toggle');
   assert.equal(await page.locator('#play-toggle').getAttribute('aria-pressed'), 'true');
@@ -43,8 +34,8 @@ test('single step processes one event at a time while paused', async () => {
 });
 
 test('speed changes how fast simulated time runs, and lag is reported', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.selectOption('#preset', { label: 'Steady API' });
   await setSpeed(page, 0);
   assert.equal(await page.locator('#speed-value').textContent(), '1×');
@@ -71,8 +62,8 @@ test('speed changes how fast simulated time runs, and lag is reported', async ()
 });
 
 test('restart keeps the seed; new seed changes it', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   const seed0 = await page.locator('#seed').textContent();
   await sleep(300);
   await page.click('#restart');
@@ -85,8 +76,8 @@ test('restart keeps the seed; new seed changes it', async () => {
 });
 
 test('an out-of-range value is refused at its control and the run goes on', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await setSpeed(page, 2);
   await page.fill('#p-memory', '20000');
   await page.locator('#p-memory').press('Enter');
@@ -115,8 +106,8 @@ test('an out-of-range value is refused at its control and the run goes on', asyn
 });
 
 test('the main controls work from the keyboard alone', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   // Tab from the top of the page reaches play/pause first.
   await page.keyboard.press('Tab');

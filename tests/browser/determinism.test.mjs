@@ -3,14 +3,14 @@
 // --until`, the command line built by `cargo test`) and in the browser
 // (the wasm app's `fanout_report` export), gives byte-identical report
 // JSON. Any difference fails and prints the first differing position.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, newPage } from './harness.mjs';
+import { suite, newPage } from './harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCENARIOS = path.join(ROOT, 'static', 'scenarios');
@@ -33,21 +33,12 @@ function fanoutBinary() {
 
 const sha = (s) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 16);
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 test('every scenario gives bit-identical reports natively and in wasm', { timeout: 900000 }, async () => {
   const bin = fanoutBinary();
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await page.waitForFunction(() => typeof window.wasmBindings?.fanout_report === 'function');
   // Pause the app so it does not compete with the runs.

@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,13 +17,23 @@ const TYPES = {
   '.json': 'application/json', '.png': 'image/png', '.woff2': 'font/woff2', '.csv': 'text/csv',
 };
 
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export function serve(dir = DIST) {
+/**
+ * Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }.
+ * `extra` maps more paths to file bodies (e.g. `{ '/tours/mine.json':
+ * '{…}' }`), served before `dir`'s files, for what a test needs on the
+ * site but the build does not ship.
+ */
+export function serve(dir = DIST, extra = {}) {
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     throw new Error(`${dir}/index.html is missing: run \`trunk build --release\` first`);
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    if (Object.hasOwn(extra, url.pathname)) {
+      const type = TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type }).end(extra[url.pathname]);
+      return;
+    }
     let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
     if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
@@ -73,4 +84,25 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
 export function screenshotPath(name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   return path.join(SHOTS, name);
+}
+
+/**
+ * The set-up every test file shares: before its tests, serve dist/ (and
+ * `extra`, see `serve`) and launch Chromium; after them, close both.
+ * Returns an object whose `url` (the site's address, ending in "/") and
+ * `browser` are set once the tests run.
+ */
+export function suite({ extra = {} } = {}) {
+  const env = { url: undefined, browser: undefined };
+  let server;
+  before(async () => {
+    server = await serve(DIST, extra);
+    env.url = server.url;
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await server?.close();
+  });
+  return env;
 }

@@ -3,21 +3,12 @@
 // projector-size and a dark-theme screenshot, visible keyboard focus, the
 // break-even chart, and fast-forward in per-frame slices that never freezes
 // the page and stops where it got to on Cancel.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 import { sleep, until } from './util.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 /** Simulated seconds from the clock's `[Nd ]HH:MM:SS.mmm`. */
 async function simSeconds(page) {
@@ -44,8 +35,8 @@ const framesIn = (page, ms) => page.evaluate((ms) => new Promise((resolve) => {
 }), ms);
 
 test('no horizontal overflow at 360×640 for any preset, the stage included', async () => {
-  const { page, problems } = await newPage(browser, { width: 360, height: 640 });
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser, { width: 360, height: 640 });
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   const titles = await page.locator('#preset option').allTextContents();
   assert.ok(titles.length >= 10, `${titles.length} presets`);
@@ -74,8 +65,8 @@ test('no horizontal overflow at 360×640 for any preset, the stage included', as
 });
 
 test('projector (1920×1080) and dark-theme screenshots; focus is visible', async () => {
-  const { page, problems } = await newPage(browser, { width: 1920, height: 1080 });
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser, { width: 1920, height: 1080 });
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await page.selectOption('#preset', { label: 'Patch Tuesday' });
   await sleep(1500);
@@ -106,8 +97,8 @@ test('projector (1920×1080) and dark-theme screenshots; focus is visible', asyn
 });
 
 test('the break-even chart: three cost lines on log axes with the crossing marked', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await page.selectOption('#preset', { label: 'Steady API' });
   await page.getByTestId('breakeven-chart').waitFor({ timeout: 60000 });
@@ -127,8 +118,8 @@ test('the break-even chart: three cost lines on log axes with the crossing marke
 });
 
 test('fast-forward runs in slices: frames keep firing, Cancel stops where it got to', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   // The stress preset: ~2,000 requests a second for 30 minutes, far more
   // than a frame's budget can simulate, so the skip takes many frames.

@@ -7,9 +7,9 @@
 //
 // FANOUT_LONGRUN_HOURS sets the simulated hours (default 24, the issue's
 // figure); the figures are printed as `# longrun:` lines.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 import { setSpeed, sleep } from './util.mjs';
 
 const HOURS = Number(process.env.FANOUT_LONGRUN_HOURS ?? 24);
@@ -23,22 +23,13 @@ function clockSeconds(text) {
   return (Number(m[1] ?? 0) * 86400) + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) + Number(m[5]) / 1000;
 }
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 test(`a busy scenario runs ${HOURS} simulated hours at 10,000× with flat memory`, { timeout: 3600000 }, async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(env.browser);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  await page.goto(server.url);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await page.waitForFunction(() => typeof window.wasmBindings?.fanout_wasm_memory_bytes === 'function');
   await page.selectOption('#preset', { label: 'Steady API' });

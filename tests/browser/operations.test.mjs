@@ -3,29 +3,20 @@
 // value at its control while the run goes on, and the EC2 discount
 // changing the EC2 cost. Screenshots of an AZ outage at 1280×800 and
 // 375×667 land in target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 import { clock, sleep, num, setSpeed, until } from './util.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 const text = (page, id) => page.getByTestId(id).textContent();
 const instances = (page, state) =>
   page.locator(`[data-testid=ec2-panel] .instance${state ? `[data-state="${state}"]` : ''}`).count();
 
 async function open(preset, speed) {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await page.selectOption('#preset', { label: preset });
   await setSpeed(page, speed);

@@ -3,24 +3,15 @@
 // triggers a deliberate panic through the test-only `?debug-panic=1` route;
 // the release build aborts after the hook (panic = "abort"), so this also
 // proves the hook runs before the abort.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 test('a panic shows the error panel, logs to the console, and Restart reloads', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(`${server.url}?debug-panic=1`);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(`${env.url}?debug-panic=1`);
   await page.locator('#sim-clock').waitFor();
   const panel = page.locator('#panic-panel');
   await panel.waitFor({ timeout: 10000 });
@@ -45,8 +36,8 @@ test('a panic shows the error panel, logs to the console, and Restart reloads', 
 });
 
 test('without the debug route no panel appears', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(`${server.url}?debug-panic=0`);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(`${env.url}?debug-panic=0`);
   await page.locator('#sim-clock').waitFor();
   await page.waitForTimeout(1200);
   assert.equal(await page.locator('#panic-panel').count(), 0);

@@ -1,21 +1,12 @@
 // Every preset loads and runs in the built app: the clock advances and the
 // numbers move the way the preset is about. Screenshots of each preset at
 // 1280×800 and 375×667 land in target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 import { clock, sleep, num, setSpeed, until } from './util.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 const text = (page, id) => page.getByTestId(id).textContent();
 
@@ -155,8 +146,8 @@ const EXPECT = {
 };
 
 test('the preset list is what the tests expect', async () => {
-  const { page } = await newPage(browser);
-  await page.goto(server.url);
+  const { page } = await newPage(env.browser);
+  await page.goto(env.url);
   const titles = await page.locator('#preset option').allTextContents();
   for (const t of Object.keys(EXPECT)) assert.ok(titles.includes(t), `preset ${t} is offered`);
   await page.close();
@@ -164,8 +155,8 @@ test('the preset list is what the tests expect', async () => {
 
 for (const [title, { speed, check }] of Object.entries(EXPECT)) {
   test(`preset "${title}" loads and runs`, async () => {
-    const { page, problems } = await newPage(browser);
-    await page.goto(server.url);
+    const { page, problems } = await newPage(env.browser);
+    await page.goto(env.url);
     await page.locator('#sim-clock').waitFor();
     await page.selectOption('#preset', { label: title });
     const caption = await text(page, 'takeaway');

@@ -4,24 +4,15 @@
 // the one out of view; every presenter key acts; a refused import lists all
 // its problems and keeps the state; the CSP blocks inline scripts; no
 // request leaves 127.0.0.1.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, newPage, screenshotPath } from './harness.mjs';
+import { suite, newPage, screenshotPath } from './harness.mjs';
 import { clock, sleep, until } from './util.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 /** The numbers that depend only on simulated time (not on wall time). */
 async function numbers(page) {
@@ -46,8 +37,8 @@ async function soon(read, want, what = 'value') {
 const running = (page) => page.locator('#app-root').getAttribute('data-running');
 
 test('a copied link reproduces the same numbers at the same simulated time', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url + '#preset=steady-api&speed=32');
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url + '#preset=steady-api&speed=32');
   await page.locator('#sim-clock').waitFor();
   await page.fill('#p-memory', '700');
   await page.locator('#p-memory').press('Enter');
@@ -63,7 +54,7 @@ test('a copied link reproduces the same numbers at the same simulated time', asy
   assert.match(link, /#v=1&preset=steady-api&seed=\d+&speed=32&s=[\w-]+&t=[\d.]+$/);
   assert.ok(link.length < 300, `a small change makes a short link (${link.length})`);
 
-  const { page: b, problems: pb } = await newPage(browser);
+  const { page: b, problems: pb } = await newPage(env.browser);
   await b.goto(link);
   await until(() => b.locator('#app-root').getAttribute('data-seeking'), (v) => v === 'false', 30000, 'the link to reach its instant');
   await sleep(400);
@@ -79,8 +70,8 @@ test('a copied link reproduces the same numbers at the same simulated time', asy
 });
 
 test('back and forward move between states', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   await page.selectOption('#preset', { label: 'Flash-sale spike' });
   await until(() => page.evaluate(() => location.hash), (h) => h.includes('preset=flash-sale'), 5000, 'the fragment');
@@ -97,8 +88,8 @@ test('back and forward move between states', async () => {
 });
 
 test('a corrupted link opens the closest valid state with a dismissible message', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url + '#v=1&preset=flash-sale&seed=banana&s=eJzLSM3JyQcABiwCFQ&speed=99999');
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url + '#v=1&preset=flash-sale&seed=banana&s=eJzLSM3JyQcABiwCFQ&speed=99999');
   const box = page.getByTestId('link-problems');
   await box.waitFor();
   const text = await box.textContent();
@@ -113,7 +104,7 @@ test('a corrupted link opens the closest valid state with a dismissible message'
   await page.click('#dismiss-problems');
   assert.equal(await box.count(), 0);
   // HTML in a link is shown as text, never inserted.
-  await page.goto(server.url + '#preset=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
+  await page.goto(env.url + '#preset=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
   await page.getByTestId('link-problems').waitFor();
   assert.equal(await page.locator('.notice img').count(), 0);
   assert.match(await page.getByTestId('link-problems').textContent(), /<img src=x/);
@@ -122,8 +113,8 @@ test('a corrupted link opens the closest valid state with a dismissible message'
 });
 
 test('the embed example page shows two simulators; the one out of view is paused', async () => {
-  const { page, problems } = await newPage(browser, { width: 1100, height: 900 });
-  await page.goto(server.url + 'embed-example.html');
+  const { page, problems } = await newPage(env.browser, { width: 1100, height: 900 });
+  await page.goto(env.url + 'embed-example.html');
   const top = page.frameLocator('#sim-patch');
   const bottom = page.frameLocator('#sim-spike');
   await top.locator('#sim-clock').waitFor();
@@ -145,8 +136,8 @@ test('the embed example page shows two simulators; the one out of view is paused
   assert.deepEqual(problems, { errors: [], foreign: [] });
   // Narrow and wide iframes fit without horizontal scrolling.
   for (const width of [320, 1920]) {
-    const { page: p } = await newPage(browser, { width, height: 800 });
-    await p.goto(server.url + '?embed=1&panels=stage,cost&controls=minimal#preset=flash-sale');
+    const { page: p } = await newPage(env.browser, { width, height: 800 });
+    await p.goto(env.url + '?embed=1&panels=stage,cost&controls=minimal#preset=flash-sale');
     await p.locator('#sim-clock').waitFor();
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no horizontal scroll at ${width} px (${overflow})`);
@@ -157,8 +148,8 @@ test('the embed example page shows two simulators; the one out of view is paused
 });
 
 test('the embed dialog writes a titled iframe snippet for the current state', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url + '#preset=sqs-worker');
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url + '#preset=sqs-worker');
   await page.click('#embed-open');
   const snippet = await page.locator('#embed-snippet').inputValue();
   assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;panels=stage,cost&amp;controls=minimal&amp;autoplay=1#v=1&amp;preset=sqs-worker/);
@@ -171,8 +162,8 @@ test('the embed dialog writes a titled iframe snippet for the current state', as
 });
 
 test('every presenter key does what it says, and none fires while typing', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url + '#preset=steady-api');
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url + '#preset=steady-api');
   await page.locator('#sim-clock').waitFor();
   const key = (k) => page.keyboard.press(k);
   await page.locator('h1').click();
@@ -238,8 +229,8 @@ test('every presenter key does what it says, and none fires while typing', async
 
 test('a tour step opened by link always plays out the same way', async () => {
   const read = async () => {
-    const { page } = await newPage(browser);
-    await page.goto(server.url + '#tour=intro&step=4&t=30');
+    const { page } = await newPage(env.browser);
+    await page.goto(env.url + '#tour=intro&step=4&t=30');
     await until(() => page.locator('#app-root').getAttribute('data-seeking'), (v) => v === 'false', 30000, 'the instant');
     await sleep(300);
     const n = await numbers(page);
@@ -251,8 +242,8 @@ test('a tour step opened by link always plays out the same way', async () => {
 });
 
 test('an invalid import lists all its problems and keeps the current state', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url + '#preset=flash-sale');
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url + '#preset=flash-sale');
   await page.locator('#sim-clock').waitFor();
   const good = JSON.parse(fs.readFileSync(new URL('../../static/scenarios/steady-api.json', import.meta.url)));
   const bad = structuredClone(good);
@@ -293,8 +284,8 @@ test('an invalid import lists all its problems and keeps the current state', asy
 });
 
 test('exports download the scenario, metrics, bill and chart', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url + '#preset=flash-sale&speed=100');
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url + '#preset=flash-sale&speed=100');
   await until(() => clock(page), (t) => t > '00:00:10', 20000, '10 s');
   const get = async (id) => {
     const [d] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
@@ -320,8 +311,8 @@ test('exports download the scenario, metrics, bill and chart', async () => {
 });
 
 test('the CSP is in force: an injected inline script does not run', async () => {
-  const { page, problems } = await newPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
   const html = fs.readFileSync(new URL('../../dist/index.html', import.meta.url), 'utf8');
   assert.match(html, /script-src 'self' 'wasm-unsafe-eval'/);

@@ -27,3 +27,11 @@ export async function until(read, ok, timeoutMs = 15000, what = 'condition') {
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)}`);
 }
+
+/** Simulated seconds from the clock's `[Nd ]HH:MM:SS.mmm`. */
+export async function simSeconds(page) {
+  const t = (await page.locator('#sim-clock').textContent()).trim();
+  const m = t.match(/^(?:(\d+)d )?(\d+):(\d+):(\d+(?:\.\d+)?)$/);
+  if (!m) throw new Error(`clock format: ${t}`);
+  return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+}
