@@ -6,6 +6,7 @@ use super::ec2_panel::{instance_center, Ec2Panel, ALB, TALLY_503};
 use super::format::{count, num};
 use super::lambda_panel::{slot_center, LambdaPanel, TALLY_429};
 use super::layout::use_narrow;
+use super::particle_canvas::{Dot, Look, ParticleCanvas};
 use super::particles::{arc, Target};
 use super::sim_handle::{FrameView, SourceView};
 use crate::engine::scenario::SourceKind;
@@ -159,6 +160,7 @@ pub struct StageProps {
 pub fn stage(props: &StageProps) -> Html {
     let f = &props.frame;
     let narrow = use_narrow();
+    let svg = use_node_ref();
     let lay = Layout { narrow };
     let n = f.sources.len();
     let env_slot: HashMap<u64, usize> = f
@@ -180,51 +182,55 @@ pub fn stage(props: &StageProps) -> Html {
         })
         .unwrap_or_default();
     let n_inst = ec2.map_or(0, |e| e.instances.len());
-    let particles = f.particles.iter().filter_map(|p| {
-        let a = lay.anchor(p.source as usize, n);
-        let t = p.progress(f.now_ms);
-        let (x, y, class) = match p.target {
-            Target::Env(id) => {
-                let b = lay.at(slot_center(*env_slot.get(&id)?, f.slot_count));
-                let (x, y) = arc(a, b, -40.0, t);
-                (x, y, if p.cold { "particle cold" } else { "particle" })
-            }
-            Target::Instance(id) => {
-                let b = lay.at(instance_center(*inst_index.get(&id)?, n_inst));
-                let alb = lay.at(ALB);
-                // API requests go through the load balancer; queued work
-                // (SQS, S3 and schedule events) is pulled by the workers.
-                let via_alb = f
-                    .sources
-                    .get(p.source as usize)
-                    .is_some_and(|s| s.kind == SourceKind::Api);
-                let (x, y) = if !via_alb {
-                    arc(a, b, 30.0, t)
-                } else if t < 0.5 {
-                    arc(a, alb, 30.0, t * 2.0)
-                } else {
-                    arc(alb, b, 0.0, t * 2.0 - 1.0)
-                };
-                (x, y, "particle ec2")
-            }
-            Target::Bounce | Target::Reject => {
-                let (wall, tally) = if p.target == Target::Bounce {
-                    // The edge of the Lambda panel nearest the source.
-                    let wall = if narrow { (a.0, 126.0) } else { (222.0, a.1) };
-                    (wall, lay.at(TALLY_429))
-                } else {
-                    (lay.at((ALB.0 - 30.0, ALB.1)), lay.at(TALLY_503))
-                };
-                let (x, y) = if t < 0.5 {
-                    arc(a, wall, 0.0, t * 2.0)
-                } else {
-                    arc(wall, tally, 20.0, t * 2.0 - 1.0)
-                };
-                (x, y, "particle bounce")
-            }
-        };
-        Some(html! { <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" /> })
-    });
+    let dots: Vec<Dot> = f
+        .particles
+        .iter()
+        .filter_map(|p| {
+            let a = lay.anchor(p.source as usize, n);
+            let t = p.progress(f.now_ms);
+            let (x, y, look) = match p.target {
+                Target::Env(id) => {
+                    let b = lay.at(slot_center(*env_slot.get(&id)?, f.slot_count));
+                    let (x, y) = arc(a, b, -40.0, t);
+                    (x, y, if p.cold { Look::Cold } else { Look::Warm })
+                }
+                Target::Instance(id) => {
+                    let b = lay.at(instance_center(*inst_index.get(&id)?, n_inst));
+                    let alb = lay.at(ALB);
+                    // API requests go through the load balancer; queued work
+                    // (SQS, S3 and schedule events) is pulled by the workers.
+                    let via_alb = f
+                        .sources
+                        .get(p.source as usize)
+                        .is_some_and(|s| s.kind == SourceKind::Api);
+                    let (x, y) = if !via_alb {
+                        arc(a, b, 30.0, t)
+                    } else if t < 0.5 {
+                        arc(a, alb, 30.0, t * 2.0)
+                    } else {
+                        arc(alb, b, 0.0, t * 2.0 - 1.0)
+                    };
+                    (x, y, Look::Ec2)
+                }
+                Target::Bounce | Target::Reject => {
+                    let (wall, tally) = if p.target == Target::Bounce {
+                        // The edge of the Lambda panel nearest the source.
+                        let wall = if narrow { (a.0, 126.0) } else { (222.0, a.1) };
+                        (wall, lay.at(TALLY_429))
+                    } else {
+                        (lay.at((ALB.0 - 30.0, ALB.1)), lay.at(TALLY_503))
+                    };
+                    let (x, y) = if t < 0.5 {
+                        arc(a, wall, 0.0, t * 2.0)
+                    } else {
+                        arc(wall, tally, 20.0, t * 2.0 - 1.0)
+                    };
+                    (x, y, Look::Bounce)
+                }
+            };
+            Some(Dot { x, y, look })
+        })
+        .collect();
     let (width, height) = match (narrow, ec2.is_some()) {
         (false, true) => (1000.0, 600.0),
         (false, false) => (1000.0, 420.0),
@@ -250,7 +256,7 @@ pub fn stage(props: &StageProps) -> Html {
     let (lambda_title, ec2_title) = (short(&props.lambda_title), short(&props.ec2_title));
     let l = &f.snapshot.lambda;
     html! {
-        <svg class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
+        <svg ref={svg.clone()} class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
              aria-label={format!("Lambda: {} environments, {} busy; {} throttled, {} timed out", l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">
                 { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled, narrow)) }
@@ -259,7 +265,7 @@ pub fn stage(props: &StageProps) -> Html {
                 <LambdaPanel frame={f.clone()} title={lambda_title} />
                 <Ec2Panel frame={f.clone()} title={ec2_title} {via_alb} />
             </g>
-            <g class="particles">{ for particles }</g>
+            <ParticleCanvas dots={Rc::new(dots)} {width} {height} svg={svg.clone()} now_ms={f.now_ms} />
             // Labels that particles pass under stay readable on top of them.
             if ec2.is_some() {
                 <text class="overlay-label" x={format!("{alb_x:.1}")} y={format!("{:.1}", alb_y + 5.0)} aria-hidden="true">
