@@ -7,7 +7,8 @@
 //! attributes), and up to [`MAX_ALIVE`](super::particles::MAX_ALIVE) of
 //! them move at once; on a canvas a frame's particles are one clear and a
 //! few paths. Colours are the theme's CSS variables, read from the canvas's
-//! computed style now and then (a theme switch shows within half a second).
+//! computed style now and then (a theme switch shows within half a second,
+//! as does a new resolution after the window is resized).
 
 use std::cell::RefCell;
 use std::f64::consts::TAU;
@@ -55,7 +56,7 @@ pub struct Dot {
 pub const RADIUS: f64 = 5.0;
 /// Width of its edge [stage units].
 const EDGE: f64 = 1.5;
-/// How often the colours are read again [ms of wall time].
+/// How often the colours and the stage's width are read again [ms of wall time].
 const COLOURS_EVERY_MS: f64 = 500.0;
 
 /// Properties of [`ParticleCanvas`].
@@ -72,11 +73,15 @@ pub struct ParticleCanvasProps {
     pub now_ms: f64,
 }
 
+/// What is read from the page now and then rather than every frame.
 #[derive(Default)]
-struct Colours {
+struct Cache {
     read_ms: Option<f64>,
     /// (fill, edge) per [`Look::ALL`].
     looks: Vec<(String, String)>,
+    /// The stage's drawn width [CSS px] (reading it forces a layout).
+    shown: i32,
+    ctx: Option<web_sys::CanvasRenderingContext2d>,
 }
 
 /// `getComputedStyle(el).getPropertyValue(name)`, trimmed (through
@@ -104,12 +109,20 @@ fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     svg: Option<web_sys::Element>,
     props: &ParticleCanvasProps,
-    colours: &mut Colours,
+    cache: &mut Cache,
 ) {
+    // Every half second: the stage's drawn width and the theme's colours.
+    // Read every frame, the width would force a layout in mid-frame.
+    let stale = cache
+        .read_ms
+        .is_none_or(|t| (props.now_ms - t).abs() >= COLOURS_EVERY_MS);
+    if stale {
+        cache.shown = svg.map_or(0, |s| s.client_width());
+    }
     // Resolution: the canvas's backing store matches the pixels the stage
     // covers on screen (its drawn width × the device pixel ratio).
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let shown = svg.map_or(0, |s| s.client_width());
+    let shown = cache.shown;
     let scale = if shown > 0 {
         f64::from(shown) / props.width * dpr.max(1.0)
     } else {
@@ -123,12 +136,14 @@ fn draw(
         canvas.set_width(w);
         canvas.set_height(h);
     }
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
+    if cache.ctx.is_none() {
+        cache.ctx = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+    }
+    let Some(ctx) = cache.ctx.as_ref() else {
         return;
     };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -136,12 +151,9 @@ fn draw(
     if props.dots.is_empty() {
         return;
     }
-    let stale = colours
-        .read_ms
-        .is_none_or(|t| (props.now_ms - t).abs() >= COLOURS_EVERY_MS);
-    if stale || colours.looks.len() != Look::ALL.len() {
+    if stale || cache.looks.len() != Look::ALL.len() {
         if let Some(style) = computed_style(canvas) {
-            colours.looks = Look::ALL
+            cache.looks = Look::ALL
                 .iter()
                 .map(|l| {
                     let (fill, edge) = l.vars();
@@ -151,13 +163,15 @@ fn draw(
                     )
                 })
                 .collect();
-            colours.read_ms = Some(props.now_ms);
         }
+    }
+    if stale {
+        cache.read_ms = Some(props.now_ms);
     }
     let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
     ctx.set_line_width(EDGE);
     // One path per look: fill, then the edges over it.
-    for (look, (fill, edge)) in Look::ALL.iter().zip(&colours.looks) {
+    for (look, (fill, edge)) in Look::ALL.iter().zip(&cache.looks) {
         ctx.begin_path();
         let mut any = false;
         for d in props.dots.iter().filter(|d| d.look == *look) {
@@ -178,11 +192,11 @@ fn draw(
 #[function_component(ParticleCanvas)]
 pub fn particle_canvas(props: &ParticleCanvasProps) -> Html {
     let canvas = use_node_ref();
-    let colours = use_mut_ref(Colours::default);
+    let cache = use_mut_ref(Cache::default);
     {
         let canvas = canvas.clone();
         let svg = props.svg.clone();
-        let colours: Rc<RefCell<Colours>> = colours.clone();
+        let cache: Rc<RefCell<Cache>> = cache.clone();
         let p = ParticleCanvasProps {
             dots: props.dots.clone(),
             width: props.width,
@@ -203,7 +217,7 @@ pub fn particle_canvas(props: &ParticleCanvasProps) -> Html {
                         &c,
                         svg.cast::<web_sys::Element>(),
                         &p,
-                        &mut colours.borrow_mut(),
+                        &mut cache.borrow_mut(),
                     );
                 }
             },
