@@ -33,6 +33,8 @@ use yew::prelude::*;
 const FIRST_PRESET: usize = 0;
 /// Frames in a row behind the target before the achieved speed is shown.
 const LAG_FRAMES: u32 = 6;
+/// How often the charts take the new samples while running [ms of wall time].
+const CHARTS_EVERY_MS: f64 = 250.0;
 
 /// The IntersectionObserver and its callback (kept alive together).
 type Observer = (
@@ -96,6 +98,8 @@ pub struct App {
     frame: Rc<FrameView>,
     live: Rc<Live>,
     samples: Rc<Vec<Sample>>,
+    /// When the charts last took new samples [ms, frame timestamp].
+    charts_ms: f64,
     preset: Option<usize>,
     param_error: Option<(Param, String, String)>,
     /// Callbacks made once, so that components whose other properties did
@@ -448,6 +452,7 @@ impl Component for App {
             clock,
             live: handle.live(),
             samples: Rc::new(handle.history().samples().to_vec()),
+            charts_ms: f64::NEG_INFINITY,
             frame,
             handle,
             preset: st.preset.filter(|_| !edited),
@@ -565,9 +570,14 @@ impl Component for App {
                 }
                 self.frame = self.handle.observe(ts);
                 self.live = self.handle.live();
+                // The charts redraw a few times a second, not every frame
+                // (their samples come every few simulated seconds, which at
+                // 100× is nearly every frame); at once when the run stops.
                 let h = self.handle.history().samples();
-                if h.len() != self.samples.len() || h.last() != self.samples.last() {
+                let due = ts - self.charts_ms >= CHARTS_EVERY_MS || !self.clock.is_running();
+                if due && (h.len() != self.samples.len() || h.last() != self.samples.last()) {
                     self.samples = Rc::new(h.to_vec());
+                    self.charts_ms = ts;
                 }
                 true
             }
@@ -833,7 +843,11 @@ impl Component for App {
             }
             Msg::ExportMetrics => {
                 let name = format!("{}-metrics.csv", io::file_stem(self.handle.scenario()));
-                web::download(&name, "text/csv", &io::metrics_csv(&self.samples));
+                web::download(
+                    &name,
+                    "text/csv",
+                    &io::metrics_csv(self.handle.history().samples()),
+                );
                 false
             }
             Msg::ExportBill => {
@@ -1045,7 +1059,13 @@ impl Component for App {
             .then_some(self.achieved.min(self.clock.speed()));
         let e = &self.embed;
         let full = !e.embed || e.controls == ControlsLevel::Full;
-        let fragment = share::encode(&self.link_state(None));
+        // Encoding the link (JSON merge patch, deflate) is work: only when
+        // an embed's footer or the embed dialog shows it, not every frame.
+        let fragment = if e.embed || self.embed_dialog {
+            share::encode(&self.link_state(None))
+        } else {
+            String::new()
+        };
         let on_file = link.batch_callback(|ev: Event| {
             let input: web_sys::HtmlInputElement = ev.target_unchecked_into();
             let f = input.files().and_then(|f| f.get(0));

@@ -97,8 +97,13 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
                 .map(|((e, &slot), &left)| {
                     let (x, y) = cell_center(slot, cols, pitch);
                     let (x0, y0) = (x - size / 2.0, y - size / 2.0);
-                    let style = (e.state == EnvState::Idle && !e.provisioned)
-                        .then(|| format!("opacity:{:.2}", 0.3 + 0.7 * f64::from(left)));
+                    // In steps of 0.05: a fading cell's style changes a few
+                    // times a second, not every frame (each change costs a
+                    // style recalculation of the cell).
+                    let style = (e.state == EnvState::Idle && !e.provisioned).then(|| {
+                        let o = ((0.3 + 0.7 * f64::from(left)) * 20.0).round() / 20.0;
+                        format!("opacity:{o:.2}")
+                    });
                     let class = classes!(
                         state_class(e.state),
                         e.provisioned.then_some("env-prov")
@@ -116,8 +121,10 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
                                     x0, y0, size * 0.4, -size * 0.4, size * 0.4)} />
                             }
                             if full && e.state == EnvState::Idle && !e.provisioned {
+                                // Whole units: the bar's width (a style change)
+                                // changes a few times a second, not every frame.
                                 <rect class="keepalive" x={fmt(x0 + 3.0)} y={fmt(y0 + size - 6.0)}
-                                      width={fmt((size - 6.0) * f64::from(left))} height="3" />
+                                      width={format!("{:.0}", (size - 6.0) * f64::from(left))} height="3" />
                             }
                         </g>
                     }

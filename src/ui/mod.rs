@@ -35,6 +35,7 @@ pub mod lod;
 pub mod metrics;
 pub mod operations;
 pub mod params;
+pub mod particle_canvas;
 pub mod particles;
 pub mod present;
 pub mod presets;

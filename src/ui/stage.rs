@@ -6,6 +6,7 @@ use super::ec2_panel::{instance_center, tally_503, Ec2Panel, ALB};
 use super::format::{count, num};
 use super::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL_TOP};
 use super::layout::{narrow, use_narrow};
+use super::particle_canvas::{Dot, Look, ParticleCanvas};
 use super::particles::{arc, Target};
 use super::sim_handle::{FrameView, SourceView};
 use crate::engine::scenario::SourceKind;
@@ -183,6 +184,7 @@ pub struct StageProps {
 pub fn stage(props: &StageProps) -> Html {
     let f = &props.frame;
     let narrow = use_narrow();
+    let svg = use_node_ref();
     let n = f.sources.len();
     let lay = Layout { narrow, sources: n };
     let env_slot: HashMap<u64, usize> = f
@@ -204,58 +206,62 @@ pub fn stage(props: &StageProps) -> Html {
         })
         .unwrap_or_default();
     let n_inst = ec2.map_or(0, |e| e.instances.len());
-    let particles = f.particles.iter().filter_map(|p| {
-        let a = lay.anchor(p.source as usize, n);
-        let t = p.progress(f.now_ms);
-        let (x, y, class) = match p.target {
-            Target::Env(id) => {
-                let b = lay.lambda_grid(slot_center(*env_slot.get(&id)?, f.slot_count));
-                let (x, y) = arc(a, b, -40.0, t);
-                (x, y, if p.cold { "particle cold" } else { "particle" })
-            }
-            Target::Instance(id) => {
-                let b = lay.ec2_grid(instance_center(*inst_index.get(&id)?, n_inst));
-                let alb = lay.ec2_grid(ALB);
-                // API requests go through the load balancer; queued work
-                // (SQS, S3 and schedule events) is pulled by the workers.
-                let via_alb = f
-                    .sources
-                    .get(p.source as usize)
-                    .is_some_and(|s| s.kind == SourceKind::Api);
-                let (x, y) = if !via_alb {
-                    arc(a, b, 30.0, t)
-                } else if t < 0.5 {
-                    arc(a, alb, 30.0, t * 2.0)
-                } else {
-                    arc(alb, b, 0.0, t * 2.0 - 1.0)
-                };
-                (x, y, "particle ec2")
-            }
-            Target::Bounce | Target::Reject => {
-                let (wall, tally) = if p.target == Target::Bounce {
-                    // The edge of the Lambda panel nearest the source.
-                    let wall = if narrow {
-                        (a.0, lay.lambda(PANEL_TOP).1)
+    let dots: Vec<Dot> = f
+        .particles
+        .iter()
+        .filter_map(|p| {
+            let a = lay.anchor(p.source as usize, n);
+            let t = p.progress(f.now_ms);
+            let (x, y, look) = match p.target {
+                Target::Env(id) => {
+                    let b = lay.lambda_grid(slot_center(*env_slot.get(&id)?, f.slot_count));
+                    let (x, y) = arc(a, b, -40.0, t);
+                    (x, y, if p.cold { Look::Cold } else { Look::Warm })
+                }
+                Target::Instance(id) => {
+                    let b = lay.ec2_grid(instance_center(*inst_index.get(&id)?, n_inst));
+                    let alb = lay.ec2_grid(ALB);
+                    // API requests go through the load balancer; queued work
+                    // (SQS, S3 and schedule events) is pulled by the workers.
+                    let via_alb = f
+                        .sources
+                        .get(p.source as usize)
+                        .is_some_and(|s| s.kind == SourceKind::Api);
+                    let (x, y) = if !via_alb {
+                        arc(a, b, 30.0, t)
+                    } else if t < 0.5 {
+                        arc(a, alb, 30.0, t * 2.0)
                     } else {
-                        (222.0, a.1)
+                        arc(alb, b, 0.0, t * 2.0 - 1.0)
                     };
-                    (wall, lay.lambda(tally_429(narrow)))
-                } else {
-                    (
-                        lay.ec2_grid((ALB.0 - 30.0, ALB.1)),
-                        lay.ec2(tally_503(narrow)),
-                    )
-                };
-                let (x, y) = if t < 0.5 {
-                    arc(a, wall, 0.0, t * 2.0)
-                } else {
-                    arc(wall, tally, 20.0, t * 2.0 - 1.0)
-                };
-                (x, y, "particle bounce")
-            }
-        };
-        Some(html! { <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" /> })
-    });
+                    (x, y, Look::Ec2)
+                }
+                Target::Bounce | Target::Reject => {
+                    let (wall, tally) = if p.target == Target::Bounce {
+                        // The edge of the Lambda panel nearest the source.
+                        let wall = if narrow {
+                            (a.0, lay.lambda(PANEL_TOP).1)
+                        } else {
+                            (222.0, a.1)
+                        };
+                        (wall, lay.lambda(tally_429(narrow)))
+                    } else {
+                        (
+                            lay.ec2_grid((ALB.0 - 30.0, ALB.1)),
+                            lay.ec2(tally_503(narrow)),
+                        )
+                    };
+                    let (x, y) = if t < 0.5 {
+                        arc(a, wall, 0.0, t * 2.0)
+                    } else {
+                        arc(wall, tally, 20.0, t * 2.0 - 1.0)
+                    };
+                    (x, y, Look::Bounce)
+                }
+            };
+            Some(Dot { x, y, look })
+        })
+        .collect();
     let (width, height) = match (narrow, ec2.is_some()) {
         (false, true) => (1000.0, 600.0),
         (false, false) => (1000.0, 420.0),
@@ -294,14 +300,16 @@ pub fn stage(props: &StageProps) -> Html {
     let l = &f.snapshot.lambda;
     // On the narrow stage particles cross the panels' header lines on their
     // way down: drawn first, they pass under the text.
-    let particles = html! { <g class="particles">{ for particles }</g> };
+    let particles = html! {
+        <ParticleCanvas dots={Rc::new(dots)} {width} {height} svg={svg.clone()} now_ms={f.now_ms} />
+    };
     let (under, over) = if narrow {
         (Some(particles), None)
     } else {
         (None, Some(particles))
     };
     html! {
-        <svg class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
+        <svg ref={svg.clone()} class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
              aria-label={format!("Lambda: {} environments, {} busy; {} throttled, {} timed out", l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">
                 { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled, narrow)) }

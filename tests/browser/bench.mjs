@@ -7,13 +7,17 @@
 // Frame time = the interval between requestAnimationFrame callbacks over
 // 5 s of wall time, after a warm-up. The machine's load average is printed
 // with each round: on a shared machine the spread between rounds is the
-// honest error bar.
+// honest error bar. The work per frame is CPU time (Chromium's counters in
+// thread time), which other processes disturb far less than frame times:
+// the main thread's by kind (script, style, layout, all its tasks) and the
+// whole renderer's (main thread, compositor and raster threads).
+// BENCH_DIST=dir measures another build (e.g. an older one, for a before/after).
 import os from 'node:os';
 import { serve, launch, newPage } from './harness.mjs';
 import { setSpeed, sleep, num } from './util.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const server = await serve();
+const server = await serve(process.env.BENCH_DIST);
 const browser = await launch();
 
 async function frames(page, ms) {
@@ -32,7 +36,7 @@ async function frames(page, ms) {
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))]; };
 
-const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
+const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'ProcessTime'];
 async function metrics(cdp) {
   const { metrics: m } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(m.filter((x) => METRICS.includes(x.name)).map((x) => [x.name, x.value]));
@@ -41,7 +45,8 @@ async function metrics(cdp) {
 async function run(label, preset, log10, warmMs) {
   const { page } = await newPage(browser);
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
+  // Durations in thread CPU time, not wall time.
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   await page.goto(server.url);
   await page.locator('#sim-clock').waitFor();
   await page.selectOption('#preset', { label: preset });
@@ -56,9 +61,9 @@ async function run(label, preset, log10, warmMs) {
   const nodes = await page.evaluate(() => document.querySelectorAll('svg.stage *').length);
   const speed = (await page.locator('#speed-value').textContent()).trim();
   const f = (x) => x.toFixed(1);
-  // Main-thread time per frame by kind [ms], from Chromium's counters.
+  // CPU time per frame by kind [ms], from Chromium's counters.
   const per = (k) => f(((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000 / Math.max(1, dts.length));
-  console.log(`${label}: ${dts.length} frames, frame time p50 ${f(pct(dts, 50))} ms, p95 ${f(pct(dts, 95))} ms, p99 ${f(pct(dts, 99))} ms, max ${f(Math.max(...dts))} ms; main thread per frame: script ${per('ScriptDuration')} ms, style ${per('RecalcStyleDuration')} ms, layout ${per('LayoutDuration')} ms, all tasks ${per('TaskDuration')} ms; ${envs} environments, ${inst} instances, ${nodes} stage SVG nodes, speed ${speed}; load average ${load.toFixed(2)} (${os.cpus().length} cores)`);
+  console.log(`${label}: ${dts.length} frames, frame time p50 ${f(pct(dts, 50))} ms, p95 ${f(pct(dts, 95))} ms, p99 ${f(pct(dts, 99))} ms, max ${f(Math.max(...dts))} ms; CPU per frame: main thread script ${per('ScriptDuration')} ms, style ${per('RecalcStyleDuration')} ms, layout ${per('LayoutDuration')} ms, all tasks ${per('TaskDuration')} ms, whole renderer ${per('ProcessTime')} ms; ${envs} environments, ${inst} instances, ${nodes} stage SVG nodes, speed ${speed}; load average ${load.toFixed(2)} (${os.cpus().length} cores)`);
   await page.close();
   return pct(dts, 95);
 }
