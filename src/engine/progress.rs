@@ -267,6 +267,7 @@ mod tests {
         );
         let mut sim = Simulation::new_unvalidated(&zero_visibility(0.0));
         let e = run(&mut sim, 10_000_000).expect_err("the loop is caught");
+        eprintln!("{e}");
         // One message, nothing else: the bound is small and the loop breaks it.
         assert_eq!(e.steps, e.bound + 1, "{e}");
         assert!(e.bound < 200, "{e}");
