@@ -7,12 +7,15 @@
 //! negative nor decreasing (live meter and cost series, both sides, under
 //! random pricing), the itemized bills (so far and projected) summing to
 //! their totals, and the Auto Scaling bounds against the instances that
-//! actually exist.
+//! actually exist, and time never stopping (the progress bound of
+//! `engine::progress` at every instant, also for a burst of 1,000,000
+//! requests at one instant).
 //!
 //! `cargo test --test invariants` runs 256 cases; more with
 //! `FANOUT_INVARIANT_CASES=5000 cargo test --release --test invariants`.
 
 use fanout::engine::ec2::fleet::InstanceState;
+use fanout::engine::progress::InstantWatch;
 use fanout::engine::scenario::{ScalingModel, Scenario};
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::SimTime;
@@ -220,7 +223,12 @@ fn check(json: &str) -> Result<(), TestCaseError> {
     let mut last_snap = sim.snapshot().at;
     let mut last_cost = (0i64, 0i64);
     let mut steps = 0u64;
-    while let Some(t) = sim.step() {
+    // Time never stops: each instant ends within its bound (engine::progress).
+    let mut watch = InstantWatch::new();
+    while let Some(t) = watch
+        .step(&mut sim)
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?
+    {
         prop_assert!(t >= last_t, "event time went back: {last_t:?} -> {t:?}");
         last_t = t;
         let c = sim.counters();
@@ -356,4 +364,35 @@ proptest! {
     fn both_deployments_keep_every_invariant(json in case()) {
         check(&json)?;
     }
+}
+
+/// The progress bound lets a legitimate huge instant through: 1,000,000
+/// requests at the same instant, handled in 0 ms on both sides (0 ms INIT,
+/// 0 s keep-alive, no boot time), every one of them accounted for.
+#[test]
+fn a_million_requests_at_one_instant_keep_time_moving() {
+    let sc = Scenario::from_json(
+        r#"{"version": 1, "duration_s": 2,
+            "sources": [{"kind": "api", "pattern": {"type": "bursts", "bursts": [{"at_s": 1, "count": 1000000}]}}],
+            "function": {"timeout_s": 3, "duration": {"type": "fixed", "ms": 0},
+                         "init_duration": {"type": "fixed", "ms": 0}, "keep_alive_s": 0},
+            "ec2": {"instance_type": "t3.micro", "instances": 10, "worker_slots": 8, "queue_length": 10000, "boot_s": 0}}"#,
+    )
+    .expect("valid");
+    let mut sim = Simulation::new(&sc).expect("valid");
+    sim.set_record_happenings(false);
+    let mut watch = InstantWatch::new();
+    while watch
+        .step(&mut sim)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .is_some_and(|t| t <= sim.end())
+    {}
+    assert!(
+        watch.max_steps_per_instant() >= 1_000_000,
+        "{}",
+        watch.max_steps_per_instant()
+    );
+    let c = sim.counters();
+    assert_eq!(c.arrived, 1_000_000);
+    assert!(c.balances(), "{c:?}");
 }

@@ -4,6 +4,7 @@
 //!
 //! Each function takes any bytes and panics only when an invariant breaks.
 
+use fanout::engine::progress::InstantWatch;
 use fanout::engine::scenario::{Pattern, Scenario, Source, SourceKind};
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
@@ -14,9 +15,16 @@ use fanout::engine::traffic::ArrivalGen;
 #[path = "../../src/bin/fanout/bill.rs"]
 mod bill;
 
-/// Events simulated per scenario input at most (keeps every input well
-/// under libFuzzer's -timeout; the engine's own limits bound a full run).
+/// Events simulated per scenario input (keeps every input well under
+/// libFuzzer's -timeout; the engine's own limits bound a full run). Not a
+/// hiding place for a hang: the instant reached at the cap is always
+/// finished, under the progress check of `engine::progress`.
 const MAX_EVENTS: u64 = 20_000;
+/// Steps allowed to finish the instant reached at the cap. A loop at an
+/// instant with fewer than `FINISH_STEPS / K` arrivals breaks the progress
+/// bound before this; an instant that legitimately holds more (up to 1,000
+/// bursts of 1,000,000 requests can share one) is cut here.
+const FINISH_STEPS: u64 = 1_000_000;
 /// Simulated time per scenario input at most [s].
 const MAX_SIM_S: f64 = 6.0 * 3_600.0;
 /// Arrivals drawn per trace input at most.
@@ -58,13 +66,17 @@ pub fn scenario_text(text: &str) {
     );
 }
 
-/// Runs an accepted scenario for at most `max_events` events or until
+/// Runs an accepted scenario for about `max_events` events or until
 /// `stop`, checking the invariants after every event: time never goes
-/// backwards, every arrival is accounted for on both sides, concurrency
-/// stays within its limit, cost is never negative and never decreases, and
-/// the report's bills sum to their totals.
+/// backwards and never stops (at most `K · (pending + arrivals + waiting +
+/// instances) + C` steps at one instant, `engine::progress`; the instant
+/// reached at `max_events` is finished, so a loop at one instant cannot
+/// hide behind the cap), every arrival is accounted for on both sides,
+/// concurrency stays within its limit, cost is never negative and never
+/// decreases, and the report's bills sum to their totals.
 pub fn simulate(sc: &Scenario, max_events: u64, stop: SimTime) {
     let mut sim = Simulation::new(sc).expect("a validated scenario builds a simulation");
+    let mut watch = InstantWatch::new();
     let limit = u64::from(
         sc.function
             .reserved_concurrency
@@ -73,7 +85,9 @@ pub fn simulate(sc: &Scenario, max_events: u64, stop: SimTime) {
     let mut last = sim.now();
     let mut last_cost = (0i64, 0i64);
     let mut n = 0u64;
-    while let Some(t) = sim.step() {
+    // Set once the cap is reached: the instant to finish before stopping.
+    let mut finishing: Option<SimTime> = None;
+    while let Some(t) = watch.step(&mut sim).unwrap_or_else(|e| panic!("{e}")) {
         assert!(t >= last, "time went backwards: {last:?} -> {t:?}");
         last = t;
         let c = sim.counters();
@@ -101,8 +115,11 @@ pub fn simulate(sc: &Scenario, max_events: u64, stop: SimTime) {
             last_cost = (l, e);
             let _ = sim.drain_happenings();
         }
-        if n >= max_events || t >= stop {
+        if t >= stop || finishing.is_some_and(|f| t > f || n >= max_events + FINISH_STEPS) {
             break;
+        }
+        if n >= max_events && finishing.is_none() {
+            finishing = Some(t);
         }
     }
     let _ = sim.snapshot();
@@ -221,4 +238,53 @@ pub fn trace(data: &[u8]) {
         let n = times_s.len() as u64;
         check(Pattern::TraceTimes { times_s }, duration_s, Some(n));
     }
+}
+
+/// The link decoder (`ui::share::decode`, the URL state): any fragment
+/// text opens the closest valid state and never panics; that state's
+/// scenario passes the engine's validation and runs (briefly, with the
+/// invariants of [`simulate`] checked); and the state's own link opens the
+/// very same state with nothing to complain about. Needs the app's modules
+/// (feature `ui`: `--features url` here, on by default in the app's
+/// `cargo test`).
+///
+/// Input starting with `{` is taken as the JSON inside a link instead
+/// (structure-aware: the fuzzer mutates JSON, which deflate would hide):
+/// it is packed as a whole scenario (`j=`) and as a patch against a preset
+/// (`s=`), and both links are checked.
+#[cfg(feature = "ui")]
+pub fn url(data: &[u8]) {
+    use fanout::ui::share::pack;
+    if data.first() == Some(&b'{') {
+        let packed = pack(data);
+        url_text(&format!("v=1&j={packed}"));
+        url_text(&format!("v=1&preset=flash-sale&seed=3&s={packed}"));
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    url_text(text);
+}
+
+#[cfg(feature = "ui")]
+fn url_text(text: &str) {
+    use fanout::ui::share::{decode, encode};
+    let opened = decode(text);
+    let state = &opened.state;
+    if let Err(errs) = state.scenario.validate() {
+        panic!("a decoded link holds an invalid scenario: {errs:?}");
+    }
+    simulate(&state.scenario, 2_000, SimTime::from_micros(60_000_000));
+    let link = encode(state);
+    let again = decode(&link);
+    assert!(
+        again.problems.is_empty(),
+        "the state's own link {link:?} reports problems: {:?}",
+        again.problems
+    );
+    assert_eq!(
+        &again.state, state,
+        "the state's own link {link:?} opens another state"
+    );
 }

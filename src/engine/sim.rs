@@ -133,6 +133,18 @@ impl Simulation {
     /// Validates `scenario` and sets up a run at time zero.
     pub fn new(scenario: &Scenario) -> Result<Simulation, Vec<ScenarioError>> {
         scenario.validate()?;
+        Ok(Simulation::build(scenario))
+    }
+
+    /// A run of `scenario` WITHOUT validation, for tests that re-create a
+    /// bug validation now prevents (e.g. the 0 s visibility-timeout loop in
+    /// `engine::progress`).
+    #[cfg(test)]
+    pub(crate) fn new_unvalidated(scenario: &Scenario) -> Simulation {
+        Simulation::build(scenario)
+    }
+
+    fn build(scenario: &Scenario) -> Simulation {
         let mut q = EventQueue::new();
         let mut gens = Vec::with_capacity(scenario.sources.len());
         let mut next_arrival = Vec::with_capacity(scenario.sources.len());
@@ -158,7 +170,7 @@ impl Simulation {
             side
         });
         let series = Series::new(SimDuration::from_secs(SERIES_FIRST_BUCKET_S).as_micros());
-        Ok(Simulation {
+        Simulation {
             end: SimTime::ZERO + SimDuration::from_secs_f64(scenario.duration_s),
             scenario: scenario.clone(),
             q,
@@ -178,7 +190,7 @@ impl Simulation {
             traffic_changes: 0,
             rate_base: vec![1.0; scenario.sources.len()],
             rate_scale: vec![1.0; scenario.sources.len()],
-        })
+        }
     }
 
     /// Runs `scenario` again with the live operations of `log` applied at
@@ -393,6 +405,12 @@ impl Simulation {
     /// Events processed so far.
     pub fn events_processed(&self) -> u64 {
         self.events
+    }
+
+    /// Events waiting in the queue (for the progress check of
+    /// `engine::progress`; stale ones included).
+    pub fn pending_events(&self) -> usize {
+        self.q.len()
     }
 
     /// Whether anything is left to happen.
