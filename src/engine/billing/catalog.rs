@@ -2,9 +2,12 @@
 //! it was read and whether it is an AWS figure, a secondary one or an
 //! assumption.
 //!
-//! The prices are data, in `catalog/<region>.json` beside this file, compiled
-//! in with `include_str!`: a price change is a one-line edit there. Another
-//! region is one more file and one more [`Region`] variant. A scenario can
+//! The prices are data, in `catalog/<region>.json` beside this file: a
+//! price change is a one-line edit there. `build.rs` turns the file into the
+//! Rust code that builds the [`Catalog`] (so the app parses no JSON for it);
+//! a unit test checks that value against serde's reading of the file.
+//! Another region is one more file, one more entry in `build.rs` and one
+//! more [`Region`] variant. A scenario can
 //! override any price with [`PriceOverrides`] (for teaching "what if").
 //!
 //! ```
