@@ -14,7 +14,7 @@ use super::metrics::{
     Counters, LatencySummary, Series, SeriesPoint, G_BUSY, G_IDLE, G_INIT, G_PROVISIONED, G_TOTAL,
     G_WAITING,
 };
-use super::scenario::{Scenario, SourceKind};
+use super::scenario::{pretty_json, Scenario, SourceKind};
 use super::time::SimTime;
 use serde::Serialize;
 
@@ -188,7 +188,10 @@ impl Report {
     }
 
     /// The report as pretty JSON.
+    ///
+    /// Written compact, then re-indented ([`pretty_json`]): byte for byte
+    /// `serde_json::to_string_pretty`, with one serializer in the wasm.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        pretty_json(&serde_json::to_string(self).unwrap_or_default())
     }
 }

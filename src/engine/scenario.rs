@@ -613,9 +613,18 @@ impl Scenario {
         })
     }
 
-    /// The scenario as pretty JSON.
+    /// The scenario as pretty JSON (byte for byte what
+    /// `serde_json::to_string_pretty` writes).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        pretty_json(&self.to_compact_json())
+    }
+
+    /// The scenario as compact JSON. With [`Scenario::parse_json`] the one
+    /// way a scenario is written and read: every other form (pretty, a
+    /// `serde_json::Value`) goes through it, so the wasm bundle holds one
+    /// serializer and one deserializer of the scenario tree.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Every problem at once, each with field path, value and allowed range.
@@ -1152,6 +1161,66 @@ impl Scenario {
     }
 }
 
+/// Re-indents compact JSON (as `serde_json::to_string` writes it: no
+/// whitespace outside strings) exactly as `serde_json::to_string_pretty`
+/// would have written the same value: two-space indent, `": "` after a key,
+/// `{}` and `[]` for empty containers. Writing compact and re-indenting
+/// keeps one serializer per type in the wasm bundle instead of two.
+pub fn pretty_json(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    chars.next();
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1176,6 +1245,40 @@ mod tests {
             ec2: None,
             pricing: Pricing::default(),
         }
+    }
+
+    #[test]
+    fn pretty_json_equals_serde_json_pretty() {
+        let tricky = serde_json::json!({
+            "s": "a \"quoted\" {b}: [c], d\\",
+            "e": [], "o": {}, "n": null, "f": -1.5e-7, "u": 18446744073709551615u64,
+            "deep": [[{"x": [1, {"y": []}]}], {"z": {"w": "\u{e9}\n"}}],
+        });
+        let cases = [
+            tricky,
+            serde_json::json!([]),
+            serde_json::json!("x"),
+            serde_json::json!(3),
+        ];
+        for v in &cases {
+            assert_eq!(
+                pretty_json(&serde_json::to_string(v).unwrap()),
+                serde_json::to_string_pretty(v).unwrap()
+            );
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/scenarios");
+        let mut n = 0;
+        for f in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            let s = Scenario::from_json(&text).unwrap();
+            assert_eq!(s.to_json(), serde_json::to_string_pretty(&s).unwrap());
+            let mut sim = crate::engine::sim::Simulation::new(&s).unwrap();
+            sim.advance_to(crate::engine::time::SimTime::from_micros(2_000_000));
+            let r = sim.report();
+            assert_eq!(r.to_json(), serde_json::to_string_pretty(&r).unwrap());
+            n += 1;
+        }
+        assert!(n >= 10);
     }
 
     #[test]

@@ -23,20 +23,16 @@ pub struct Preset {
 impl Preset {
     /// The preset's scenario, validated.
     ///
-    /// Parsed with plain `serde_json`, not [`Scenario::from_json`]: its
-    /// `serde_path_to_error` wrapper (which names the field of a syntax
-    /// error in hand-written JSON) roughly doubles the deserializer code in
-    /// the wasm bundle, and these files are compiled in and checked by a
-    /// unit test, so they never need it.
+    /// Read through [`Scenario::from_json`], the one JSON reader of
+    /// scenarios: a second `serde_json::from_str::<Scenario>` would compile
+    /// the whole scenario deserializer a second time into the wasm bundle.
     pub fn scenario(&self) -> Result<Scenario, String> {
-        let s: Scenario = serde_json::from_str(self.json).map_err(|e| e.to_string())?;
-        s.validate().map_err(|errs| {
+        Scenario::from_json(self.json).map_err(|errs| {
             errs.iter()
                 .map(|e| e.to_string())
                 .collect::<Vec<_>>()
                 .join("; ")
-        })?;
-        Ok(s)
+        })
     }
 }
 

@@ -236,8 +236,16 @@ pub fn unpack(text: &str) -> Result<Vec<u8>, String> {
 fn preset_value(i: Option<usize>) -> Value {
     i.and_then(|i| PRESETS.get(i))
         .and_then(|p| p.scenario().ok())
-        .and_then(|s| serde_json::to_value(s).ok())
+        .and_then(|s| scenario_value(&s))
         .unwrap_or(Value::Object(Map::new()))
+}
+
+/// The scenario as a JSON value, through its compact text rather than
+/// `serde_json::to_value` (which would add a second serializer of the whole
+/// scenario tree to the wasm bundle). `float_roundtrip` reads every number
+/// back bit for bit, so the value is the same.
+fn scenario_value(s: &Scenario) -> Option<Value> {
+    serde_json::from_str(&s.to_compact_json()).ok()
 }
 
 /// Seconds, with at most 6 decimals, as written in a link.
@@ -315,7 +323,7 @@ fn scenario_part(preset: Option<usize>, scenario: &Scenario) -> Option<String> {
     if preset.is_some() {
         let base = preset_value(preset);
         target.seed = base.get("seed").and_then(Value::as_u64).unwrap_or(0);
-        let t = serde_json::to_value(&target).ok()?;
+        let t = scenario_value(&target)?;
         let patch = diff(&base, &t);
         if patch.as_object().is_some_and(|m| m.is_empty()) {
             return None;
@@ -326,7 +334,7 @@ fn scenario_part(preset: Option<usize>, scenario: &Scenario) -> Option<String> {
         }
     }
     target.seed = 0;
-    let json = serde_json::to_string(&target).ok()?;
+    let json = Some(target.to_compact_json()).filter(|j| !j.is_empty())?;
     Some(format!("j={}", pack(json.as_bytes())))
 }
 
@@ -563,7 +571,14 @@ fn restore(text: &str, base: Option<usize>, base_ok: bool) -> Result<Scenario, S
         return Err("was made against a preset this version does not have".into());
     }
     let bytes = unpack(text)?;
-    let patch: Value = serde_json::from_slice(&bytes)
+    // From text, not bytes: one JSON reader (`StrRead`) in the bundle.
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        format!(
+            "is not valid JSON after decoding (not UTF-8 text after byte {})",
+            e.valid_up_to()
+        )
+    })?;
+    let patch: Value = serde_json::from_str(text)
         .map_err(|e| format!("is not valid JSON after decoding ({e})"))?;
     if !patch.is_object() {
         return Err("is not a JSON object after decoding".into());
