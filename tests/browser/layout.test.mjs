@@ -100,7 +100,11 @@ test('the break-even chart: three cost lines on log axes with the crossing marke
   const { page, problems } = await newPage(env.browser);
   await page.goto(env.url);
   await page.locator('#sim-clock').waitFor();
+  // The first preset's chart may already be on the page: wait for it to
+  // give way to the new sweep (its progress bar), then for the new chart.
+  const first = await page.$('[data-testid=breakeven-chart]');
   await page.selectOption('#preset', { label: 'Steady API' });
+  if (first) await page.waitForFunction((el) => !el.isConnected, first, { timeout: 60000 });
   await page.getByTestId('breakeven-chart').waitFor({ timeout: 60000 });
   const chart = page.getByTestId('breakeven-chart');
   assert.equal(await chart.locator('path.series').count(), 3 + 3, 'three lines and three legend swatches');
