@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { sleep, until } from './util.mjs';
+import { sleep, until, sideways } from './util.mjs';
 
 const env = suite();
 
@@ -43,18 +43,7 @@ test('no horizontal overflow at 360×640 for any preset, the stage included', as
   for (const title of titles) {
     await page.selectOption('#preset', { label: title });
     await sleep(400);
-    const o = await page.evaluate(() => {
-      const vw = document.documentElement.clientWidth;
-      const wide = [...document.querySelectorAll('body *')]
-        .filter((e) => !e.closest('svg') || e.tagName === 'svg')
-        .map((e) => ({ e, r: e.getBoundingClientRect() }))
-        .filter(({ r }) => r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5))
-        .map(({ e, r }) => `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
-      const scrollers = [...document.querySelectorAll('body *')]
-        .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
-        .map((e) => e.tagName.toLowerCase() + '.' + e.className);
-      return { page: document.documentElement.scrollWidth - window.innerWidth, wide, scrollers, narrow: document.querySelector('svg.stage').classList.contains('narrow') };
-    });
+    const o = await sideways(page);
     assert.ok(o.page <= 0, `${title}: the page scrolls sideways by ${o.page}px`);
     assert.deepEqual(o.wide, [], `${title}: elements wider than the screen`);
     assert.deepEqual(o.scrollers, [], `${title}: boxes that scroll sideways`);

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { sleep, setSpeed } from './util.mjs';
+import { sleep, setSpeed, sideways } from './util.mjs';
 
 const env = suite();
 
@@ -71,21 +71,6 @@ async function stageProblems(page, minPx) {
   }
   return { out, n: texts.length, min: Math.min(...texts.map((t) => t.px)), narrow };
 }
-
-/** Whether anything makes the page scroll sideways (see layout.test.mjs). */
-const sideways = (page) => page.evaluate(() => {
-  const vw = document.documentElement.clientWidth;
-  const wide = [...document.querySelectorAll('body *')]
-    .filter((e) => !e.closest('svg') || e.tagName === 'svg')
-    .map((e) => ({ e, r: e.getBoundingClientRect() }))
-    .filter(({ r }) => r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5))
-    .map(({ e, r }) => `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
-  // A text field scrolls its own long value (the copied link): by design.
-  const scrollers = [...document.querySelectorAll('body *:not(input[type=text])')]
-    .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
-    .map((e) => e.tagName.toLowerCase() + '.' + e.className);
-  return { page: document.documentElement.scrollWidth - window.innerWidth, wide, scrollers };
-});
 
 async function assertNoSideways(page, what) {
   const o = await sideways(page);

@@ -35,3 +35,29 @@ export async function simSeconds(page) {
   if (!m) throw new Error(`clock format: ${t}`);
   return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
 }
+
+/**
+ * What makes the page scroll sideways: the page's own overflow [px],
+ * elements (outside the stage's SVG) reaching past the viewport, and boxes
+ * that scroll sideways themselves (a text field scrolling its own long
+ * value, the copied link, is by design and not counted); plus whether the
+ * stage uses its narrow (stacked) layout.
+ */
+export const sideways = (page) => page.evaluate(() => {
+  const vw = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter((e) => !e.closest('svg') || e.tagName === 'svg')
+    .map((e) => ({ e, r: e.getBoundingClientRect() }))
+    .filter(({ r }) => r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5))
+    .map(({ e, r }) => `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
+  const scrollers = [...document.querySelectorAll('body *:not(input[type=text])')]
+    .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+    .map((e) => e.tagName.toLowerCase() + '.' + e.className);
+  const stage = document.querySelector('svg.stage');
+  return {
+    page: document.documentElement.scrollWidth - window.innerWidth,
+    wide,
+    scrollers,
+    narrow: !!stage && stage.classList.contains('narrow'),
+  };
+});
