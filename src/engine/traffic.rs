@@ -344,12 +344,73 @@ impl ArrivalGen {
 /// which have counts rather than a rate.
 pub fn peak_rate(p: &Pattern) -> Option<f64> {
     match p {
+        Pattern::Every { interval_s, .. } if *interval_s > 0.0 => Some(1.0 / interval_s),
+        _ => rate_peak(p),
+    }
+}
+
+/// The highest rate of a rate pattern (constant, Poisson, daily cycle,
+/// steps) [requests/s]: the rate a "peak rate" setting shows and sets
+/// ([`with_peak`]); None for the other patterns, and for steps without a
+/// step.
+pub fn rate_peak(p: &Pattern) -> Option<f64> {
+    match p {
         Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => Some(*rate_per_s),
         Pattern::DailyCycle { high_per_s, .. } => Some(*high_per_s),
         Pattern::Steps { steps, .. } => steps.iter().map(|s| s.rate_per_s).reduce(f64::max),
-        Pattern::Every { interval_s, .. } if *interval_s > 0.0 => Some(1.0 / interval_s),
         _ => None,
     }
+}
+
+/// Replaces every rate of a rate pattern (constant, Poisson, daily cycle,
+/// steps) by `f(rate)`; false, changing nothing, for the other patterns.
+fn map_rates(p: &mut Pattern, mut f: impl FnMut(f64) -> f64) -> bool {
+    match p {
+        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => {
+            *rate_per_s = f(*rate_per_s)
+        }
+        Pattern::DailyCycle {
+            low_per_s,
+            high_per_s,
+            ..
+        } => {
+            *low_per_s = f(*low_per_s);
+            *high_per_s = f(*high_per_s);
+        }
+        Pattern::Steps { steps, .. } => {
+            for s in steps {
+                s.rate_per_s = f(s.rate_per_s);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// `p` (a rate pattern) with its peak ([`rate_peak`]) set to `peak`:
+/// constant and Poisson rates and a daily cycle's high become exactly
+/// `peak`, every other rate (a daily cycle's low, each step) is scaled by
+/// `peak` / the old peak, or set to `peak` when the old peak was 0 (the
+/// shape is lost). `p` unchanged for the other patterns, which have no
+/// rate to set.
+pub fn with_peak(p: &Pattern, peak: f64) -> Pattern {
+    let mut out = p.clone();
+    let old = rate_peak(p).unwrap_or(0.0);
+    if old > 0.0 {
+        let k = peak / old;
+        map_rates(&mut out, |r| r * k);
+        // The peak itself exactly as given (r × k need not be).
+        match &mut out {
+            Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => {
+                *rate_per_s = peak
+            }
+            Pattern::DailyCycle { high_per_s, .. } => *high_per_s = peak,
+            _ => {}
+        }
+    } else {
+        map_rates(&mut out, |_| peak);
+    }
+    out
 }
 
 /// `p` with every rate multiplied by `k` (≥ 0): rates of the rate
@@ -358,21 +419,14 @@ pub fn peak_rate(p: &Pattern) -> Option<f64> {
 pub fn scaled(p: &Pattern, k: f64) -> Option<Pattern> {
     let k = if k.is_finite() { k.max(0.0) } else { 0.0 };
     let mut out = p.clone();
+    if map_rates(&mut out, |r| r * k) {
+        return Some(out);
+    }
     match &mut out {
-        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => *rate_per_s *= k,
-        Pattern::DailyCycle {
-            low_per_s,
-            high_per_s,
-            ..
-        } => {
-            *low_per_s *= k;
-            *high_per_s *= k;
-        }
-        Pattern::Steps { steps, .. } => {
-            for s in steps {
-                s.rate_per_s *= k;
-            }
-        }
+        Pattern::Constant { .. }
+        | Pattern::Poisson { .. }
+        | Pattern::DailyCycle { .. }
+        | Pattern::Steps { .. } => {}
         Pattern::Bursts { bursts } => {
             for b in bursts {
                 b.count = libm::round(b.count as f64 * k) as u64;
@@ -568,6 +622,39 @@ mod tests {
         assert!(all(&scaled(&e, 0.0).unwrap(), 120.0).is_empty());
         assert!(scaled(&Pattern::TraceTimes { times_s: vec![1.0] }, 2.0).is_none());
         assert_eq!(peak_rate(&Pattern::Bursts { bursts: vec![] }), None);
+    }
+
+    #[test]
+    fn setting_the_peak_scales_the_rates_and_keeps_the_peak_exact() {
+        // Steps scale with the peak; Every has a rate but none to set.
+        let s = with_peak(&steps(&[(0.0, 10.0), (5.0, 12_000.0)], false), 6_000.0);
+        assert_eq!(s, steps(&[(0.0, 5.0), (5.0, 6_000.0)], false));
+        let e = Pattern::Every {
+            interval_s: 60.0,
+            start_s: 0.0,
+        };
+        assert_eq!(peak_rate(&e), Some(1.0 / 60.0));
+        assert_eq!(rate_peak(&e), None);
+        assert_eq!(with_peak(&e, 5.0), e);
+        // 3 × (7 / 3) is not 7 in floating point: the peak is set, not scaled.
+        assert_eq!(
+            with_peak(&Pattern::Constant { rate_per_s: 3.0 }, 7.0),
+            Pattern::Constant { rate_per_s: 7.0 }
+        );
+        let d = |low_per_s, high_per_s| Pattern::DailyCycle {
+            low_per_s,
+            high_per_s,
+            peak_hour: 14.0,
+            period_h: 24.0,
+        };
+        assert_eq!(with_peak(&d(1.0, 3.0), 7.0), d(1.0 * (7.0 / 3.0), 7.0));
+        // From a peak of 0 every rate becomes the new peak.
+        assert_eq!(with_peak(&d(0.0, 0.0), 4.0), d(4.0, 4.0));
+        assert_eq!(
+            with_peak(&steps(&[(0.0, 0.0), (5.0, 0.0)], true), 2.0),
+            steps(&[(0.0, 2.0), (5.0, 2.0)], true)
+        );
+        assert_eq!(rate_peak(&steps(&[], false)), None);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use crate::engine::billing::pricing::{InitBilling, MAX_EC2_DISCOUNT_PERCENT};
 use crate::engine::billing::Catalog;
-use crate::engine::scenario::{Pattern, ProvisionedStep, ScalingModel, Scenario};
+use crate::engine::scenario::{ProvisionedStep, ScalingModel, Scenario};
+use crate::engine::traffic::{rate_peak, with_peak};
 use yew::prelude::*;
 
 /// A parameter the user can set.
@@ -272,39 +273,6 @@ pub fn instance_types() -> Vec<(String, u32, f64)> {
         .collect()
 }
 
-/// The highest rate of a pattern [req/s], if it has one.
-pub fn peak_rate(p: &Pattern) -> Option<f64> {
-    match p {
-        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => Some(*rate_per_s),
-        Pattern::DailyCycle { high_per_s, .. } => Some(*high_per_s),
-        Pattern::Steps { steps, .. } => steps.iter().map(|s| s.rate_per_s).reduce(f64::max),
-        _ => None,
-    }
-}
-
-/// Scales every rate of a pattern so that its peak becomes `peak`.
-fn set_peak(p: &mut Pattern, peak: f64) {
-    let old = peak_rate(p).unwrap_or(0.0);
-    let k = if old > 0.0 { peak / old } else { 0.0 };
-    match p {
-        Pattern::Constant { rate_per_s } | Pattern::Poisson { rate_per_s } => *rate_per_s = peak,
-        Pattern::DailyCycle {
-            low_per_s,
-            high_per_s,
-            ..
-        } => {
-            *low_per_s = if old > 0.0 { *low_per_s * k } else { peak };
-            *high_per_s = peak;
-        }
-        Pattern::Steps { steps, .. } => {
-            for s in steps {
-                s.rate_per_s = if old > 0.0 { s.rate_per_s * k } else { peak };
-            }
-        }
-        _ => {}
-    }
-}
-
 fn scaling_name(m: &ScalingModel) -> &'static str {
     match m {
         ScalingModel::Current => "current",
@@ -318,7 +286,7 @@ fn scaling_name(m: &ScalingModel) -> &'static str {
 pub fn get(s: &Scenario, p: Param) -> Option<String> {
     let f = &s.function;
     Some(match p {
-        Param::PeakRate => trim(peak_rate(&s.sources.first()?.pattern)?),
+        Param::PeakRate => trim(rate_peak(&s.sources.first()?.pattern)?),
         Param::Duration => trim(s.duration_s),
         Param::Memory => f.memory_mb.to_string(),
         Param::Timeout => trim(f.timeout_s),
@@ -383,7 +351,7 @@ pub fn set(s: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
         Param::PeakRate => {
             let v = number(text)?;
             if let Some(src) = s.sources.first_mut() {
-                set_peak(&mut src.pattern, v);
+                src.pattern = with_peak(&src.pattern, v);
             }
         }
         Param::Duration => s.duration_s = number(text)?,
@@ -613,6 +581,7 @@ pub fn params_panel(props: &ParamsProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::scenario::Pattern;
 
     fn steady() -> Scenario {
         Scenario::from_json(include_str!("../../static/scenarios/flash-sale.json")).unwrap()
