@@ -57,7 +57,7 @@ use super::usage::{
 use crate::engine::defaults as d;
 use crate::engine::dist::{rng_stream, Distribution};
 use crate::engine::ec2::autoscaling::{needed_capacity, Bounds, Tracker};
-use crate::engine::ec2::config::{Ec2Config, Failure, ScalingMetric};
+use crate::engine::ec2::config::{AutoScalingConfig, Ec2Config, Failure, ScalingMetric};
 use crate::engine::ec2::defaults as ed;
 use crate::engine::ec2::ops::{Alarm, Pager};
 use crate::engine::scenario::{Pattern, Scenario, SourceKind};
@@ -778,16 +778,15 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
         },
         seed: scenario.seed,
     };
-    let (ec2_usage, peak_instances, idle_slot_s) = fleet_usage(
+    let fleet = FleetLoad {
         ec2,
-        opts.sizing,
-        &load,
+        load: &load,
         window,
         slots,
-        target_util,
         redelivery,
-        noise,
-    );
+    };
+    let (ec2_usage, peak_instances, idle_slot_s) =
+        fleet_usage(&fleet, opts.sizing, target_util, noise);
     let mut ec2_usage = ec2_usage;
     let has_sqs_workers = scenario.sources.iter().any(|s| s.kind != SourceKind::Api);
     if has_sqs_workers {
@@ -815,19 +814,37 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
     }
 }
 
-/// Instance-seconds of the fleet, its peak size and the idle worker-slot
-/// seconds.
-#[allow(clippy::too_many_arguments)] // one call site; each is a model input
-fn fleet_usage(
-    ec2: &Ec2Config,
-    sizing: FleetSizing,
-    load: &[(f64, f64, f64, f64, f64)],
+/// What every fleet model takes: the fleet, the expected EC2 load of the
+/// window's slices and how failed queued work comes back.
+#[derive(Clone, Copy, Debug)]
+struct FleetLoad<'a> {
+    ec2: &'a Ec2Config,
+    /// Per slice: (start [s], length [s], busy workers, API arrivals, busy
+    /// workers serving API requests); see `load` in [`estimate`].
+    load: &'a [(f64, f64, f64, f64, f64)],
+    /// Length of the window [s].
     window: f64,
+    /// Worker slots per instance.
     slots: f64,
-    util: f64,
     redelivery: Redelivery,
+}
+
+/// Instance-seconds of the fleet, its peak size and the idle worker-slot
+/// seconds; `util` is the target utilization of a fleet sized for the
+/// load.
+fn fleet_usage(
+    f: &FleetLoad,
+    sizing: FleetSizing,
+    util: f64,
     noise: Noise,
 ) -> (Ec2Usage, u32, f64) {
+    let FleetLoad {
+        ec2,
+        load,
+        window,
+        slots,
+        ..
+    } = *f;
     let per_instance = (slots * util).max(1e-9);
     let needed = |busy: f64| libm::ceil(busy / per_instance - 1e-9).max(0.0) as u32;
     let zones = ec2.zones.max(1);
@@ -841,10 +858,8 @@ fn fleet_usage(
             load.iter().map(|l| needed(l.2).max(min)).collect()
         }
         FleetSizing::AsConfigured => match asg {
-            None => return operated_fleet(ec2, load, window, slots, redelivery),
-            Some(a) if a.target_tracking.is_some() => {
-                return tracked_fleet(ec2, a, load, window, slots, redelivery, noise);
-            }
+            None => return operated_fleet(f),
+            Some(a) if a.target_tracking.is_some() => return tracked_fleet(f, a, noise),
             Some(a) => {
                 // Scheduled actions change the bounds and the desired size
                 // from their time on (slice edges include their times).
@@ -998,13 +1013,14 @@ impl Machine {
 /// to their target CPU ([`needed_capacity`]), as the engine does. Without
 /// an operator on call nothing is replaced. Patching is not modelled here
 /// (it takes instances out of service but bills the same).
-fn operated_fleet(
-    ec2: &Ec2Config,
-    load: &[(f64, f64, f64, f64, f64)],
-    window: f64,
-    slots: f64,
-    redelivery: Redelivery,
-) -> (Ec2Usage, u32, f64) {
+fn operated_fleet(f: &FleetLoad) -> (Ec2Usage, u32, f64) {
+    let FleetLoad {
+        ec2,
+        load,
+        window,
+        slots,
+        redelivery,
+    } = *f;
     const PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
     let zones = ec2.zones.clamp(1, ed::ZONES_MAX);
     let op = &ec2.operator;
@@ -1193,19 +1209,11 @@ fn operated_fleet(
 /// datapoints plus the boot time, gradual scale-in after the cooldown and
 /// warm-up, queued (non-API) work carried over while the fleet is short.
 /// Deterministic and O(minutes × cohorts): a month is 43,200 steps.
-fn tracked_fleet(
-    ec2: &Ec2Config,
-    a: &crate::engine::ec2::config::AutoScalingConfig,
-    load: &[(f64, f64, f64, f64, f64)],
-    window: f64,
-    slots: f64,
-    redelivery: Redelivery,
-    noise: Noise,
-) -> (Ec2Usage, u32, f64) {
+fn tracked_fleet(f: &FleetLoad, a: &AutoScalingConfig, noise: Noise) -> (Ec2Usage, u32, f64) {
     let (mut billed, mut launches, mut peak, mut idle) = (0u64, 0u64, 0u32, 0.0f64);
     for path in 0..NOISE_PATHS {
         let mut rng = rng_stream(noise.seed, STREAM_AGGREGATE_NOISE, path);
-        let (b, l, p, i) = tracked_path(ec2, a, load, window, slots, redelivery, &mut |work| {
+        let (b, l, p, i) = tracked_path(f, a, &mut |work| {
             let sd = libm::sqrt(work.max(0.0) * noise.variance_per_work_s);
             let z: f64 = rng.sample(StandardNormal);
             (work + sd * z).max(0.0)
@@ -1218,7 +1226,7 @@ fn tracked_fleet(
     let n = NOISE_PATHS;
     let mut u = Ec2Usage::default();
     u.instances.insert(
-        ec2.instance_type.clone(),
+        f.ec2.instance_type.clone(),
         InstanceUsage {
             launches: (launches + n / 2) / n,
             billable_seconds: (billed + n / 2) / n,
@@ -1231,14 +1239,17 @@ fn tracked_fleet(
 /// expectation. Returns (billable seconds, launches, peak, idle
 /// worker-seconds).
 fn tracked_path(
-    ec2: &Ec2Config,
-    a: &crate::engine::ec2::config::AutoScalingConfig,
-    load: &[(f64, f64, f64, f64, f64)],
-    window: f64,
-    slots: f64,
-    redelivery: Redelivery,
+    f: &FleetLoad,
+    a: &AutoScalingConfig,
     noisy: &mut impl FnMut(f64) -> f64,
 ) -> (u64, u64, u32, f64) {
+    let FleetLoad {
+        ec2,
+        load,
+        window,
+        slots,
+        redelivery,
+    } = *f;
     const PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
     let Some(policy) = a.target_tracking.clone() else {
         return (0, 0, 0, 0.0);
