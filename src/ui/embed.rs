@@ -220,40 +220,35 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
         let text = text.clone();
         Callback::from(move |_: MouseEvent| super::web::copy(&text))
     };
-    let close = {
-        let c = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| c.emit(()))
-    };
-    html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title" id="embed-dialog">
-            <div class="dialog">
-                <h2 id="embed-title">{ "Embed this simulation" }</h2>
-                <p class="muted">{ "Paste this into a course page. It opens this exact scenario, seed and speed; it pauses when scrolled out of view." }</p>
-                <fieldset>
-                    <legend>{ "Panels" }</legend>
-                    { for PANELS.iter().map(|p| html! {
-                        <label class="check">
-                            <input type="checkbox" checked={panels.iter().any(|q| q == p)} onchange={toggle(p)} />
-                            { *p }
-                        </label>
-                    }) }
-                </fieldset>
-                <label>{ "Controls " }
-                    <select id="embed-controls" onchange={on_controls}>
-                        <option value="none" selected={*controls == ControlsLevel::None}>{ "none" }</option>
-                        <option value="minimal" selected={*controls == ControlsLevel::Minimal}>{ "minimal" }</option>
-                        <option value="full" selected={*controls == ControlsLevel::Full}>{ "full" }</option>
-                    </select>
-                </label>
-                <label class="check"><input type="checkbox" checked={*autoplay} onchange={on_autoplay} />{ "autoplay" }</label>
-                <textarea id="embed-snippet" readonly=true rows="5" value={text} aria-label="iframe snippet" />
-                <div class="dialog-buttons">
-                    <button id="embed-copy" onclick={copy}>{ "Copy snippet" }</button>
-                    <button id="embed-close" onclick={close}>{ "Close" }</button>
-                </div>
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let body = html! {
+        <>
+            <p class="muted">{ "Paste this into a course page. It opens this exact scenario, seed and speed; it pauses when scrolled out of view." }</p>
+            <fieldset>
+                <legend>{ "Panels" }</legend>
+                { for PANELS.iter().map(|p| html! {
+                    <label class="check">
+                        <input type="checkbox" checked={panels.iter().any(|q| q == p)} onchange={toggle(p)} />
+                        { *p }
+                    </label>
+                }) }
+            </fieldset>
+            <label>{ "Controls " }
+                <select id="embed-controls" onchange={on_controls}>
+                    <option value="none" selected={*controls == ControlsLevel::None}>{ "none" }</option>
+                    <option value="minimal" selected={*controls == ControlsLevel::Minimal}>{ "minimal" }</option>
+                    <option value="full" selected={*controls == ControlsLevel::Full}>{ "full" }</option>
+                </select>
+            </label>
+            <label class="check"><input type="checkbox" checked={*autoplay} onchange={on_autoplay} />{ "autoplay" }</label>
+            <textarea id="embed-snippet" readonly=true rows="5" value={text} aria-label="iframe snippet" />
+            <div class="dialog-buttons">
+                <button id="embed-copy" onclick={copy}>{ "Copy snippet" }</button>
+                <button id="embed-close" onclick={close}>{ "Close" }</button>
             </div>
-        </div>
-    }
+        </>
+    };
+    super::dialog::dialog("embed-dialog", "embed-title", "Embed this simulation", body)
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@
 //!
 //! Sharing and presenting: `share` (the link's state: encode, decode,
 //! limits; pure), `embed` (embed options and the snippet dialog), `present`
-//! (keyboard shortcuts, help overlay), `tour` (guided tours as data),
-//! `import_export` (CSV, SVG and JSON builders, import checks), `web`
-//! (the browser calls they need: location, history, downloads, clipboard).
+//! (keyboard shortcuts, help overlay), `dialog` (the two dialogs' markup),
+//! `tour` (guided tours as data), `import_export` (CSV, SVG and JSON
+//! builders, import checks), `web` (the browser calls they need: location,
+//! history, downloads, clipboard).
 
 mod app;
 pub mod breakeven;
@@ -23,6 +24,7 @@ pub mod charts;
 pub mod clock;
 pub mod controls;
 pub mod cost;
+pub mod dialog;
 pub mod ec2_panel;
 pub mod embed;
 pub mod fast_forward;

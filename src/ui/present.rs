@@ -84,24 +84,18 @@ pub struct HelpProps {
 /// The list of keys, over the page.
 #[function_component(HelpOverlay)]
 pub fn help_overlay(props: &HelpProps) -> Html {
-    let close = {
-        let c = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| c.emit(()))
+    let keys = html! {
+        <>
+            <table class="keys">
+                { for KEYS.iter().map(|(_, label, what, _)| html! {
+                    <tr><td><kbd>{ *label }</kbd></td><td>{ *what }</td></tr>
+                }) }
+            </table>
+            <p class="muted">{ "They work in full screen too, and never while you type in a field." }</p>
+            <button id="help-close" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Close" }</button>
+        </>
     };
-    html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" id="help">
-            <div class="dialog">
-                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
-                <table class="keys">
-                    { for KEYS.iter().map(|(_, label, what, _)| html! {
-                        <tr><td><kbd>{ *label }</kbd></td><td>{ *what }</td></tr>
-                    }) }
-                </table>
-                <p class="muted">{ "They work in full screen too, and never while you type in a field." }</p>
-                <button id="help-close" onclick={close}>{ "Close" }</button>
-            </div>
-        </div>
-    }
+    super::dialog::dialog("help", "help-title", "Keyboard shortcuts", keys)
 }
 
 #[cfg(test)]
