@@ -23,6 +23,16 @@ fn fleet(auto_scaling: bool) -> Simulation {
     ))
 }
 
+/// Sets source `source`'s peak rate from now on [requests/s].
+fn set_rate(source: u16, rate_per_s: f64) -> Action {
+    Action::SetRate { source, rate_per_s }
+}
+
+/// Scales the traffic of source `source` (None: every source) by `factor`.
+fn scale(source: Option<u16>, factor: f64) -> Action {
+    Action::ScaleTraffic { source, factor }
+}
+
 fn count(s: &Simulation, state: InstanceState) -> usize {
     ec2_snap(s)
         .instances
@@ -116,35 +126,19 @@ fn traffic_changes_apply_from_now_on() {
     let mut s = fleet(true);
     s.advance_to(secs(300.0));
     let before = s.counters().arrived;
-    s.apply(Action::SetRate {
-        source: 0,
-        rate_per_s: 30.0,
-    })
-    .unwrap();
+    s.apply(set_rate(0, 30.0)).unwrap();
     assert_eq!(s.now(), secs(300.0), "no restart");
     s.advance_to(secs(600.0));
     let slow = s.counters().arrived - before;
     assert!((7_000..11_000).contains(&slow), "{slow} ≈ 30/s × 300 s");
-    s.apply(Action::ScaleTraffic {
-        source: None,
-        factor: 2.0,
-    })
-    .unwrap();
+    s.apply(scale(None, 2.0)).unwrap();
     let mid = s.counters().arrived;
     s.advance_to(secs(700.0));
     let fast = s.counters().arrived - mid;
     assert!((5_400..6_600).contains(&fast), "{fast} ≈ 30/s × 2 × 100 s");
     // A new rate under the factor in force; factors replace, not compound.
-    s.apply(Action::SetRate {
-        source: 0,
-        rate_per_s: 300.0,
-    })
-    .unwrap();
-    s.apply(Action::ScaleTraffic {
-        source: Some(0),
-        factor: 0.5,
-    })
-    .unwrap();
+    s.apply(set_rate(0, 300.0)).unwrap();
+    s.apply(scale(Some(0), 0.5)).unwrap();
     let mid = s.counters().arrived;
     s.advance_to(secs(800.0));
     let half = s.counters().arrived - mid;
@@ -152,25 +146,10 @@ fn traffic_changes_apply_from_now_on() {
         (13_500..16_500).contains(&half),
         "{half} ≈ 300/s × 0.5 × 100 s"
     );
-    let m = s
-        .apply(Action::SetRate {
-            source: 0,
-            rate_per_s: 100_000.0,
-        })
-        .err();
+    let m = s.apply(set_rate(0, 100_000.0)).err();
     assert!(m.is_none(), "100,000 × 0.5 is within the limit");
-    s.apply(Action::ScaleTraffic {
-        source: None,
-        factor: 1.0,
-    })
-    .unwrap();
-    let m = s
-        .apply(Action::ScaleTraffic {
-            source: None,
-            factor: 2.0,
-        })
-        .unwrap_err()
-        .to_string();
+    s.apply(scale(None, 1.0)).unwrap();
+    let m = s.apply(scale(None, 2.0)).unwrap_err().to_string();
     assert!(m.starts_with("factor: 2 is too large for source 0"), "{m}");
     // Both sides still see the same arrivals.
     assert_eq!(s.counters().arrived, ec2_snap(&s).counters.arrived);
@@ -188,32 +167,14 @@ fn bad_arguments_are_refused_with_the_field_and_range() {
     );
     let m = msg(&mut s, Action::AzOutage { zone: 3 });
     assert_eq!(m, "zone: 3 is not a zone of this fleet (0 to 2)");
-    let m = msg(
-        &mut s,
-        Action::SetRate {
-            source: 0,
-            rate_per_s: 1e6,
-        },
-    );
+    let m = msg(&mut s, set_rate(0, 1e6));
     assert!(
         m.starts_with("rate_per_s: 1000000 is above the engine maximum of 100000"),
         "{m}"
     );
-    let m = msg(
-        &mut s,
-        Action::SetRate {
-            source: 4,
-            rate_per_s: 1.0,
-        },
-    );
+    let m = msg(&mut s, set_rate(4, 1.0));
     assert_eq!(m, "source: 4 is not a source of this scenario (0 to 0)");
-    let m = msg(
-        &mut s,
-        Action::ScaleTraffic {
-            source: None,
-            factor: 1_000.0,
-        },
-    );
+    let m = msg(&mut s, scale(None, 1_000.0));
     assert!(
         m.starts_with("factor: 1000 is above the maximum of 100"),
         "{m}"
@@ -226,13 +187,7 @@ fn bad_arguments_are_refused_with_the_field_and_range() {
         r#"{"timeout_s": 3}"#,
         r#"{"instances": 2}"#,
     ));
-    let m = msg(
-        &mut busy,
-        Action::ScaleTraffic {
-            source: None,
-            factor: 90.0,
-        },
-    );
+    let m = msg(&mut busy, scale(None, 90.0));
     assert!(m.starts_with("factor: 90 is too large for source 0"), "{m}");
     assert!(s.actions().is_empty());
     // No EC2 side.
@@ -243,19 +198,9 @@ fn bad_arguments_are_refused_with_the_field_and_range() {
     .unwrap();
     let m = msg(&mut l, Action::FailInstance { instance: None });
     assert_eq!(m, "instance: this scenario has no EC2 fleet");
-    let m = msg(
-        &mut l,
-        Action::SetRate {
-            source: 0,
-            rate_per_s: 5.0,
-        },
-    );
+    let m = msg(&mut l, set_rate(0, 5.0));
     assert!(m.starts_with("sources[0].pattern: has no rate"), "{m}");
-    l.apply(Action::ScaleTraffic {
-        source: Some(0),
-        factor: 2.0,
-    })
-    .unwrap();
+    l.apply(scale(Some(0), 2.0)).unwrap();
     l.advance_to(l.end());
     assert_eq!(l.counters().arrived, 6, "a burst scales its count");
 }
@@ -271,21 +216,9 @@ fn replaying_the_action_log_is_bit_identical() {
     let plan = [
         (137.0, Action::FailInstance { instance: None }),
         (200.5, Action::AzOutage { zone: 2 }),
-        (
-            260.0,
-            Action::SetRate {
-                source: 0,
-                rate_per_s: 450.0,
-            },
-        ),
+        (260.0, set_rate(0, 450.0)),
         (410.0, Action::EndAzOutage { zone: 2 }),
-        (
-            500.0,
-            Action::ScaleTraffic {
-                source: Some(0),
-                factor: 0.25,
-            },
-        ),
+        (500.0, scale(Some(0), 0.25)),
     ];
     for (i, (at, a)) in plan.iter().enumerate() {
         // Frames of 16.7 ms of wall time at 100×, then land on the instant.
