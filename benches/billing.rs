@@ -3,34 +3,23 @@
 //! `main` (no harness): run with
 //! `cargo bench --bench billing --no-default-features`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{example, AGGREGATE_EXAMPLES};
 use fanout::engine::billing::accrual::CostMeter;
 use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions, FleetSizing};
 use fanout::engine::billing::pricing::Pricing;
-use fanout::engine::scenario::Scenario;
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::SimTime;
 use std::time::Instant;
-
-const EXAMPLES: [&str; 6] = [
-    "steady-api",
-    "flash-sale",
-    "thumbnails",
-    "sqs-worker",
-    "nightly-batch",
-    "simfaas",
-];
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
     let pricing = Pricing::default();
     println!("aggregate month per example scenario (best of 5):");
-    for name in EXAMPLES {
-        let path = format!(
-            "{}/static/scenarios/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).expect("example exists");
-        let s = Scenario::from_json(&text).expect("example is valid");
+    for name in AGGREGATE_EXAMPLES {
+        let s = example(name);
         let ec2 = fleet_config(&s);
         let mut best = f64::MAX;
         let mut last = None;
@@ -61,11 +50,7 @@ fn main() {
 
     // What the simulator pays per series boundary to price its cumulative
     // usage (both sides), against the time it spends simulating.
-    let path = format!(
-        "{}/static/scenarios/steady-api.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let s = Scenario::from_json(&std::fs::read_to_string(&path).expect("exists")).expect("valid");
+    let s = example("steady-api");
     let mut sim = Simulation::new(&s).expect("valid");
     sim.set_record_happenings(false);
     let start = Instant::now();

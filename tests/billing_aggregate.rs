@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::example;
+use common::{example, AGGREGATE_EXAMPLES};
 use fanout::engine::billing::accrual::Pricer;
 use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};
 use fanout::engine::billing::pricing::Pricing;
@@ -20,15 +20,6 @@ use fanout::engine::billing::Money;
 use fanout::engine::scenario::{Pattern, Scenario};
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::SimDuration;
-
-const EXAMPLES: [&str; 6] = [
-    "steady-api",
-    "flash-sale",
-    "thumbnails",
-    "sqs-worker",
-    "nightly-batch",
-    "simfaas",
-];
 
 /// Every example with an `ec2` section.
 const EXAMPLES_WITH_FLEETS: [&str; 9] = [
@@ -180,7 +171,7 @@ fn ec2_aggregate_is_within_one_percent_on_shortened_examples() {
 #[test]
 #[ignore = "simulates every example at full length; run in release"]
 fn aggregate_is_within_one_percent_on_every_full_example() {
-    for name in EXAMPLES {
+    for name in AGGREGATE_EXAMPLES {
         let (d, d_off) = check(&example(name), name);
         assert!(d_off.abs() < 1.0, "{name}: {d_off:+.3} % (free tier off)");
         assert!(d.abs() < 1.0, "{name}: {d:+.3} %");
@@ -208,7 +199,7 @@ fn short(name: &str) -> Scenario {
 
 #[test]
 fn aggregate_is_within_one_percent_on_shortened_examples() {
-    for name in EXAMPLES {
+    for name in AGGREGATE_EXAMPLES {
         let (d, d_off) = check(&short(name), name);
         assert!(d_off.abs() < 1.0, "{name}: {d_off:+.3} % (free tier off)");
         assert!(d.abs() < 1.0, "{name}: {d:+.3} %");

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: scenarios from JSON or from the
 //! examples in static/scenarios/, simulated time, and the `fanout` binary
 //! run on a temporary input file. A test file takes it with `mod common;`,
-//! a test folder's main.rs with `#[path = "../common/mod.rs"] mod common;`.
+//! a test folder's main.rs with `#[path = "../common/mod.rs"] mod common;`,
+//! a benchmark with `#[path = "../tests/common/mod.rs"] mod common;`.
 
 // Each test binary compiles its own copy of this module and uses only part
 // of it.
@@ -28,6 +29,18 @@ pub fn example(name: &str) -> Scenario {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     scenario(&text)
 }
+
+/// The example scenarios whose month the aggregate mode prices against the
+/// simulation (`tests/billing_aggregate.rs`) and in its benchmark
+/// (`benches/billing.rs`).
+pub const AGGREGATE_EXAMPLES: [&str; 6] = [
+    "steady-api",
+    "flash-sale",
+    "thumbnails",
+    "sqs-worker",
+    "nightly-batch",
+    "simfaas",
+];
 
 /// The instant `s` seconds after the start.
 pub fn secs(s: f64) -> SimTime {
