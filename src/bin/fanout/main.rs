@@ -8,7 +8,8 @@ mod run;
 mod sweep;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use fanout::engine::scenario::Scenario;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -100,4 +101,29 @@ fn main() -> ExitCode {
             csv,
         }),
     }
+}
+
+/// The text of `path`; an unreadable file is reported as `fanout {cmd}:
+/// cannot read …` and exits with 1.
+fn read_input(cmd: &str, path: &Path) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("fanout {cmd}: cannot read {}: {e}", path.display());
+        ExitCode::from(1)
+    })
+}
+
+/// The scenario in `text` (read from `path`); an invalid one lists every
+/// problem under `fanout {cmd}: {path} has N problem(s):` and exits with 2.
+fn parse_scenario(cmd: &str, path: &Path, text: &str) -> Result<Scenario, ExitCode> {
+    Scenario::from_json(text).map_err(|errors| {
+        eprintln!(
+            "fanout {cmd}: {} has {} problem(s):",
+            path.display(),
+            errors.len()
+        );
+        for e in &errors {
+            eprintln!("  - {e}");
+        }
+        ExitCode::from(2)
+    })
 }

@@ -4,7 +4,6 @@ use fanout::engine::billing::accrual::{ec2_cost, lambda_cost, CostReport};
 use fanout::engine::billing::Money;
 use fanout::engine::metrics::{Counters, LatencySummary};
 use fanout::engine::report::Report;
-use fanout::engine::scenario::Scenario;
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
 use std::path::Path;
@@ -40,12 +39,9 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
 
 /// Runs the command; exit 0 ok, 1 unreadable file, 2 bad input.
 pub fn run(path: &Path, json: bool, until: Option<&str>) -> ExitCode {
-    let text = match std::fs::read_to_string(path) {
+    let text = match super::read_input("run", path) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("fanout run: cannot read {}: {e}", path.display());
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let until = match until.map(parse_duration).transpose() {
         Ok(u) => u,
@@ -54,19 +50,9 @@ pub fn run(path: &Path, json: bool, until: Option<&str>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let scenario = match Scenario::from_json(&text) {
+    let scenario = match super::parse_scenario("run", path, &text) {
         Ok(s) => s,
-        Err(errors) => {
-            eprintln!(
-                "fanout run: {} has {} problem(s):",
-                path.display(),
-                errors.len()
-            );
-            for e in &errors {
-                eprintln!("  - {e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let mut sim = match Simulation::new(&scenario) {
         Ok(s) => s,

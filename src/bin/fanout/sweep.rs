@@ -74,26 +74,11 @@ pub fn run(a: &Args) -> ExitCode {
             a.points
         ));
     }
-    let text = match std::fs::read_to_string(a.scenario) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("fanout sweep: cannot read {}: {e}", a.scenario.display());
-            return ExitCode::from(1);
-        }
-    };
-    let scenario = match Scenario::from_json(&text) {
+    let scenario = match super::read_input("sweep", a.scenario)
+        .and_then(|text| super::parse_scenario("sweep", a.scenario, &text))
+    {
         Ok(s) => s,
-        Err(errors) => {
-            eprintln!(
-                "fanout sweep: {} has {} problem(s):",
-                a.scenario.display(),
-                errors.len()
-            );
-            for e in &errors {
-                eprintln!("  - {e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let pricing = Pricing::default();
     let result = match sweep(
