@@ -19,6 +19,7 @@ use super::metrics::{
 use super::queue::EventQueue;
 use super::scenario::{OnFailure, Scenario, SourceKind};
 use super::sim::Event;
+use super::slots::store;
 use super::sqs::{Msg, SqsQueue};
 use super::time::{SimDuration, SimTime};
 use rand::RngExt;
@@ -627,16 +628,7 @@ impl LambdaSide {
                     last: Last::Throttled,
                     live: true,
                 };
-                let slot = match self.async_free.pop() {
-                    Some(s) => {
-                        self.async_events[s as usize] = ev;
-                        s
-                    }
-                    None => {
-                        self.async_events.push(ev);
-                        (self.async_events.len() - 1) as u32
-                    }
-                };
+                let slot = store(&mut self.async_events, &mut self.async_free, ev, |_, ev| ev);
                 self.async_attempt(slot, ctx);
             }
             SourceKind::Sqs => {
@@ -742,17 +734,10 @@ impl LambdaSide {
         self.counters.environments_created += 1;
         self.ints.advance(now);
         self.ints.add(G_TOTAL, 1);
-        match self.free.pop() {
-            Some(slot) => {
-                let gen = self.envs[slot as usize].gen;
-                self.envs[slot as usize] = Env { gen, ..env };
-                slot
-            }
-            None => {
-                self.envs.push(env);
-                (self.envs.len() - 1) as u32
-            }
-        }
+        store(&mut self.envs, &mut self.free, env, |old, env| Env {
+            gen: old.gen,
+            ..env
+        })
     }
 
     /// Draws the handler time and outcome of an invocation starting now.

@@ -15,6 +15,7 @@ pub mod queue;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod slots;
 pub mod sqs;
 pub mod time;
 pub mod traffic;

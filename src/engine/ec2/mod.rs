@@ -51,6 +51,7 @@ use super::metrics::{
 };
 use super::queue::EventQueue;
 use super::scenario::{Function, Source, SourceKind};
+use super::slots::store;
 use super::sqs::{Msg, SqsQueue};
 use super::time::{SimDuration, SimTime};
 use rand::RngExt;
@@ -853,17 +854,10 @@ impl Ec2Side {
             started: now,
             service,
         };
-        let j = match self.job_free.pop() {
-            Some(j) => {
-                let gen = self.jobs[j as usize].gen;
-                self.jobs[j as usize] = Job { gen, ..job };
-                j
-            }
-            None => {
-                self.jobs.push(job);
-                (self.jobs.len() - 1) as u32
-            }
-        };
+        let j = store(&mut self.jobs, &mut self.job_free, job, |old, job| Job {
+            gen: old.gen,
+            ..job
+        });
         let gen = self.jobs[j as usize].gen;
         self.busy_step(slot, now, true);
         self.counters.invocations += 1;
@@ -980,16 +974,7 @@ impl Ec2Side {
             timed_out,
             live: true,
         };
-        let slot = match self.returning_free.pop() {
-            Some(s) => {
-                self.returning[s as usize] = r;
-                s
-            }
-            None => {
-                self.returning.push(r);
-                (self.returning.len() - 1) as u32
-            }
-        };
+        let slot = store(&mut self.returning, &mut self.returning_free, r, |_, r| r);
         ctx.at(at, Ec2Event::Visible { slot });
     }
 
@@ -1153,17 +1138,12 @@ impl Ec2Side {
         let id = self.next_id;
         self.next_id += 1;
         let inst = Instance::new(id, zone, InstanceState::Booting, now);
-        let slot = match self.inst_free.pop() {
-            Some(s) => {
-                let gen = self.insts[s as usize].gen;
-                self.insts[s as usize] = Instance { gen, ..inst };
-                s
+        let slot = store(&mut self.insts, &mut self.inst_free, inst, |old, inst| {
+            Instance {
+                gen: old.gen,
+                ..inst
             }
-            None => {
-                self.insts.push(inst);
-                (self.insts.len() - 1) as u32
-            }
-        };
+        });
         // Enter the books as Terminated → Booting so the gauges see a new instance.
         self.insts[slot as usize].state = InstanceState::Terminated;
         self.fleet.advance(now);
