@@ -814,6 +814,9 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
     }
 }
 
+/// The metric period of Auto Scaling and the alarms [s].
+const METRIC_PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
+
 /// What every fleet model takes: the fleet, the expected EC2 load of the
 /// window's slices and how failed queued work comes back.
 #[derive(Clone, Copy, Debug)]
@@ -838,13 +841,7 @@ fn fleet_usage(
     util: f64,
     noise: Noise,
 ) -> (Ec2Usage, u32, f64) {
-    let FleetLoad {
-        ec2,
-        load,
-        window,
-        slots,
-        ..
-    } = *f;
+    let (ec2, load, window, slots) = (f.ec2, f.load, f.window, f.slots);
     let per_instance = (slots * util).max(1e-9);
     let needed = |busy: f64| libm::ceil(busy / per_instance - 1e-9).max(0.0) as u32;
     let zones = ec2.zones.max(1);
@@ -1014,14 +1011,7 @@ impl Machine {
 /// an operator on call nothing is replaced. Patching is not modelled here
 /// (it takes instances out of service but bills the same).
 fn operated_fleet(f: &FleetLoad) -> (Ec2Usage, u32, f64) {
-    let FleetLoad {
-        ec2,
-        load,
-        window,
-        slots,
-        redelivery,
-    } = *f;
-    const PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
+    let (ec2, load, window) = (f.ec2, f.load, f.window);
     let zones = ec2.zones.clamp(1, ed::ZONES_MAX);
     let op = &ec2.operator;
     let mut zone_down_until = vec![f64::NEG_INFINITY; zones as usize];
@@ -1067,13 +1057,13 @@ fn operated_fleet(f: &FleetLoad) -> (Ec2Usage, u32, f64) {
     let (mut overload_pending, mut last_cpu) = (false, None::<f64>);
     let detection = ec2.health_check.detection_s();
     let mut idle = 0.0f64;
-    let mut backlog = Backlog::new(redelivery);
+    let mut backlog = Backlog::new(f.redelivery);
     let mut slice = 0;
     let mut t = 0.0;
     failures.sort_by(|a, b| a.0.total_cmp(&b.0));
     pending.extend(failures);
     while t < window {
-        let end = (t + PERIOD).min(window);
+        let end = (t + METRIC_PERIOD).min(window);
         // Happenings up to the tick at `end`, in time order (an operator
         // acting at the tick's own time acts first, as scheduled earlier).
         while let Some(i) = (0..pending.len())
@@ -1151,7 +1141,7 @@ fn operated_fleet(f: &FleetLoad) -> (Ec2Usage, u32, f64) {
         // The period's expected work against the capacity in service.
         let (busy, _, queued) = load_in(load, &mut slice, t, end);
         let serving: f64 = fleet.iter().map(|m| m.serving(t, end)).sum();
-        let capacity = serving * slots;
+        let capacity = serving * f.slots;
         // A crashed instance keeps its share of the API traffic (answered
         // 502) until the health checks notice.
         let unnoticed: f64 = fleet
@@ -1174,7 +1164,7 @@ fn operated_fleet(f: &FleetLoad) -> (Ec2Usage, u32, f64) {
         idle += (capacity - served).max(0.0);
         let cpu = (capacity > 0.0).then(|| served / capacity * 100.0);
         last_cpu = cpu.or(last_cpu);
-        if end - t >= PERIOD - 1e-9
+        if end - t >= METRIC_PERIOD - 1e-9
             && alarm.as_mut().is_some_and(|a| a.observe(cpu))
             && !overload_pending
         {
@@ -1243,14 +1233,7 @@ fn tracked_path(
     a: &AutoScalingConfig,
     noisy: &mut impl FnMut(f64) -> f64,
 ) -> (u64, u64, u32, f64) {
-    let FleetLoad {
-        ec2,
-        load,
-        window,
-        slots,
-        redelivery,
-    } = *f;
-    const PERIOD: f64 = ed::METRIC_PERIOD_S as f64;
+    let (ec2, load, window) = (f.ec2, f.load, f.window);
     let Some(policy) = a.target_tracking.clone() else {
         return (0, 0, 0, 0.0);
     };
@@ -1266,7 +1249,7 @@ fn tracked_path(
     let mut launches = u64::from(bounds.desired);
     let mut peak = bounds.desired;
     let (mut idle, mut last_activity) = (0.0f64, f64::NEG_INFINITY);
-    let mut backlog = Backlog::new(redelivery);
+    let mut backlog = Backlog::new(f.redelivery);
     let mut next_scheduled = 0;
     let mut slice = 0;
     let mut t = 0.0;
@@ -1285,7 +1268,7 @@ fn tracked_path(
         }
     };
     while t < window {
-        let end = (t + PERIOD).min(window);
+        let end = (t + METRIC_PERIOD).min(window);
         // Expected busy workers and API requests in [t, end).
         let (busy, api, queued) = load_in(load, &mut slice, t, end);
         let in_service: u32 = cohorts
@@ -1302,7 +1285,7 @@ fn tracked_path(
                 f64::from(c.1) * (end - from.max(t)).max(0.0)
             })
             .sum::<f64>()
-            * slots;
+            * f.slots;
         // API work beyond the capacity is refused; queued work waits for
         // what capacity is left [worker-seconds].
         // The metric sees this period's random work, not its expectation.
