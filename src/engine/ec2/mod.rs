@@ -89,64 +89,6 @@ pub enum Ec2Event {
     Scheduled { index: u32 },
 }
 
-/// What happened on the EC2 side, for the animation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ec2Happening {
-    /// A request was routed to an instance (or a message received by one).
-    Routed,
-    /// The load balancer answered 503 (no healthy target, or it was full).
-    Rejected,
-    /// A request hit a dead target or was cut off: HTTP 502.
-    BadGateway,
-    Succeeded,
-    Errored,
-    TimedOut,
-    /// A message went to the dead-letter queue.
-    ToDlq,
-    /// An event was dropped (retention, engine queue limit).
-    Dropped,
-    InstanceLaunched,
-    InstanceInService,
-    InstanceDraining,
-    InstanceTerminated,
-    PatchStarted,
-    Patched,
-    InstanceFailed,
-    /// A failed instance was replaced (automatically or by hand).
-    InstanceReplaced,
-    Paged,
-}
-
-impl Ec2Happening {
-    /// The engine-wide happening kind. Routed and 503 reuse the Lambda
-    /// side's `RoutedWarm` and `Throttled`, so a drawing can treat "request
-    /// reached a worker" and "request refused" alike on both sides.
-    pub fn kind(self) -> HappeningKind {
-        use Ec2Happening as E;
-        use HappeningKind as H;
-        match self {
-            E::Routed => H::RoutedWarm,
-            E::Rejected => H::Throttled,
-            E::BadGateway => H::BadGateway,
-            E::Succeeded => H::Succeeded,
-            E::Errored => H::Errored,
-            E::TimedOut => H::TimedOut,
-            E::ToDlq => H::ToDlq,
-            E::Dropped => H::Dropped,
-            E::InstanceLaunched => H::InstanceLaunched,
-            E::InstanceInService => H::InstanceInService,
-            E::InstanceDraining => H::InstanceDraining,
-            E::InstanceTerminated => H::InstanceTerminated,
-            E::PatchStarted => H::PatchStarted,
-            E::Patched => H::Patched,
-            E::InstanceFailed => H::InstanceFailed,
-            E::InstanceReplaced => H::InstanceReplaced,
-            E::Paged => H::Paged,
-        }
-    }
-}
-
 /// The scheduling context: the shared queue and happening log.
 pub struct Ec2Ctx<'a, E> {
     pub now: SimTime,
@@ -162,14 +104,13 @@ impl<E: From<Ec2Event>> Ec2Ctx<'_, E> {
         let _ = self.q.schedule(at, E::from(e));
     }
     #[inline]
-    fn log(&mut self, what: Ec2Happening, source: Option<u16>, instance: Option<u64>) {
-        self.h.push(
-            self.now,
-            Side::Ec2,
-            what.kind(),
-            source.map(u32::from),
-            instance,
-        );
+    /// Logs an EC2 happening: the kinds the Lambda side uses too keep
+    /// their meaning (`RoutedWarm` a request routed to an instance or a
+    /// message received by one, `Throttled` the load balancer's 503), so a
+    /// drawing treats "reached a worker" and "refused" alike on both sides.
+    fn log(&mut self, what: HappeningKind, source: Option<u16>, instance: Option<u64>) {
+        self.h
+            .push(self.now, Side::Ec2, what, source.map(u32::from), instance);
     }
 }
 
@@ -739,7 +680,7 @@ impl Ec2Side {
                     self.counters.dropped += 1;
                     self.counters.overflow += 1;
                     self.per_source[s].dropped += 1;
-                    ctx.log(Ec2Happening::Dropped, Some(source), None);
+                    ctx.log(HappeningKind::Dropped, Some(source), None);
                     return;
                 }
                 let Some(q) = self.queues[s].as_mut() else {
@@ -778,7 +719,7 @@ impl Ec2Side {
             self.per_source[source as usize].failed += 1;
             self.latency.record(1);
             self.close_connection(now);
-            ctx.log(Ec2Happening::BadGateway, Some(source), Some(id));
+            ctx.log(HappeningKind::BadGateway, Some(source), Some(id));
         } else if inst.busy < self.slots {
             self.counters.in_flight += 1;
             self.record_wait(SimDuration::ZERO);
@@ -798,7 +739,7 @@ impl Ec2Side {
                     arrived: now,
                 })
             });
-            ctx.log(Ec2Happening::Routed, Some(source), Some(id));
+            ctx.log(HappeningKind::RoutedWarm, Some(source), Some(id));
         } else {
             self.reject(source, ctx);
         }
@@ -811,7 +752,7 @@ impl Ec2Side {
         self.per_source[source as usize].dropped += 1;
         self.per_source[source as usize].throttles += 1;
         self.close_connection(ctx.now);
-        ctx.log(Ec2Happening::Rejected, Some(source), None);
+        ctx.log(HappeningKind::Throttled, Some(source), None);
     }
 
     fn close_connection(&mut self, now: SimTime) {
@@ -863,7 +804,7 @@ impl Ec2Side {
         self.counters.invocations += 1;
         self.counters.warm_starts += 1;
         let (source, id) = (work_source(work), self.insts[slot as usize].id);
-        ctx.log(Ec2Happening::Routed, Some(source), Some(id));
+        ctx.log(HappeningKind::RoutedWarm, Some(source), Some(id));
         ctx.at(now + service, Ec2Event::Done { job: j, gen });
     }
 
@@ -896,20 +837,20 @@ impl Ec2Side {
                     Outcome::Success => {
                         self.counters.succeeded += 1;
                         ps.succeeded += 1;
-                        Ec2Happening::Succeeded
+                        HappeningKind::Succeeded
                     }
                     Outcome::Error => {
                         self.counters.errors += 1;
                         self.counters.failed += 1;
                         ps.failed += 1;
-                        Ec2Happening::Errored
+                        HappeningKind::Errored
                     }
                     Outcome::Timeout => {
                         self.counters.timeouts += 1;
                         self.counters.timed_out += 1;
                         self.fc.http_504 += 1;
                         ps.timed_out += 1;
-                        Ec2Happening::TimedOut
+                        HappeningKind::TimedOut
                     }
                 };
                 ctx.log(what, Some(source), Some(id));
@@ -925,7 +866,7 @@ impl Ec2Side {
                     self.counters.succeeded += 1;
                     self.per_source[source as usize].succeeded += 1;
                     self.latency.record(now.since(msg.sent).as_micros());
-                    ctx.log(Ec2Happening::Succeeded, Some(source), Some(id));
+                    ctx.log(HappeningKind::Succeeded, Some(source), Some(id));
                 }
                 o => {
                     let timed_out = o == Outcome::Timeout;
@@ -936,9 +877,9 @@ impl Ec2Side {
                     }
                     ctx.log(
                         if timed_out {
-                            Ec2Happening::TimedOut
+                            HappeningKind::TimedOut
                         } else {
-                            Ec2Happening::Errored
+                            HappeningKind::Errored
                         },
                         Some(source),
                         Some(id),
@@ -1004,7 +945,7 @@ impl Ec2Side {
                 ps.failed += 1;
             }
             self.latency.record(now.since(r.msg.sent).as_micros());
-            ctx.log(Ec2Happening::ToDlq, Some(r.source), None);
+            ctx.log(HappeningKind::ToDlq, Some(r.source), None);
         }
         self.dispatch_sqs(ctx);
     }
@@ -1079,7 +1020,7 @@ impl Ec2Side {
                 self.counters.dropped += expired;
                 self.per_source[source as usize].dropped += expired;
                 self.set_waiting(now, expired, false);
-                ctx.log(Ec2Happening::Dropped, Some(source), None);
+                ctx.log(HappeningKind::Dropped, Some(source), None);
             }
             let Some(mut msg) = first else {
                 continue;
@@ -1150,7 +1091,7 @@ impl Ec2Side {
         self.fleet.moved(None, InstanceState::Terminated);
         self.mutate(slot, now, |i| i.state = InstanceState::Booting);
         self.fc.launched += 1;
-        ctx.log(Ec2Happening::InstanceLaunched, None, Some(id));
+        ctx.log(HappeningKind::InstanceLaunched, None, Some(id));
         let gen = self.insts[slot as usize].gen;
         ctx.at(now + self.boot, Ec2Event::Booted { inst: slot, gen });
         Some(slot)
@@ -1191,7 +1132,7 @@ impl Ec2Side {
             self.register(slot);
         }
         ctx.log(
-            Ec2Happening::InstanceInService,
+            HappeningKind::InstanceInService,
             None,
             Some(self.insts[slot as usize].id),
         );
@@ -1224,9 +1165,9 @@ impl Ec2Side {
                 let (id, gen) = (self.insts[slot as usize].id, self.insts[slot as usize].gen);
                 ctx.log(
                     if after == AfterDrain::Patch {
-                        Ec2Happening::PatchStarted
+                        HappeningKind::PatchStarted
                     } else {
-                        Ec2Happening::InstanceDraining
+                        HappeningKind::InstanceDraining
                     },
                     None,
                     Some(id),
@@ -1276,7 +1217,7 @@ impl Ec2Side {
             match job.work {
                 Work::Http { source, arrived } => {
                     self.cut_off(source, arrived, now);
-                    ctx.log(Ec2Happening::BadGateway, Some(source), Some(id));
+                    ctx.log(HappeningKind::BadGateway, Some(source), Some(id));
                 }
                 Work::Msg {
                     source,
@@ -1327,7 +1268,7 @@ impl Ec2Side {
         inst.gen = inst.gen.wrapping_add(1);
         self.inst_free.push(slot);
         self.fc.terminated += 1;
-        ctx.log(Ec2Happening::InstanceTerminated, None, Some(id));
+        ctx.log(HappeningKind::InstanceTerminated, None, Some(id));
     }
 
     /// Instance `slot` crashes: its work is cut off; it stays billed and,
@@ -1353,7 +1294,7 @@ impl Ec2Side {
             self.insts[slot as usize].gen,
             self.insts[slot as usize].launched,
         );
-        ctx.log(Ec2Happening::InstanceFailed, None, Some(id));
+        ctx.log(HappeningKind::InstanceFailed, None, Some(id));
         let mut at = now + self.detection;
         if let Some(a) = &self.asg {
             at = at.max(launched + a.grace);
@@ -1375,7 +1316,7 @@ impl Ec2Side {
         if self.asg.is_some() {
             self.terminate(slot, ctx);
             self.fc.replaced_automatically += 1;
-            ctx.log(Ec2Happening::InstanceReplaced, None, Some(id));
+            ctx.log(HappeningKind::InstanceReplaced, None, Some(id));
             self.reconcile(ctx);
         } else {
             self.page(ctx);
@@ -1388,7 +1329,7 @@ impl Ec2Side {
         }
         if let Some(at) = self.pager.page(ctx.now, self.response) {
             self.work.pages += 1;
-            ctx.log(Ec2Happening::Paged, None, None);
+            ctx.log(HappeningKind::Paged, None, None);
             ctx.at(at, Ec2Event::Operator);
         }
     }
@@ -1404,7 +1345,7 @@ impl Ec2Side {
             let id = self.insts[slot as usize].id;
             self.terminate(slot, ctx);
             self.work.instances_replaced_by_hand += 1;
-            ctx.log(Ec2Happening::InstanceReplaced, None, Some(id));
+            ctx.log(HappeningKind::InstanceReplaced, None, Some(id));
         }
         if std::mem::take(&mut self.overload_pending) && self.asg.is_none() {
             if let Some(cpu) = self.last_cpu {
@@ -1624,7 +1565,7 @@ impl Ec2Side {
         }
         self.work.patches_applied += 1;
         let id = self.insts[slot as usize].id;
-        ctx.log(Ec2Happening::Patched, None, Some(id));
+        ctx.log(HappeningKind::Patched, None, Some(id));
         // Back in service without a new warm-up: it is the same instance.
         let since = self.insts[slot as usize].in_service_since;
         self.enter_service(slot, ctx);
