@@ -210,6 +210,16 @@ impl Problems {
         v as u64
     }
 
+    /// A whole number of requests, from 0 to [`MAX_REQUESTS`].
+    fn requests(&mut self, path: &str, v: f64) -> u64 {
+        self.whole(path, v, 0.0, MAX_REQUESTS, "requests")
+    }
+
+    /// A share, from 0 to 1.
+    fn share(&mut self, path: &str, v: f64) -> f64 {
+        self.number(path, v, 0.0, 1.0, false, "(a share)")
+    }
+
     /// A number in `min..=max` (or `min < v` when `open_min`).
     fn number(
         &mut self,
@@ -261,42 +271,24 @@ pub(crate) struct Priced {
 fn event_sources(p: &mut Problems, path: &str, e: &EventSourcesInput) -> EventSourceUsage {
     let mut u = EventSourceUsage::default();
     if let Some(api) = &e.api_gateway {
-        let n = p.whole(
-            &format!("{path}.api_gateway.requests"),
-            api.requests,
-            0.0,
-            MAX_REQUESTS,
-            "requests",
-        );
+        let n = p.requests(&format!("{path}.api_gateway.requests"), api.requests);
         match api.kind {
             ApiKind::Http => u.api_http_requests = n,
             ApiKind::Rest => u.api_rest_requests = n,
         }
     }
     if let Some(s3) = &e.s3 {
-        u.s3_put_requests = p.whole(
+        u.s3_put_requests = p.requests(
             &format!("{path}.s3.put_requests"),
             s3.put_requests.unwrap_or(0.0),
-            0.0,
-            MAX_REQUESTS,
-            "requests",
         );
-        u.s3_get_requests = p.whole(
+        u.s3_get_requests = p.requests(
             &format!("{path}.s3.get_requests"),
             s3.get_requests.unwrap_or(0.0),
-            0.0,
-            MAX_REQUESTS,
-            "requests",
         );
     }
     if let Some(sqs) = &e.sqs {
-        let n = p.whole(
-            &format!("{path}.sqs.requests"),
-            sqs.requests,
-            0.0,
-            MAX_REQUESTS,
-            "requests",
-        );
+        let n = p.requests(&format!("{path}.sqs.requests"), sqs.requests);
         let kb = p.number(
             &format!("{path}.sqs.payload_kb"),
             sqs.payload_kb.unwrap_or(64.0),
@@ -347,14 +339,7 @@ fn lambda_side(p: &mut Problems, l: &LambdaInput, catalog: &Catalog) -> Bill {
         false,
         "ms (the 10 s INIT limit)",
     );
-    let cold = p.number(
-        "lambda.cold_start_share",
-        l.cold_start_share.unwrap_or(0.0),
-        0.0,
-        1.0,
-        false,
-        "(a share)",
-    );
+    let cold = p.share("lambda.cold_start_share", l.cold_start_share.unwrap_or(0.0));
     let units = match l.async_payload_kb {
         Some(kb) => {
             let kb = p.number(
@@ -401,13 +386,9 @@ fn lambda_side(p: &mut Problems, l: &LambdaInput, catalog: &Catalog) -> Bill {
             false,
             "hours (a 30-day month)",
         );
-        let served = p.number(
+        let served = p.share(
             "lambda.provisioned_concurrency.served_share",
             pc.served_share.unwrap_or(1.0),
-            0.0,
-            1.0,
-            false,
-            "(a share)",
         );
         // Requests spread evenly over the month: those arriving while
         // provisioned concurrency is enabled are served by it or spill over.
