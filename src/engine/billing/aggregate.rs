@@ -544,7 +544,6 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
     let (mut od_f, mut spill_f) = ([0.0f64; 3], [0.0f64; 3]);
     let (mut prov_req, mut prov_ms) = (0.0, 0.0);
     let mut src = [0.0f64; 3]; // api, s3 puts, sqs requests (Lambda side)
-    let mut ec2_sqs = 0.0;
     let (mut arrivals_total, mut invocations, mut colds) = (0.0, 0.0, 0.0);
     let mut pool = 0.0f64;
     let mut cursors = vec![0usize; traffic.len()];
@@ -552,13 +551,27 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
     let mut load: Vec<(f64, f64, f64, f64, f64)> = Vec::with_capacity(edges.len());
     let mut sampled = SqsSamples::default();
     // Queued EC2 work [worker-seconds]: all attempts, first attempts, and
-    // redeliveries weighted by their visibility timeout.
+    // redeliveries weighted by their visibility timeout; the fleet's SQS
+    // requests.
     let (mut queued_all, mut queued_first, mut redelivery_delay) = (0.0, 0.0, 0.0);
-    let mut queued_work = |all: f64, first: f64, visibility_s: f64| {
-        queued_all += all;
-        queued_first += first;
-        redelivery_delay += (all - first) * visibility_s;
-    };
+    let mut ec2_sqs = 0.0;
+    // The fleet reads `n` messages of `payload` bytes from a queue: a
+    // failed one comes back after the visibility timeout, up to
+    // `max_receive_count` receives. Counts the queued work and the send,
+    // receive and delete requests (a delete per message that succeeds
+    // before the dead-letter queue); returns the busy worker-seconds.
+    let mut fleet_reads_queue =
+        |n: f64, payload: u64, max_receive_count: Option<u32>, visibility_s: f64| {
+            let receives = n * receives_of(max_receive_count, ec2_err);
+            let (all, first) = (receives * ec2_service_s, n * ec2_service_s);
+            queued_all += all;
+            queued_first += first;
+            redelivery_delay += (all - first) * visibility_s;
+            let unit = sqs_request_units(payload) as f64;
+            let succeeded = max_receive_count.map_or(1.0, |r| 1.0 - ec2_err.powi(r as i32));
+            ec2_sqs += n * unit + receives * unit + n * succeeded;
+            all
+        };
 
     for w in edges.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -597,22 +610,10 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
                     let attempts = n * async_attempts;
                     inv += attempts;
                     req_units += attempts * async_request_units(payload) as f64;
-                    // The fleet reads them through a queue: send, receives
-                    // (a failed message comes back after the visibility
-                    // timeout), delete.
+                    // The fleet reads them through a queue.
                     let q = &ec2.notification_queue;
-                    let ec2_receives = n * receives_of(q.max_receive_count, ec2_err);
-                    ec2_busy += ec2_receives * ec2_service_s;
-                    queued_work(
-                        ec2_receives * ec2_service_s,
-                        n * ec2_service_s,
-                        q.visibility_timeout_s,
-                    );
-                    let unit = sqs_request_units(payload) as f64;
-                    let succeeded = q
-                        .max_receive_count
-                        .map_or(1.0, |r| 1.0 - ec2_err.powi(r as i32));
-                    ec2_sqs += n * unit + ec2_receives * unit + n * succeeded;
+                    ec2_busy +=
+                        fleet_reads_queue(n, payload, q.max_receive_count, q.visibility_timeout_s);
                 }
                 SourceKind::Sqs => {
                     let cfg = s.sqs.clone().unwrap_or_default();
@@ -640,19 +641,12 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
                         sqs_request_units((payload as f64 * per_batch).ceil() as u64) as f64;
                     // Send, receive (per batch), delete (per good batch).
                     src[2] += n * unit + batches * recv_unit + batches * (1.0 - p_fail);
-                    let ec2_receives = n * receives_of(cfg.max_receive_count, ec2_err);
-                    ec2_busy += ec2_receives * ec2_service_s;
-                    queued_work(
-                        ec2_receives * ec2_service_s,
-                        n * ec2_service_s,
+                    ec2_busy += fleet_reads_queue(
+                        n,
+                        payload,
+                        cfg.max_receive_count,
                         cfg.visibility_timeout_s,
                     );
-                    // Send, receives, and a delete per message that
-                    // succeeds before the dead-letter queue.
-                    let succeeded = cfg
-                        .max_receive_count
-                        .map_or(1.0, |r| 1.0 - ec2_err.powi(r as i32));
-                    ec2_sqs += n * unit + ec2_receives * unit + n * succeeded;
                 }
             }
         }
