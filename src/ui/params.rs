@@ -618,6 +618,17 @@ mod tests {
         Scenario::from_json(include_str!("../../static/scenarios/flash-sale.json")).unwrap()
     }
 
+    /// The restart note lowercases a label with `to_ascii_lowercase`
+    /// (Unicode lowercasing would add its case tables, about 8 KB gzip, to
+    /// the wasm): that is the full lowercasing only while labels are ASCII.
+    #[test]
+    fn labels_are_ascii() {
+        for spec in SPECS {
+            assert!(spec.label.is_ascii(), "{}", spec.label);
+            assert_eq!(spec.label.to_ascii_lowercase(), spec.label.to_lowercase());
+        }
+    }
+
     #[test]
     fn every_param_round_trips() {
         let s = steady();
