@@ -357,10 +357,8 @@ fn trim(x: f64) -> String {
 }
 
 fn number(text: &str) -> Result<f64, String> {
-    text.trim()
-        .replace(',', "")
-        .parse::<f64>()
-        .map_err(|_| format!("“{}” is not a number", text.trim()))
+    super::format::parse_f64(&text.trim().replace(',', ""))
+        .ok_or_else(|| format!("“{}” is not a number", text.trim()))
 }
 
 fn whole(text: &str) -> Result<u32, String> {
