@@ -720,7 +720,9 @@ impl Component for App {
                         self.note = spec.map(|sp| {
                             format!(
                                 "Restarted with {} = {} {} (same seed).{why}",
-                                sp.label.to_lowercase(),
+                                // ASCII labels (a unit test): Unicode lowercasing
+                                // would ship its case tables in the wasm.
+                                sp.label.to_ascii_lowercase(),
                                 if text.trim().is_empty() {
                                     "none"
                                 } else {

@@ -69,7 +69,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         let c = props.on_speed.clone();
         Callback::from(move |e: InputEvent| {
             let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = el.value().parse::<f64>() {
+            if let Some(v) = super::format::parse_f64(&el.value()) {
                 c.emit(speed_from_slider(v));
             }
         })

@@ -146,9 +146,8 @@ pub fn svg_size(outer: &str) -> Option<(f64, f64)> {
     let v: Vec<f64> = outer[start..end]
         .split([' ', ','])
         .filter(|p| !p.is_empty())
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
+        .map(super::format::parse_f64)
+        .collect::<Option<_>>()?;
     match v[..] {
         [_, _, w, h] if w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite() => Some((w, h)),
         _ => None,

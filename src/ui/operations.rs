@@ -42,10 +42,8 @@ pub fn describe(a: &LoggedAction) -> String {
 /// Reads the traffic factor typed, refusing what is not a number in range.
 pub fn parse_factor(text: &str) -> Result<f64, String> {
     let t = text.trim().trim_end_matches(['×', 'x']).trim();
-    let v: f64 = t
-        .replace(',', "")
-        .parse()
-        .map_err(|_| format!("factor: “{}” is not a number", text.trim()))?;
+    let v = super::format::parse_f64(&t.replace(',', ""))
+        .ok_or_else(|| format!("factor: “{}” is not a number", text.trim()))?;
     crate::engine::action::check_factor(v).map_err(|e| e.to_string())?;
     Ok(v)
 }

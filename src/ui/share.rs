@@ -434,8 +434,8 @@ pub fn decode(fragment: &str) -> Decoded {
                     u64::MAX
                 )),
             },
-            "speed" => match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && (SPEED_RANGE.0..=SPEED_RANGE.1).contains(&x) => {
+            "speed" => match super::format::parse_f64(&v) {
+                Some(x) if x.is_finite() && (SPEED_RANGE.0..=SPEED_RANGE.1).contains(&x) => {
                     speed = Some(x)
                 }
                 _ => problems.push(format!(

@@ -38,7 +38,9 @@ test('speed changes how fast simulated time runs, and lag is reported', async ()
   await page.goto(env.url);
   await page.selectOption('#preset', { label: 'Steady API' });
   await setSpeed(page, 0);
-  assert.equal(await page.locator('#speed-value').textContent(), '1×');
+  // The app re-renders after the input event: wait for it (a read right
+  // after the event saw the old value once under load).
+  await until(() => page.locator('#speed-value').textContent(), (t) => t === '1×', 5000, 'speed 1×');
   await sleep(300);
   const secs = (t) => { const [h, m, s] = t.split(':').map(Number); return h * 3600 + m * 60 + s; };
   let a = secs(await clock(page));
@@ -46,7 +48,7 @@ test('speed changes how fast simulated time runs, and lag is reported', async ()
   const slow = secs(await clock(page)) - a;
   assert.ok(slow > 0.5 && slow < 2, `1×: about a second per second (${slow})`);
   await setSpeed(page, 2);
-  assert.equal(await page.locator('#speed-value').textContent(), '100×');
+  await until(() => page.locator('#speed-value').textContent(), (t) => t === '100×', 5000, 'speed 100×');
   a = secs(await clock(page));
   await sleep(1000);
   const fast = secs(await clock(page)) - a;
