@@ -511,7 +511,7 @@ impl LambdaSide {
             .iter()
             .map(|p| (SimTime::ZERO + secs(p.at_s), p.level))
             .collect();
-        steps.sort_by_key(|p| p.0);
+        crate::engine::order::sort_by_u64(&mut steps, |p| p.0.as_micros());
         LambdaSide {
             kinds: s.sources.iter().map(|s| s.kind).collect(),
             async_units: s
@@ -1445,7 +1445,7 @@ impl LambdaSide {
                 })
             })
             .collect();
-        out.sort_unstable_by_key(|v| v.id);
+        crate::engine::order::sort_by_u64(&mut out, |v| v.id);
         out
     }
 

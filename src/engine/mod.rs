@@ -10,6 +10,7 @@ pub mod ec2;
 pub mod happening;
 pub mod lambda;
 pub mod metrics;
+pub mod order;
 pub mod progress;
 pub mod queue;
 pub mod report;

@@ -500,7 +500,7 @@ pub fn estimate(scenario: &Scenario, ec2: &Ec2Config, opts: AggregateOptions) ->
             edges.push(s.at_s.clamp(0.0, window));
         }
     }
-    edges.sort_by(f64::total_cmp);
+    crate::engine::order::sort_by_u64(&mut edges, |&e| crate::engine::order::f64_key(e));
     edges.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
 
     let factor = f.duration_factor();
@@ -1054,7 +1054,7 @@ fn operated_fleet(f: &FleetLoad) -> (Ec2Usage, u32, f64) {
     let mut backlog = Backlog::new(f.redelivery);
     let mut slice = 0;
     let mut t = 0.0;
-    failures.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::engine::order::sort_by_u64(&mut failures, |f| crate::engine::order::f64_key(f.0));
     pending.extend(failures);
     while t < window {
         let end = (t + METRIC_PERIOD).min(window);

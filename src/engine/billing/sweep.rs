@@ -240,7 +240,9 @@ impl SweepRun {
             |p| p.ec2_autoscaling,
             |v| diff_at(Ec2Variant::AutoScaling, v),
         ));
-        break_evens.sort_by(|a, b| a.requests_per_month.total_cmp(&b.requests_per_month));
+        crate::engine::order::sort_by_u64(&mut break_evens, |b| {
+            crate::engine::order::f64_key(b.requests_per_month)
+        });
         Sweep {
             points: self.points,
             break_evens,

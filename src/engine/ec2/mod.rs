@@ -1405,7 +1405,8 @@ impl Ec2Side {
                     _ => None,
                 })
                 .collect();
-            victims.sort_unstable();
+            crate::engine::order::sort_by_u64(&mut victims, |v| u64::MAX - v.1 .0);
+            crate::engine::order::sort_by_u64(&mut victims, |v| u64::from(v.0));
             for &(_, _, slot) in victims.iter().take((live - desired) as usize) {
                 self.start_drain(slot, AfterDrain::Terminate, ctx);
             }
@@ -1520,7 +1521,7 @@ impl Ec2Side {
             .filter(|(_, i)| i.state == InstanceState::InService)
             .map(|(s, i)| (i.id, s as u32))
             .collect();
-        in_service.sort_unstable();
+        crate::engine::order::sort_by_u64(&mut in_service, |p| p.0);
         match p.mode {
             PatchMode::AllAtOnce => {
                 for (_, slot) in in_service {
@@ -1662,7 +1663,7 @@ impl Ec2Side {
                     })
                     .map(|i| i.id)
                     .collect();
-                running.sort_unstable();
+                crate::engine::order::sort_by_u64(&mut running, |&id| id);
                 let shown: Vec<String> = running.iter().take(12).map(u64::to_string).collect();
                 let more = if running.len() > 12 { ", …" } else { "" };
                 ActionError::UnknownInstance {

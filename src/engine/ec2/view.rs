@@ -185,7 +185,7 @@ impl Ec2Side {
                 age_us: now.since(i.launched).as_micros(),
             })
             .collect();
-        instances.sort_unstable_by_key(|v| v.id);
+        crate::engine::order::sort_by_u64(&mut instances, |v| v.id);
         let queues = self
             .queues
             .iter()
