@@ -53,14 +53,13 @@ else
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# 4. Chromium from Debian (browser tests and screenshots); playwright-core
-#    drives it over the DevTools protocol, so no chromedriver is needed.
-if [ -x /usr/bin/chromium ]; then
-  say "chromium: present"
+# 4. Chromium and its driver from Debian (browser tests and screenshots).
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  say "chromium + chromium-driver: present"
 else
-  say "installing chromium from Debian"
+  say "installing chromium and chromium-driver from Debian"
   need_root apt-get update -qq
-  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 fi
 
 # 5. npm tools, pinned in package-lock.json: binaryen (its wasm-opt; Debian's
