@@ -181,3 +181,53 @@ test('the canvas follows a theme switch and a resize within two frames', async (
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });
+
+/** Painted particle pixels (alpha ≥ 64) inside the box of each visible
+ * text of the stage, by text. */
+const onText = (page) => page.evaluate(() => {
+  const c = document.querySelector('[data-testid=particles]');
+  const cb = c.getBoundingClientRect();
+  const per = c.width / cb.width;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const out = {};
+  for (const t of document.querySelectorAll('svg.stage text')) {
+    const s = getComputedStyle(t);
+    if (s.display === 'none' || s.visibility === 'hidden' || !t.textContent.trim()) continue;
+    const r = t.getBoundingClientRect();
+    const [x0, x1] = [Math.floor((r.left - cb.left) * per), Math.ceil((r.right - cb.left) * per)];
+    const [y0, y1] = [Math.floor((r.top - cb.top) * per), Math.ceil((r.bottom - cb.top) * per)];
+    let n = 0;
+    for (let y = Math.max(0, y0); y < Math.min(c.height, y1); y++) {
+      for (let x = Math.max(0, x0); x < Math.min(c.width, x1); x++) if (d[(y * c.width + x) * 4 + 3] >= 64) n++;
+    }
+    if (n > 0) out[t.textContent.trim().slice(0, 40)] = n;
+  }
+  return out;
+});
+
+test('on the wide stage particles keep off the text (headers, tallies, labels)', async () => {
+  for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+    const { page, problems } = await newPage(browser, { width, height });
+    await page.goto(server.url);
+    await page.locator('#sim-clock').waitFor();
+    for (const title of ['Patch Tuesday', 'SQS-buffered workers', 'Flash-sale spike', 'Instance failure, fixed fleet', 'Thumbnails on S3 upload']) {
+      await page.selectOption('#preset', { label: title });
+      await setSpeed(page, 2);
+      await until(async () => Number(await page.getByTestId('particles').getAttribute('data-particles')),
+        (v) => v >= 5, 15000, `${title}: particles in flight`);
+      let frames = 0;
+      let painted = 0;
+      const hits = {};
+      for (let i = 0; i < 25; i++) {
+        for (const [k, v] of Object.entries(await onText(page))) hits[k] = Math.max(hits[k] ?? 0, v);
+        painted += Number(await page.getByTestId('particles').getAttribute('data-particles'));
+        frames++;
+        await sleep(40);
+      }
+      assert.ok(painted > frames * 3, `${title}: particles flew (${painted} in ${frames} reads)`);
+      assert.deepEqual(hits, {}, `${title} at ${width} px: particle pixels on text`);
+    }
+    assert.deepEqual(problems, { errors: [], foreign: [] });
+    await page.close();
+  }
+});
