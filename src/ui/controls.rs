@@ -1,9 +1,12 @@
 //! The transport controls: play/pause, single step, restart (same seed),
 //! new seed, the speed slider on a log scale (1×–10,000×) with the speed
-//! actually achieved, and the simulated clock, always visible.
+//! actually achieved, and the simulated clock, always visible. On a phone
+//! the sticky bar holds only the essentials (play/pause, step, the clock and
+//! the speed) and the rest follows it in the page's flow.
 
 use super::clock::{MAX_SPEED, MIN_SPEED};
 use super::format::speed as fmt_speed;
+use super::layout::use_narrow;
 use crate::engine::time::SimTime;
 use yew::prelude::*;
 
@@ -74,37 +77,93 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let narrow = use_narrow();
     let finished = props.now >= props.end;
     let speed_text = match props.achieved {
         Some(a) => format!("{} of {}", fmt_speed(a), fmt_speed(props.speed)),
         None => fmt_speed(props.speed),
     };
+    let play = html! {
+        <button id="play-toggle" class="primary" aria-pressed={(!props.running).to_string()}
+                aria-label={if props.running { "Pause" } else { "Play" }}
+                onclick={cb(&props.on_toggle)}>
+            { if props.running { "❚❚ Pause" } else if finished { "↺ Replay" } else { "▶ Play" } }
+        </button>
+    };
+    let step = html! {
+        <button id="step" onclick={cb(&props.on_step)} disabled={props.running || finished}
+                title="Process the next event (while paused)">{ "Step →" }</button>
+    };
+    let restart = html! {
+        <button id="restart" onclick={cb(&props.on_restart)} title="Back to 0 with the same seed">{ "↺ Restart" }</button>
+    };
+    let new_seed = html! {
+        <button id="new-seed" onclick={cb(&props.on_new_seed)} title="Back to 0 with a new random seed">
+            { "⚄ New seed" }
+        </button>
+    };
+    let slider = html! {
+        <input id="speed" type="range" min="0" max="4" step="0.01"
+               value={format!("{:.2}", slider_from_speed(props.speed))}
+               aria-valuetext={fmt_speed(props.speed)} oninput={on_input} />
+    };
+    let speed_value = html! {
+        <output id="speed-value" for="speed" class={classes!(props.achieved.is_some().then_some("lagging"))}>
+            { speed_text }
+        </output>
+    };
+    let now = props.now.to_string();
+    // Past a day the clock has a day count in front: the phone's bar draws
+    // it smaller, to keep to one row.
+    let long = (now.len() > 12).then_some("long");
+    let clock = html! {
+        <output id="sim-clock" class={classes!(long)} aria-live="off">{ now }</output>
+    };
+    let seed = html! {
+        <span class="clock-label" id="seed">{ format!("seed {}", props.seed) }</span>
+    };
+    if narrow {
+        // A phone: one sticky row of the essentials (play/pause, step, the
+        // simulated clock and the speed), small enough to leave the screen
+        // to the page; the rest follows it in the page's flow.
+        return html! {
+            <>
+                <section class="toolbar compact" aria-label="Simulation controls">
+                    { play }
+                    { step }
+                    <span class="clock">
+                        <span class="visually-hidden">{ "simulated time" }</span>
+                        { clock }
+                        <span class="speed-now"><span class="visually-hidden">{ "speed" }</span>{ speed_value }</span>
+                    </span>
+                </section>
+                <section class="toolbar-more" aria-label="More simulation controls">
+                    { restart }
+                    { new_seed }
+                    { seed }
+                    <span class="speed-control">
+                        <label for="speed">{ "Speed" }</label>
+                        { slider }
+                    </span>
+                </section>
+            </>
+        };
+    }
     html! {
         <section class="toolbar" aria-label="Simulation controls">
-            <button id="play-toggle" class="primary" aria-pressed={(!props.running).to_string()}
-                    aria-label={if props.running { "Pause" } else { "Play" }}
-                    onclick={cb(&props.on_toggle)}>
-                { if props.running { "❚❚ Pause" } else if finished { "↺ Replay" } else { "▶ Play" } }
-            </button>
-            <button id="step" onclick={cb(&props.on_step)} disabled={props.running || finished}
-                    title="Process the next event (while paused)">{ "Step →" }</button>
-            <button id="restart" onclick={cb(&props.on_restart)} title="Back to 0 with the same seed">{ "↺ Restart" }</button>
-            <button id="new-seed" onclick={cb(&props.on_new_seed)} title="Back to 0 with a new random seed">
-                { "⚄ New seed" }
-            </button>
+            { play }
+            { step }
+            { restart }
+            { new_seed }
             <span class="speed-control">
                 <label for="speed">{ "Speed" }</label>
-                <input id="speed" type="range" min="0" max="4" step="0.01"
-                       value={format!("{:.2}", slider_from_speed(props.speed))}
-                       aria-valuetext={fmt_speed(props.speed)} oninput={on_input} />
-                <output id="speed-value" for="speed" class={classes!(props.achieved.is_some().then_some("lagging"))}>
-                    { speed_text }
-                </output>
+                { slider }
+                { speed_value }
             </span>
             <span class="clock">
                 <span class="clock-label">{ "simulated time" }</span>
-                <output id="sim-clock" aria-live="off">{ props.now.to_string() }</output>
-                <span class="clock-label" id="seed">{ format!("seed {}", props.seed) }</span>
+                { clock }
+                { seed }
             </span>
         </section>
     }

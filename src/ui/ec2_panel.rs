@@ -38,6 +38,12 @@ pub fn instance_center(i: usize, n: usize) -> (f64, f64) {
     (GRID.0 + (c + 0.5) * pitch, GRID.1 + (r + 0.5) * pitch)
 }
 
+/// Side and pitch of the instance boxes when there are `n` [stage units].
+pub fn instance_size(n: usize) -> (f64, f64) {
+    let (_, pitch) = grid(n.max(1), GRID.2, GRID.3, MAX_PITCH);
+    (pitch * 0.84, pitch)
+}
+
 fn state_info(s: InstanceState) -> (&'static str, &'static str) {
     match s {
         InstanceState::Booting => ("inst inst-booting", "booting"),
@@ -85,8 +91,7 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
         };
     };
     let n = s.instances.len();
-    let (_, pitch) = grid(n.max(1), GRID.2, GRID.3, MAX_PITCH);
-    let size = pitch * 0.84;
+    let (size, pitch) = instance_size(n);
     let detailed = pitch >= 60.0;
     let boxes = s.instances.iter().enumerate().map(|(i, inst)| {
         let (x, y) = instance_center(i, n);

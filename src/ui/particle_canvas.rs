@@ -9,8 +9,13 @@
 //! attributes), and up to [`MAX_ALIVE`](super::particles::MAX_ALIVE) of
 //! them move at once; on a canvas a frame's particles are one clear and a
 //! few paths. Colours are the theme's CSS variables, read from the canvas's
-//! computed style now and then (a theme switch shows within half a second,
-//! as does a new resolution after the window is resized).
+//! computed style now and then, and at once (with a redraw) when the theme
+//! changes (`prefers-color-scheme`, or the page's own theme or projector
+//! switch) or the stage's size does (a window resize, a rotated phone).
+//!
+//! A particle is drawn at least [`MIN_RADIUS_PX`] CSS pixels in radius
+//! however small the stage is drawn (the phone's stage is scaled to about
+//! 0.38 CSS px a unit).
 
 use std::cell::RefCell;
 use std::f64::consts::TAU;
@@ -56,13 +61,30 @@ pub struct Dot {
 
 /// Radius of a particle [stage units].
 pub const RADIUS: f64 = 5.0;
+/// Smallest radius of a particle on screen [CSS px].
+pub const MIN_RADIUS_PX: f64 = 3.0;
 /// Width of its edge [stage units].
 const EDGE: f64 = 1.5;
+/// Thinnest edge on screen [CSS px].
+const MIN_EDGE_PX: f64 = 1.0;
+
+/// A particle's radius and edge width [stage units] when a stage unit is
+/// drawn `css_per_unit` CSS pixels wide: as designed, or larger where that
+/// would be under [`MIN_RADIUS_PX`] (and [`MIN_EDGE_PX`]) on screen.
+pub fn dot_size(css_per_unit: f64) -> (f64, f64) {
+    if !(css_per_unit.is_finite() && css_per_unit > 0.0) {
+        return (RADIUS, EDGE);
+    }
+    (
+        RADIUS.max(MIN_RADIUS_PX / css_per_unit),
+        EDGE.max(MIN_EDGE_PX / css_per_unit),
+    )
+}
 /// How often the colours and the stage's width are read again [ms of wall time].
 const COLOURS_EVERY_MS: f64 = 500.0;
 
 /// Properties of [`ParticleCanvas`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct ParticleCanvasProps {
     /// The particles of this frame.
     pub dots: Rc<Vec<Dot>>,
@@ -84,6 +106,11 @@ struct Cache {
     /// The stage's drawn width [CSS px] (reading it forces a layout).
     shown: i32,
     ctx: Option<web_sys::CanvasRenderingContext2d>,
+    /// The particles' radius on screen last drawn [CSS px].
+    radius_px: f64,
+    /// The frame drawn last (to draw it again at once on a theme switch or
+    /// a resize).
+    last: Option<ParticleCanvasProps>,
 }
 
 /// `getComputedStyle(el).getPropertyValue(name)`, trimmed (through
@@ -150,12 +177,9 @@ fn draw(
     };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
-    if props.dots.is_empty() {
-        return;
-    }
     if stale || cache.looks.len() != Look::ALL.len() {
         if let Some(style) = computed_style(canvas) {
-            cache.looks = Look::ALL
+            let looks: Vec<(String, String)> = Look::ALL
                 .iter()
                 .map(|l| {
                     let (fill, edge) = l.vars();
@@ -165,20 +189,36 @@ fn draw(
                     )
                 })
                 .collect();
+            if looks != cache.looks {
+                // What the particles are drawn in, for the browser tests.
+                let palette: Vec<String> = looks.iter().map(|(f, e)| format!("{f} {e}")).collect();
+                let _ = canvas.set_attribute("data-palette", &palette.join(","));
+                cache.looks = looks;
+            }
         }
     }
     if stale {
         cache.read_ms = Some(props.now_ms);
     }
+    if props.dots.is_empty() {
+        return;
+    }
     let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
-    ctx.set_line_width(EDGE);
+    let (radius, edge_w) = dot_size(scale / dpr.max(1.0));
+    let radius_px = radius * scale / dpr.max(1.0);
+    if (radius_px - cache.radius_px).abs() > 0.01 {
+        // The particles' radius on screen [CSS px], for the browser tests.
+        let _ = canvas.set_attribute("data-radius-px", &format!("{radius_px:.2}"));
+        cache.radius_px = radius_px;
+    }
+    ctx.set_line_width(edge_w);
     // One path per look: fill, then the edges over it.
     for (look, (fill, edge)) in Look::ALL.iter().zip(&cache.looks) {
         ctx.begin_path();
         let mut any = false;
         for d in props.dots.iter().filter(|d| d.look == *look) {
-            ctx.move_to(d.x + RADIUS, d.y);
-            let _ = ctx.arc(d.x, d.y, RADIUS, 0.0, TAU);
+            ctx.move_to(d.x + radius, d.y);
+            let _ = ctx.arc(d.x, d.y, radius, 0.0, TAU);
             any = true;
         }
         if any {
@@ -190,6 +230,106 @@ fn draw(
     }
 }
 
+/// Draws the last frame again at once, with the colours and the stage's
+/// width read anew (after a theme switch or a resize).
+fn redraw(canvas: &NodeRef, svg: &NodeRef, cache: &RefCell<Cache>) {
+    let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() else {
+        return;
+    };
+    let Ok(mut cache) = cache.try_borrow_mut() else {
+        return;
+    };
+    let Some(last) = cache.last.clone() else {
+        return;
+    };
+    cache.read_ms = None;
+    draw(&c, svg.cast::<web_sys::Element>(), &last, &mut cache);
+}
+
+/// What makes the canvas redraw at once; dropped (and disconnected) with
+/// the component.
+struct Watchers {
+    _scheme: Option<gloo::events::EventListener>,
+    _resize: gloo::events::EventListener,
+    observers: Vec<JsValue>,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for Watchers {
+    fn drop(&mut self) {
+        for o in &self.observers {
+            if let Ok(f) = js_sys::Reflect::get(o, &"disconnect".into()) {
+                if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+                    let _ = f.call0(o);
+                }
+            }
+        }
+    }
+}
+
+/// Redraws at once on a change of `prefers-color-scheme`, of the page's
+/// theme or projector attributes (a `MutationObserver`), of the window's
+/// size, or of the stage's drawn size (a `ResizeObserver`).
+fn watch(canvas: NodeRef, svg: NodeRef, cache: Rc<RefCell<Cache>>) -> Option<Watchers> {
+    let win = web_sys::window()?;
+    let again = {
+        let (canvas, svg, cache) = (canvas.clone(), svg.clone(), cache.clone());
+        Rc::new(move || redraw(&canvas, &svg, &cache))
+    };
+    let scheme = win
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .map(|mql| {
+            let again = again.clone();
+            gloo::events::EventListener::new(&mql, "change", move |_| again())
+        });
+    let resize = {
+        let again = again.clone();
+        gloo::events::EventListener::new(&win, "resize", move |_| again())
+    };
+    let callback = {
+        let again = again.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+            again()
+        })
+    };
+    // The observers through js_sys (no more web-sys features needed).
+    let make = |name: &str| -> Option<JsValue> {
+        let ctor: js_sys::Function = js_sys::Reflect::get(&win, &name.into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(callback.as_ref())).ok()
+    };
+    let observe = |o: &JsValue, target: &JsValue, options: &JsValue| {
+        if let Ok(f) = js_sys::Reflect::get(o, &"observe".into()) {
+            if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+                let _ = f.call2(o, target, options);
+            }
+        }
+    };
+    let mut observers = Vec::new();
+    if let (Some(o), Some(el)) = (make("ResizeObserver"), svg.get()) {
+        observe(&o, &el, &JsValue::UNDEFINED);
+        observers.push(o);
+    }
+    let root = win.document().and_then(|d| d.document_element());
+    if let (Some(o), Some(root)) = (make("MutationObserver"), root) {
+        let options = js_sys::Object::new();
+        let filter = js_sys::Array::of2(&"data-theme".into(), &"data-projector".into());
+        let _ = js_sys::Reflect::set(&options, &"attributeFilter".into(), &filter);
+        observe(&o, &root, &options);
+        observers.push(o);
+    }
+    Some(Watchers {
+        _scheme: scheme,
+        _resize: resize,
+        observers,
+        _callback: callback,
+    })
+}
+
 /// The particles' canvas (to be placed inside the stage's `<svg>`).
 #[function_component(ParticleCanvas)]
 pub fn particle_canvas(props: &ParticleCanvasProps) -> Html {
@@ -199,13 +339,7 @@ pub fn particle_canvas(props: &ParticleCanvasProps) -> Html {
         let canvas = canvas.clone();
         let svg = props.svg.clone();
         let cache: Rc<RefCell<Cache>> = cache.clone();
-        let p = ParticleCanvasProps {
-            dots: props.dots.clone(),
-            width: props.width,
-            height: props.height,
-            svg: props.svg.clone(),
-            now_ms: props.now_ms,
-        };
+        let p = props.clone();
         // After the DOM is patched: draw this frame's particles.
         use_effect_with(
             (
@@ -215,15 +349,19 @@ pub fn particle_canvas(props: &ParticleCanvasProps) -> Html {
             ),
             move |_| {
                 if let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                    draw(
-                        &c,
-                        svg.cast::<web_sys::Element>(),
-                        &p,
-                        &mut cache.borrow_mut(),
-                    );
+                    let mut cache = cache.borrow_mut();
+                    draw(&c, svg.cast::<web_sys::Element>(), &p, &mut cache);
+                    cache.last = Some(p);
                 }
             },
         );
+    }
+    {
+        let (canvas, svg, cache) = (canvas.clone(), props.svg.clone(), cache.clone());
+        use_effect_with((), move |_| {
+            let watchers = watch(canvas, svg, cache);
+            move || drop(watchers)
+        });
     }
     let (w, h) = (format!("{}", props.width), format!("{}", props.height));
     html! {
@@ -232,5 +370,25 @@ pub fn particle_canvas(props: &ParticleCanvasProps) -> Html {
             <canvas xmlns="http://www.w3.org/1999/xhtml" ref={canvas} class="particle-canvas"
                     data-testid="particles" data-particles={props.dots.len().to_string()}></canvas>
         </foreignObject>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn particles_keep_a_minimum_size_on_screen() {
+        // The wide stage at 1280 px: 0.82 CSS px a unit, drawn as designed.
+        assert_eq!(dot_size(0.82), (RADIUS, EDGE));
+        // A 320 px phone: 0.38 CSS px a unit; 5 units would be 1.9 px.
+        for k in [0.2, 0.38, 0.5, 0.59] {
+            let (r, e) = dot_size(k);
+            assert!((r * k - MIN_RADIUS_PX).abs() < 1e-9, "{k}: {r}");
+            assert!(e * k >= MIN_EDGE_PX - 1e-9, "{k}: {e}");
+        }
+        // Nothing drawn yet (no width): as designed.
+        assert_eq!(dot_size(0.0), (RADIUS, EDGE));
+        assert_eq!(dot_size(f64::NAN), (RADIUS, EDGE));
     }
 }

@@ -2,12 +2,12 @@
 //! particles (sampled from the engine's happenings) to the Lambda function's
 //! execution environments above and to the EC2 fleet below.
 
-use super::ec2_panel::{instance_center, tally_503, Ec2Panel, ALB};
+use super::ec2_panel::{instance_center, instance_size, tally_503, Ec2Panel, ALB};
 use super::format::{count, num};
 use super::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL_TOP};
-use super::layout::{narrow, use_narrow};
+use super::layout::{narrow, use_narrow, wide};
 use super::particle_canvas::{Dot, Look, ParticleCanvas};
-use super::particles::{arc, Target};
+use super::particles::{arc, Particle, Target};
 use super::sim_handle::{FrameView, SourceView};
 use crate::engine::scenario::SourceKind;
 use std::collections::HashMap;
@@ -179,6 +179,100 @@ pub struct StageProps {
     pub ec2_title: AttrValue,
 }
 
+/// Where particles go: the environments' grid slots and the instances'
+/// places, for this frame.
+struct Targets<'a> {
+    env_slot: &'a HashMap<u64, usize>,
+    slots: usize,
+    inst_index: &'a HashMap<u64, usize>,
+    n_inst: usize,
+    sources: &'a [SourceView],
+}
+
+impl Targets<'_> {
+    /// Whether particle `p` reaches the fleet through the load balancer
+    /// (API requests) rather than being pulled from a queue (SQS, S3 and
+    /// schedule events).
+    fn via_alb(&self, p: &Particle) -> bool {
+        self.sources
+            .get(p.source as usize)
+            .is_some_and(|s| s.kind == SourceKind::Api)
+    }
+}
+
+/// A particle's place on the narrow stage (drawn under the panels there,
+/// whose header lines are opaque bands): arcs from its source.
+fn narrow_dot(
+    lay: Layout,
+    to: &Targets,
+    p: &Particle,
+    a: (f64, f64),
+    t: f64,
+) -> Option<(f64, f64)> {
+    Some(match p.target {
+        Target::Env(id) => {
+            let b = lay.lambda_grid(slot_center(*to.env_slot.get(&id)?, to.slots));
+            arc(a, b, -40.0, t)
+        }
+        Target::Instance(id) => {
+            let b = lay.ec2_grid(instance_center(*to.inst_index.get(&id)?, to.n_inst));
+            let alb = lay.ec2_grid(ALB);
+            if !to.via_alb(p) {
+                arc(a, b, 30.0, t)
+            } else if t < 0.5 {
+                arc(a, alb, 30.0, t * 2.0)
+            } else {
+                arc(alb, b, 0.0, t * 2.0 - 1.0)
+            }
+        }
+        Target::Bounce | Target::Reject => {
+            let (wall, tally) = if p.target == Target::Bounce {
+                // The edge of the Lambda panel nearest the source.
+                ((a.0, lay.lambda(PANEL_TOP).1), lay.lambda(tally_429(true)))
+            } else {
+                (
+                    lay.ec2_grid((ALB.0 - 30.0, ALB.1)),
+                    lay.ec2(tally_503(true)),
+                )
+            };
+            if t < 0.5 {
+                arc(a, wall, 0.0, t * 2.0)
+            } else {
+                arc(wall, tally, 20.0, t * 2.0 - 1.0)
+            }
+        }
+    })
+}
+
+/// A particle's place on the wide stage (drawn above the panels there):
+/// on a path that keeps off every line of text ([`wide`]).
+fn wide_dot(to: &Targets, p: &Particle, a: (f64, f64), t: f64) -> Option<(f64, f64)> {
+    let (left, right) = ((ALB.0 - 30.0, ALB.1), (ALB.0 + 30.0, ALB.1));
+    let halves = |(first, second): (wide::Path, wide::Path)| {
+        if t < 0.5 {
+            first.at(t * 2.0)
+        } else {
+            second.at(t * 2.0 - 1.0)
+        }
+    };
+    Some(match p.target {
+        Target::Env(id) => wide::to_lambda(a, slot_center(*to.env_slot.get(&id)?, to.slots)).at(t),
+        Target::Instance(id) => {
+            let i = *to.inst_index.get(&id)?;
+            let (size, pitch) = instance_size(to.n_inst);
+            // Queued work is pulled through the queue's box as requests go
+            // through the load balancer's: in at its left edge, out at its
+            // right (its label between stays clear).
+            halves((
+                wide::to_fleet_door(a, left),
+                wide::to_instance(right, instance_center(i, to.n_inst), size, pitch),
+            ))
+        }
+        Target::Bounce => halves(wide::bounce_429(a, PANEL_TOP.0 + 2.0)),
+        Target::Reject => halves(wide::bounce_503(a, left)),
+    })
+}
+
 /// The stage.
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
@@ -206,58 +300,29 @@ pub fn stage(props: &StageProps) -> Html {
         })
         .unwrap_or_default();
     let n_inst = ec2.map_or(0, |e| e.instances.len());
+    let to = Targets {
+        env_slot: &env_slot,
+        slots: f.slot_count,
+        inst_index: &inst_index,
+        n_inst,
+        sources: &f.sources,
+    };
     let dots: Vec<Dot> = f
         .particles
         .iter()
         .filter_map(|p| {
             let a = lay.anchor(p.source as usize, n);
             let t = p.progress(f.now_ms);
-            let (x, y, look) = match p.target {
-                Target::Env(id) => {
-                    let b = lay.lambda_grid(slot_center(*env_slot.get(&id)?, f.slot_count));
-                    let (x, y) = arc(a, b, -40.0, t);
-                    (x, y, if p.cold { Look::Cold } else { Look::Warm })
-                }
-                Target::Instance(id) => {
-                    let b = lay.ec2_grid(instance_center(*inst_index.get(&id)?, n_inst));
-                    let alb = lay.ec2_grid(ALB);
-                    // API requests go through the load balancer; queued work
-                    // (SQS, S3 and schedule events) is pulled by the workers.
-                    let via_alb = f
-                        .sources
-                        .get(p.source as usize)
-                        .is_some_and(|s| s.kind == SourceKind::Api);
-                    let (x, y) = if !via_alb {
-                        arc(a, b, 30.0, t)
-                    } else if t < 0.5 {
-                        arc(a, alb, 30.0, t * 2.0)
-                    } else {
-                        arc(alb, b, 0.0, t * 2.0 - 1.0)
-                    };
-                    (x, y, Look::Ec2)
-                }
-                Target::Bounce | Target::Reject => {
-                    let (wall, tally) = if p.target == Target::Bounce {
-                        // The edge of the Lambda panel nearest the source.
-                        let wall = if narrow {
-                            (a.0, lay.lambda(PANEL_TOP).1)
-                        } else {
-                            (222.0, a.1)
-                        };
-                        (wall, lay.lambda(tally_429(narrow)))
-                    } else {
-                        (
-                            lay.ec2_grid((ALB.0 - 30.0, ALB.1)),
-                            lay.ec2(tally_503(narrow)),
-                        )
-                    };
-                    let (x, y) = if t < 0.5 {
-                        arc(a, wall, 0.0, t * 2.0)
-                    } else {
-                        arc(wall, tally, 20.0, t * 2.0 - 1.0)
-                    };
-                    (x, y, Look::Bounce)
-                }
+            let (x, y) = if narrow {
+                narrow_dot(lay, &to, p, a, t)?
+            } else {
+                wide_dot(&to, p, a, t)?
+            };
+            let look = match p.target {
+                Target::Env(_) if p.cold => Look::Cold,
+                Target::Env(_) => Look::Warm,
+                Target::Instance(_) => Look::Ec2,
+                Target::Bounce | Target::Reject => Look::Bounce,
             };
             Some(Dot { x, y, look })
         })
@@ -363,5 +428,139 @@ mod tests {
         };
         assert_eq!(wide.lambda_grid((1.0, 2.0)), (1.0, 2.0));
         assert_eq!(wide.ec2_grid((1.0, 2.0)), (1.0, 2.0));
+    }
+
+    /// The wide stage's lines of text [stage units]: (left, top, right,
+    /// bottom) of each, with its glyphs' ascent and descent (the panels'
+    /// text starts 16 units in from their left edge at x = 220).
+    /// A box: left, top, right, bottom [stage units].
+    type Box4 = (f64, f64, f64, f64);
+
+    fn wide_text(n_sources: usize, n_inst: usize) -> Vec<(&'static str, Box4)> {
+        let mut v = vec![
+            ("Lambda title and counts", (236.0, 20.0, 990.0, 60.0)),
+            ("concurrency line and bar", (240.0, 264.0, 990.0, 292.0)),
+            (
+                "429, timeout, cold-start tallies",
+                (300.0, 306.0, 990.0, 323.0),
+            ),
+            ("EC2 title and counts", (236.0, 362.0, 990.0, 399.0)),
+            ("503 tally, CPU, bars note", (300.0, 564.0, 990.0, 581.0)),
+            ("ALB / SQS label", (256.0, 462.0, 288.0, 480.0)),
+        ];
+        for i in 0..n_sources {
+            let (ax, ay) = source_anchor(i, n_sources);
+            v.push(("source rate", (100.0, ay - 54.0, ax, ay - 37.0)));
+            v.push(("source labels", (20.0, ay + 22.0, 164.0, ay + 52.0)));
+        }
+        let (size, pitch) = super::super::ec2_panel::instance_size(n_inst);
+        if pitch >= 60.0 {
+            for i in 0..n_inst {
+                let (x, y) = instance_center(i, n_inst);
+                v.push((
+                    "an instance's labels",
+                    (
+                        x - size / 2.0 + 14.0,
+                        y - 13.0,
+                        x + size / 2.0 - 14.0,
+                        y + 15.0,
+                    ),
+                ));
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn wide_particles_keep_off_every_line_of_text() {
+        use crate::engine::scenario::SourceKind;
+        // A particle's radius on the wide stage: 5 units, up to 5.4 where
+        // the stage is drawn under 0.6 CSS px a unit (3 CSS px at least).
+        let r = 5.5;
+        let mut checked = 0;
+        // Up to three sources (the presets have one; from four on, the
+        // sources' own labels meet one another on the wide stage).
+        for n_sources in 1..=3 {
+            for kind in [SourceKind::Api, SourceKind::Sqs] {
+                let sources: Vec<SourceView> = (0..n_sources)
+                    .map(|_| SourceView {
+                        name: "s".into(),
+                        kind,
+                        rate_per_s: 1.0,
+                        queue_depth: None,
+                    })
+                    .collect();
+                for (slots, n_inst) in [(1, 1), (10, 4), (30, 6), (120, 12), (400, 20), (1000, 50)]
+                {
+                    let env_slot: HashMap<u64, usize> =
+                        (0..slots as u64).map(|i| (i, i as usize)).collect();
+                    let inst_index: HashMap<u64, usize> =
+                        (0..n_inst as u64).map(|i| (i, i as usize)).collect();
+                    let to = Targets {
+                        env_slot: &env_slot,
+                        slots,
+                        inst_index: &inst_index,
+                        n_inst,
+                        sources: &sources,
+                    };
+                    let text = wide_text(n_sources, n_inst);
+                    let targets = (0..slots as u64)
+                        .step_by(slots.div_ceil(40))
+                        .map(Target::Env)
+                        .chain((0..n_inst as u64).map(Target::Instance))
+                        .chain([Target::Bounce, Target::Reject]);
+                    for target in targets {
+                        for source in 0..n_sources {
+                            let p = Particle {
+                                born_ms: 0.0,
+                                source: source as u32,
+                                target,
+                                cold: false,
+                            };
+                            let a = source_anchor(source, n_sources);
+                            for k in 0..=100 {
+                                let t = f64::from(k) / 100.0;
+                                let (x, y) = wide_dot(&to, &p, a, t).unwrap();
+                                for (what, (l, tp, rt, b)) in &text {
+                                    let dx = (l - x).max(x - rt).max(0.0);
+                                    let dy = (tp - y).max(y - b).max(0.0);
+                                    assert!(
+                                        dx.hypot(dy) >= r,
+                                        "{target:?} from source {source} of {n_sources} ({kind:?}, {slots} slots, {n_inst} instances) at t = {t}: ({x:.1}, {y:.1}) on the {what}"
+                                    );
+                                }
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+
+    #[test]
+    fn wide_paths_start_and_end_where_they_should() {
+        let a = source_anchor(0, 1);
+        let b = super::super::lambda_panel::slot_center(3, 10);
+        let path = wide::to_lambda(a, b);
+        assert_eq!(path.at(0.0), a);
+        let end = path.at(1.0);
+        assert!(
+            (end.0 - b.0).abs() < 1e-9 && (end.1 - b.1).abs() < 1e-9,
+            "{end:?}"
+        );
+        // Smooth: no jump between two nearby instants.
+        for k in 0..1000 {
+            let (p, q) = (
+                path.at(f64::from(k) / 1000.0),
+                path.at(f64::from(k + 1) / 1000.0),
+            );
+            assert!((p.0 - q.0).hypot(p.1 - q.1) < 5.0, "{k}: {p:?} {q:?}");
+        }
+        assert_eq!(
+            wide::Path::new(&[(1.0, 1.0), (1.0, 1.0)]).at(0.5),
+            (1.0, 1.0)
+        );
     }
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { sleep, setSpeed, sideways } from './util.mjs';
+import { sleep, setSpeed, sideways, until } from './util.mjs';
 
 const env = suite();
 
@@ -210,3 +210,125 @@ test('phone screenshots: every preset at 375×667 and 360×640, two at 320×568,
     await page.close();
   }
 });
+
+/** Whether the element at the centre of `sel`'s box is `sel` itself (or
+ * inside it), i.e. not covered by the sticky toolbar; and the boxes. */
+const coverCheck = (page, sel) => page.evaluate((sel) => {
+  const el = document.querySelector(sel);
+  const b = el.getBoundingClientRect();
+  const tb = document.querySelector('.toolbar').getBoundingClientRect();
+  const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+  return {
+    top: b.top, bottom: b.bottom, toolbar: tb.bottom,
+    // Apart from the toolbar (above it is the top of the page).
+    apart: b.top >= tb.bottom - 0.5 || b.bottom <= tb.top + 0.5,
+    clear: !!hit && (hit === el || el.contains(hit)),
+    hit: hit ? `${hit.tagName}#${hit.id}.${hit.className}` : null,
+  };
+}, sel);
+
+/** The sticky toolbar: its box, its controls' boxes, the page's scroll padding. */
+const toolbar = (page) => page.evaluate(() => {
+  const t = document.querySelector('.toolbar');
+  const b = t.getBoundingClientRect();
+  const kids = [...t.querySelectorAll('button, output')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return { id: e.id, l: r.left, r: r.right, t: r.top, b: r.bottom };
+  });
+  return {
+    h: b.height, l: b.left, r: b.right, t: b.top, b: b.bottom, kids,
+    sticky: getComputedStyle(t).position,
+    pad: parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop),
+  };
+});
+
+/** The phone's toolbar is sticky, one row ≤ 70 px of the essentials, each
+ * whole inside it and apart, and the page's scroll padding clears it. */
+function assertCompact(r, what) {
+  assert.equal(r.sticky, 'sticky', `${what}: the toolbar stays on screen`);
+  assert.ok(r.h <= 70, `${what}: the sticky toolbar is ${r.h} px high`);
+  assert.ok(r.pad >= r.h, `${what}: scroll padding ${r.pad} px under a ${r.h} px toolbar`);
+  assert.deepEqual(r.kids.map((k) => k.id).sort(), ['play-toggle', 'sim-clock', 'speed-value', 'step'], `${what}: the essentials`);
+  for (const k of r.kids) {
+    assert.ok(k.l >= r.l && k.r <= r.r && k.t >= r.t && k.b <= r.b, `${what}: ${k.id} inside the toolbar`);
+  }
+  for (const [i, a] of r.kids.entries()) {
+    for (const c of r.kids.slice(i + 1)) assert.ok(!overlap(a, c), `${what}: ${a.id} overlaps ${c.id}`);
+  }
+}
+
+for (const [width, height] of [[360, 640], [320, 568]]) {
+  test(`the sticky toolbar is one compact row at ${width} px and covers no title or heading`, async () => {
+    const { page, problems } = await newPage(env.browser, { width, height });
+    await page.goto(env.url);
+    await page.locator('#sim-clock').waitFor();
+    assertCompact(await toolbar(page), `running, ${width} px`);
+    // Every control, those out of the sticky bar too, is reached by Tab
+    // with a visible focus, and is not under the toolbar once focused.
+    // (From the top of the page; Space on play/pause pauses, so that Step
+    // can take the focus.)
+    const want = ['play-toggle', 'step', 'restart', 'new-seed', 'speed'];
+    const seen = new Set();
+    for (let i = 0; i < 12 && seen.size < want.length; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const e = document.activeElement;
+        const s = getComputedStyle(e);
+        return { id: e.id, outline: s.outlineStyle, w: parseFloat(s.outlineWidth) };
+      });
+      if (!want.includes(f.id)) continue;
+      seen.add(f.id);
+      if (f.id === 'play-toggle') {
+        await page.keyboard.press('Space');
+        await until(() => page.locator('#play-toggle').getAttribute('aria-pressed'), (v) => v === 'true', 3000, 'paused');
+      }
+      assert.ok(f.outline !== 'none' && f.w >= 2, `${f.id}: focus is visible (${f.outline} ${f.w})`);
+      const c = await coverCheck(page, `#${f.id}`);
+      assert.ok(c.clear, `${f.id}, focused, is covered by ${c.hit}`);
+    }
+    assert.deepEqual([...seen], want, 'reached by Tab, in this order');
+    // The tour's title, scrolled to the top, sits below the toolbar, whole.
+    await page.click('#tour-start');
+    await page.getByTestId('tour').waitFor();
+    for (const sel of ['[data-testid=tour]', '#tour-title']) {
+      await page.locator(sel).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await sleep(100);
+      const c = await coverCheck(page, '#tour-title');
+      assert.ok(c.clear && c.top >= c.toolbar - 0.5,
+        `${sel} scrolled to the top: the tour title (${c.top}..${c.bottom}) vs the toolbar (to ${c.toolbar}), ${c.hit} at its centre`);
+    }
+    await page.screenshot({ path: screenshotPath(`phone-${width}-tour-top.png`) });
+    // So does every heading of the page.
+    const headings = await page.evaluate(() => {
+      const hs = [...document.querySelectorAll('h1, h2, h3, legend, figcaption, .tour-head')]
+        .filter((e) => e.getBoundingClientRect().height > 0);
+      hs.forEach((e, i) => { e.dataset.headingIx = String(i); });
+      return hs.map((e) => e.textContent.trim().slice(0, 40));
+    });
+    assert.ok(headings.length >= 8, `${headings.length} headings`);
+    for (const [i, text] of headings.entries()) {
+      const sel = `[data-heading-ix="${i}"]`;
+      await page.locator(sel).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await sleep(50);
+      const c = await coverCheck(page, sel);
+      assert.ok(c.clear && c.apart, `"${text}" scrolled to the top: ${c.top} vs the toolbar's ${c.toolbar}; ${c.hit} at its centre`);
+    }
+    assert.deepEqual(problems, { errors: [], foreign: [] });
+    await page.close();
+    // Past a day of simulated time (the clock's day count) and with the
+    // achieved speed shown (its longest text), the bar still fits.
+    const day = await newPage(env.browser, { width, height });
+    await day.page.goto(`${env.url}#v=1&preset=simfaas&seed=3&t=90000`);
+    await day.page.locator('#sim-clock').filter({ hasText: /^1d / }).waitFor({ timeout: 60000 });
+    await day.page.evaluate(() => {
+      const o = document.querySelector('#speed-value');
+      o.textContent = '1,840× of 10,000×';
+      o.classList.add('lagging');
+    });
+    assertCompact(await toolbar(day.page), `a day in, lagging, ${width} px`);
+    await day.page.evaluate(() => window.scrollTo(0, 0));
+    await day.page.screenshot({ path: screenshotPath(`phone-${width}-toolbar-day.png`), clip: { x: 0, y: 0, width, height: 300 } });
+    assert.deepEqual(day.problems, { errors: [], foreign: [] });
+    await day.page.close();
+  });
+}

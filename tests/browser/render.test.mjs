@@ -76,3 +76,158 @@ test('the charts and the meters keep following the run', async () => {
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });
+
+/**
+ * The particles on the canvas as drawn: each separate blob of painted
+ * pixels (alpha ≥ 128), its bounding box in CSS px. Overlapping particles
+ * make one larger blob; the median blob is one particle.
+ */
+const blobs = (page) => page.getByTestId('particles').evaluate((c) => {
+  const { width: w, height: h } = c;
+  const d = c.getContext('2d').getImageData(0, 0, w, h).data;
+  const per = w / c.getBoundingClientRect().width; // device px per CSS px
+  const seen = new Uint8Array(w * h);
+  const out = [];
+  for (let start = 0; start < w * h; start++) {
+    if (seen[start] || d[start * 4 + 3] < 128) continue;
+    let [x0, x1, y0, y1] = [w, -1, h, -1];
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length) {
+      const i = stack.pop();
+      const x = i % w;
+      const y = (i - x) / w;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i - w, i + w]) {
+        if (j >= 0 && j < w * h && !seen[j] && d[j * 4 + 3] >= 128) { seen[j] = 1; stack.push(j); }
+      }
+    }
+    out.push({ w: (x1 - x0 + 1) / per, h: (y1 - y0 + 1) / per });
+  }
+  return out;
+});
+
+for (const [width, height] of [[320, 568], [360, 640], [1280, 800]]) {
+  test(`particles are at least 3 CSS px in radius on screen at ${width} px`, async () => {
+    const { page, problems } = await newPage(browser, { width, height });
+    await page.goto(server.url);
+    await page.locator('#sim-clock').waitFor();
+    await page.selectOption('#preset', { label: 'Steady API' });
+    await setSpeed(page, 1);
+    await until(async () => Number(await page.getByTestId('particles').getAttribute('data-particles')),
+      (v) => v >= 3, 15000, 'particles in flight');
+    const r = Number(await page.getByTestId('particles').getAttribute('data-radius-px'));
+    assert.ok(r >= 3, `radius ${r} CSS px`);
+    // Measured from the canvas's pixels: the typical particle (the median
+    // round blob) is at least 6 CSS px across.
+    const sizes = [];
+    for (let i = 0; i < 20 && sizes.length < 15; i++) {
+      const b = await blobs(page);
+      sizes.push(...b.filter((x) => Math.abs(x.w - x.h) <= 1.5).map((x) => Math.min(x.w, x.h)));
+      await sleep(60);
+    }
+    assert.ok(sizes.length >= 5, `${sizes.length} particles measured`);
+    sizes.sort((a, b) => a - b);
+    const median = sizes[Math.floor(sizes.length / 2)];
+    console.log(`# particles at ${width} px: radius ${r} CSS px, median blob ${median.toFixed(1)} CSS px across`);
+    assert.ok(median >= 5.9, `a particle is ${median.toFixed(1)} CSS px across at ${width} px`);
+    assert.deepEqual(problems, { errors: [], foreign: [] });
+    await page.close();
+  });
+}
+
+/** Resolves after `n` animation frames. */
+const frames = (page, n) => page.evaluate((n) => new Promise((r) => {
+  const step = (k) => (k === 0 ? r() : requestAnimationFrame(() => step(k - 1)));
+  step(n);
+}), n);
+
+test('the canvas follows a theme switch and a resize within two frames', async () => {
+  const { page, problems } = await newPage(browser, { width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(server.url);
+  await page.locator('#sim-clock').waitFor();
+  await page.selectOption('#preset', { label: 'Steady API' });
+  await setSpeed(page, 2);
+  const canvas = page.getByTestId('particles');
+  await until(() => canvas.getAttribute('data-palette'), (v) => !!v && v.includes('#ffffff'), 5000, 'the light palette');
+  // The panel colour edges the particles: light #ffffff, dark #1a2027.
+  for (const [scheme, panel] of [['dark', '#1a2027'], ['light', '#ffffff'], ['dark', '#1a2027'], ['light', '#ffffff']]) {
+    await sleep(120); // away from the half-second re-read
+    await page.emulateMedia({ colorScheme: scheme });
+    await frames(page, 2);
+    const p = await canvas.getAttribute('data-palette');
+    assert.ok(p.split(',')[0].endsWith(` ${panel}`), `${scheme}: palette ${p}`);
+  }
+  // The page's own theme switch (the T key: auto → dark) too.
+  await sleep(120);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('t');
+  await until(() => page.evaluate(() => document.documentElement.dataset.theme), (v) => v === 'dark', 3000, 'the dark theme');
+  await frames(page, 2);
+  const p = await canvas.getAttribute('data-palette');
+  assert.ok(p.split(',')[0].endsWith(' #1a2027'), `the T key's dark theme: palette ${p}`);
+  // A resize: the backing store matches the stage's new width at once.
+  for (const w of [1000, 1400, 1280]) {
+    await sleep(120);
+    await page.setViewportSize({ width: w, height: 800 });
+    await frames(page, 2);
+    const { cw, sw } = await page.evaluate(() => ({
+      cw: document.querySelector('[data-testid=particles]').width,
+      sw: document.querySelector('svg.stage').clientWidth * devicePixelRatio,
+    }));
+    assert.ok(Math.abs(cw - sw) <= 2, `at ${w} px: canvas ${cw} px wide for a stage of ${sw} px`);
+  }
+  assert.deepEqual(problems, { errors: [], foreign: [] });
+  await page.close();
+});
+
+/** Painted particle pixels (alpha ≥ 64) inside the box of each visible
+ * text of the stage, by text. */
+const onText = (page) => page.evaluate(() => {
+  const c = document.querySelector('[data-testid=particles]');
+  const cb = c.getBoundingClientRect();
+  const per = c.width / cb.width;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const out = {};
+  for (const t of document.querySelectorAll('svg.stage text')) {
+    const s = getComputedStyle(t);
+    if (s.display === 'none' || s.visibility === 'hidden' || !t.textContent.trim()) continue;
+    const r = t.getBoundingClientRect();
+    const [x0, x1] = [Math.floor((r.left - cb.left) * per), Math.ceil((r.right - cb.left) * per)];
+    const [y0, y1] = [Math.floor((r.top - cb.top) * per), Math.ceil((r.bottom - cb.top) * per)];
+    let n = 0;
+    for (let y = Math.max(0, y0); y < Math.min(c.height, y1); y++) {
+      for (let x = Math.max(0, x0); x < Math.min(c.width, x1); x++) if (d[(y * c.width + x) * 4 + 3] >= 64) n++;
+    }
+    if (n > 0) out[t.textContent.trim().slice(0, 40)] = n;
+  }
+  return out;
+});
+
+test('on the wide stage particles keep off the text (headers, tallies, labels)', async () => {
+  for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+    const { page, problems } = await newPage(browser, { width, height });
+    await page.goto(server.url);
+    await page.locator('#sim-clock').waitFor();
+    for (const title of ['Patch Tuesday', 'SQS-buffered workers', 'Flash-sale spike', 'Instance failure, fixed fleet', 'Thumbnails on S3 upload']) {
+      await page.selectOption('#preset', { label: title });
+      await setSpeed(page, 2);
+      await until(async () => Number(await page.getByTestId('particles').getAttribute('data-particles')),
+        (v) => v >= 5, 15000, `${title}: particles in flight`);
+      let frames = 0;
+      let painted = 0;
+      const hits = {};
+      for (let i = 0; i < 25; i++) {
+        for (const [k, v] of Object.entries(await onText(page))) hits[k] = Math.max(hits[k] ?? 0, v);
+        painted += Number(await page.getByTestId('particles').getAttribute('data-particles'));
+        frames++;
+        await sleep(40);
+      }
+      assert.ok(painted > frames * 3, `${title}: particles flew (${painted} in ${frames} reads)`);
+      assert.deepEqual(hits, {}, `${title} at ${width} px: particle pixels on text`);
+    }
+    assert.deepEqual(problems, { errors: [], foreign: [] });
+    await page.close();
+  }
+});
