@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { clock, sleep, num, setSpeed } from './util.mjs';
+import { clock, sleep, num, setSpeed, paused } from './util.mjs';
 
 const env = suite();
 
@@ -45,14 +45,14 @@ test('the engine drives the stage; pause stops it and play resumes', async () =>
   assert.notEqual(await page.getByTestId('cost-lambda').textContent(), '$0.00', 'the meter ticks');
 
   await page.click('#play-toggle');
-  assert.equal(await page.locator('#play-toggle').getAttribute('aria-pressed'), 'true');
+  await paused(page, 'true');
   const p0 = await clock(page);
   await sleep(600);
   const p1 = await clock(page);
   assert.equal(p1, p0, 'paused: the clock stands still');
 
   await page.click('#play-toggle');
-  assert.equal(await page.locator('#play-toggle').getAttribute('aria-pressed'), 'false');
+  await paused(page, 'false');
   await sleep(400);
   assert.notEqual(await clock(page), p1, 'resumed: the clock moves again');
 

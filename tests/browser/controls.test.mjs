@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, newPage } from './harness.mjs';
-import { clock, sleep, num, setSpeed, until } from './util.mjs';
+import { clock, sleep, num, setSpeed, until, paused } from './util.mjs';
 
 const env = suite();
 
@@ -13,7 +13,7 @@ test('single step processes one event at a time while paused', async () => {
   await page.goto(env.url);
   await page.selectOption('#preset', { label: 'Nightly 20-minute batch' });
   await page.click('#play-toggle');
-  assert.equal(await page.locator('#play-toggle').getAttribute('aria-pressed'), 'true');
+  await paused(page, 'true');
   await page.click('#restart');
   assert.equal(await clock(page), '00:00:00.000');
   // Each step jumps to the next event (the engine's, whatever it is) and
@@ -52,7 +52,13 @@ test('speed changes how fast simulated time runs, and lag is reported', async ()
   a = secs(await clock(page));
   await sleep(1000);
   const fast = secs(await clock(page)) - a;
-  assert.ok(fast > 20 * slow, `100× runs much faster: ${fast} vs ${slow}`);
+  const shown100 = await page.locator('#speed-value').textContent();
+  // A loaded machine may not reach 100× (CI once ran it at about 15×): then
+  // the app must say so instead of pretending.
+  assert.ok(fast > 5 * slow, `100× runs much faster: ${fast} vs ${slow}`);
+  if (fast < 50 * slow) {
+    assert.match(shown100, / of 100×$/, `achieved ${fast / slow}× is reported`);
+  }
 
   // The flash sale at 10,000× outruns any browser: the achieved speed shows.
   await page.selectOption('#preset', { label: 'Flash-sale spike' });
@@ -71,7 +77,7 @@ test('restart keeps the seed; new seed changes it', async () => {
   await page.click('#restart');
   assert.equal(await page.locator('#seed').textContent(), seed0);
   await page.click('#new-seed');
-  assert.notEqual(await page.locator('#seed').textContent(), seed0);
+  await until(() => page.locator('#seed').textContent(), (v) => v !== seed0, 3000, 'a new seed');
   assert.match(await page.getByTestId('param-note').textContent(), /New seed/);
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
@@ -119,7 +125,7 @@ test('the main controls work from the keyboard alone', async () => {
   // The app re-renders after the key event is handled: read until it has
   // (a fixed read right after the key press failed once in CI, under load).
   await page.keyboard.press('Space');
-  await until(() => page.locator('#play-toggle').getAttribute('aria-pressed'), (v) => v === 'true', 3000, 'paused');
+  await paused(page, 'true');
   // Step is next and enabled while paused.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'step');

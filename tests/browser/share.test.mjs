@@ -156,7 +156,7 @@ test('the embed dialog writes a titled iframe snippet for the current state', as
   assert.match(snippet, /title="Fanout simulator: SQS worker"/);
   await page.screenshot({ path: screenshotPath('share-embed-dialog.png') });
   await page.keyboard.press('Escape');
-  assert.equal(await page.locator('#embed-dialog').count(), 0);
+  await until(() => page.locator('#embed-dialog').count(), (n) => n === 0, 3000, 'Esc closes the embed dialog');
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });

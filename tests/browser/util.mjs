@@ -28,6 +28,14 @@ export async function until(read, ok, timeoutMs = 15000, what = 'condition') {
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)}`);
 }
 
+/**
+ * Waits (up to 3 s) for play/pause to show `pressed` ('true' = paused): the
+ * app re-renders after the event is handled, so a read right after a click
+ * or key press can see the old state on a loaded machine.
+ */
+export const paused = (page, pressed) =>
+  until(() => page.locator('#play-toggle').getAttribute('aria-pressed'), (v) => v === pressed, 3000, `aria-pressed=${pressed}`);
+
 /** Simulated seconds from the clock's `[Nd ]HH:MM:SS.mmm`. */
 export async function simSeconds(page) {
   const t = (await page.locator('#sim-clock').textContent()).trim();
