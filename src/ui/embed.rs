@@ -189,16 +189,15 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     let toggle = |name: &'static str| {
         let panels = panels.clone();
         Callback::from(move |_: Event| {
-            let mut v = (*panels).clone();
-            if let Some(i) = v.iter().position(|p| p == name) {
-                if v.len() > 1 {
-                    v.remove(i);
-                }
-            } else {
-                v.push(name.to_string());
-                v.sort_by_key(|p| PANELS.iter().position(|q| q == p));
-            }
-            panels.set(v);
+            // The panels in PANELS order, `name` switched; the last one
+            // stays. (Filtering PANELS keeps the order without a sort,
+            // whose code for strings weighs about 4 KB of wasm.)
+            let v: Vec<String> = PANELS
+                .iter()
+                .filter(|q| (**q == name) != panels.iter().any(|p| p == *q))
+                .map(|q| q.to_string())
+                .collect();
+            panels.set(if v.is_empty() { (*panels).clone() } else { v });
         })
     };
     let on_controls = {
