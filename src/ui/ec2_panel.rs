@@ -212,6 +212,12 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
     let legend = "bars: CPU (left) · local queue (right)";
     let legend_fits = cpu_end + 24.0 + text::width(legend, Font::Sans, 13.0) <= px + pw - 12.0;
     let summary = format!("{bounds} · {}", counts.join(" · "));
+    let one_line = text::width(&no_instance, Font::Sans, 14.0) <= 640.0;
+    let wrapped = if one_line {
+        vec![no_instance.clone()]
+    } else {
+        wrap(&no_instance, no_instance.chars().count() / 2 + 8)
+    };
     html! {
         <g class="fleet" data-testid="ec2-panel">
             <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
@@ -222,7 +228,13 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
             </text>
             { grid }
             if n == 0 {
-                <text x="650" y="470" class="sublabel" data-testid="no-instance">{ no_instance }</text>
+                // Right of the load balancer; on two lines when it does not
+                // fit one (a long queue count).
+                <text x="642" y={fmt(if one_line { 470.0 } else { 461.0 })} class="sublabel" data-testid="no-instance">
+                    { for wrapped.iter().enumerate().map(|(i, l)| html! {
+                        <tspan x="642" dy={if i == 0 { "0" } else { "18" }}>{ l.clone() }{ " " }</tspan>
+                    }) }
+                </text>
             }
             <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">{ refused }</text>
             <text x={fmt(cpu_x)} y={fmt(TALLY_503.1)} class="tally left">{ text::ellipsize(&cpu, Font::Mono, 14.0, right - cpu_x) }</text>

@@ -201,11 +201,6 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
         Detail::Small => "small cells".to_string(),
         Detail::Full => String::new(),
     };
-    let density_note = if detail_note.is_empty() {
-        String::new()
-    } else {
-        format!(" · {detail_note}")
-    };
     let env_aria = format!(
         "{} environments: {} busy, {} initializing, {} idle",
         l.total, l.busy, l.initializing, l.idle
@@ -303,18 +298,34 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
         })
         .collect();
         let cold_starts = text::ellipsize(&cold_starts, Font::Mono, 14.0, right - tallies[2]);
+        // The counts, then the grid's level of detail, as long as it fits
+        // (shorter forms first).
+        let init = if l.initializing > 0 {
+            format!(" (incl. {} initializing)", count(l.initializing))
+        } else {
+            String::new()
+        };
         let counts = format!(
-            "{} environments · {} busy (incl. {} initializing) · {} idle{density_note}",
+            "{} environments · {} busy{init} · {} idle",
             count(l.total),
             count(l.busy),
-            count(l.initializing),
             count(l.idle)
         );
+        let notes: Vec<String> = match detail {
+            Detail::Density { per_tile } => vec![
+                format!(" · {detail_note}"),
+                format!(" · one tile = {per_tile} environments"),
+                format!(" · tiles of {per_tile}"),
+            ],
+            _ if detail_note.is_empty() => vec![String::new()],
+            _ => vec![format!(" · {detail_note}")],
+        };
+        let counts: Vec<String> = notes.iter().map(|n| format!("{counts}{n}")).collect();
         html! {
             <>
                 { title }
                 <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count" aria-label={env_aria}>
-                    { text::ellipsize(&counts, Font::Sans, 14.0, right - px - 16.0) }
+                    { text::first_fit(&counts, Font::Sans, 14.0, right - px - 16.0) }
                 </text>
                 <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
                     <text x={fmt(px + 20.0)} y="276" class="small left">

@@ -458,6 +458,16 @@ pub mod text {
         out
     }
 
+    /// The first of `candidates` that fits `max` units (the last one cut
+    /// with an ellipsis when none does).
+    pub fn first_fit(candidates: &[String], font: Font, size: f64, max: f64) -> String {
+        candidates
+            .iter()
+            .find(|c| width(c, font, size) <= max)
+            .cloned()
+            .unwrap_or_else(|| ellipsize(candidates.last().map_or("", |c| c), font, size, max))
+    }
+
     /// A title `prefix` + `parts` joined by " · " (a name first, then
     /// settings) fitted to `max` units: whole when it fits; else the
     /// settings are dropped from the end while the name would be cut below
@@ -588,9 +598,9 @@ pub mod sources {
     pub const FULL_PITCH: f64 = 112.0;
     /// Pitch of a compact row on the wide stage (two lines of 13 units).
     pub const COMPACT_PITCH: f64 = 36.0;
-    /// Height of a row of cards on the narrow stage: three lines 36 apart,
-    /// then the lane its particles leave along.
-    pub const CARD_ROW: f64 = 140.0;
+    /// Height of a row of cards on the narrow stage: a margin, three lines
+    /// 36 apart, then the lane its particles leave along.
+    pub const CARD_ROW: f64 = 150.0;
     /// Most places on the narrow stage (four rows of two).
     pub const CARDS: usize = 8;
 
@@ -675,12 +685,12 @@ pub mod sources {
                     first,
                     count,
                     style: Style::Card,
-                    icon: (x + 62.0, top + 60.0),
+                    icon: (x + 62.0, top + 70.0),
                     scale: 1.0,
                     text_x: x + 108.0,
                     text_w: col_w - 116.0,
-                    y0: top + 32.0,
-                    anchor: (x + 62.0, top + 124.0),
+                    y0: top + 42.0,
+                    anchor: (x + 62.0, top + 134.0),
                 }
             })
             .collect()

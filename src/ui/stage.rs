@@ -134,16 +134,6 @@ fn kind_label(kind: SourceKind) -> &'static str {
     }
 }
 
-/// The first of `candidates` that fits `max` units (the last one cut with
-/// an ellipsis when none does).
-fn first_fit(candidates: &[String], font: Font, size: f64, max: f64) -> String {
-    candidates
-        .iter()
-        .find(|c| text::width(c, font, size) <= max)
-        .cloned()
-        .unwrap_or_else(|| text::ellipsize(candidates.last().map_or("", |c| c), font, size, max))
-}
-
 fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
@@ -197,7 +187,7 @@ fn source_html(slot: &Slot, all: &[SourceView], sampled: bool) -> Html {
         None => {
             let k = shown.len();
             (
-                first_fit(
+                text::first_fit(
                     &[format!("+{k} more sources"), format!("+{k} more")],
                     Font::Sans,
                     size,
@@ -244,11 +234,12 @@ fn source_html(slot: &Slot, all: &[SourceView], sampled: bool) -> Html {
         },
         Style::Card => {
             let line = narrow::LINE;
-            // The queue's depth on the rate's line, at its right, as long
-            // as both fit.
-            let room = slot.text_w - text::width(&rate_text, Font::Mono, size) - 20.0;
+            // The queue's depth on the rate's line, after it, as long as
+            // both fit.
+            let rate_w = text::width(&rate_text, Font::Mono, size);
+            let room = slot.text_w - rate_w - 24.0;
             let depth_text = depth.map(|d| {
-                first_fit(
+                text::first_fit(
                     &[format!("{} queued", count(d)), count(d)],
                     Font::Mono,
                     size,
@@ -264,7 +255,7 @@ fn source_html(slot: &Slot, all: &[SourceView], sampled: bool) -> Html {
                     }
                     { rate_el(slot.text_x, slot.y0 + 2.0 * line, "rate left") }
                     if let Some(d) = depth_text {
-                        <text x={fmt(slot.text_x + slot.text_w)} y={fmt(slot.y0 + 2.0 * line)} class="depth right" data-testid="queue-depth">{ d }</text>
+                        <text x={fmt(slot.text_x + rate_w + 24.0)} y={fmt(slot.y0 + 2.0 * line)} class="depth left" data-testid="queue-depth">{ d }</text>
                     }
                 </>
             }
