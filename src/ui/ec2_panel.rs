@@ -5,6 +5,7 @@
 
 use super::format::count;
 use super::layout::narrow::*;
+use super::layout::text::{self, Font};
 use super::lod::grid;
 use super::sim_handle::FrameView;
 use crate::engine::ec2::fleet::InstanceState;
@@ -60,7 +61,8 @@ fn state_info(s: InstanceState) -> (&'static str, &'static str) {
 pub struct Ec2PanelProps {
     /// The frame to draw (its snapshot's `ec2` is None without a fleet).
     pub frame: Rc<FrameView>,
-    /// Instance type and fleet mode, for the title.
+    /// The fleet's name, instance type, mode and boot time, separated by
+    /// " · " (shortened to fit the panel as the Lambda panel's title is).
     pub title: AttrValue,
     /// Whether requests reach the fleet through a load balancer (API
     /// sources); otherwise workers pull from a queue.
@@ -83,7 +85,7 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
             <g class="fleet fleet-none" data-testid="ec2-panel">
                 <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={if narrow { fmt(NO_EC2_H) } else { "60".into() }} rx="14" />
                 if narrow {
-                    { lines(px + 16.0, py + 40.0, &wrap(none, LINE_CHARS), "sublabel left") }
+                    { lines(TEXT_X, py + 40.0, &wrap(none, LINE_CHARS), "sublabel left") }
                 } else {
                     <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">{ none }</text>
                 }
@@ -160,26 +162,37 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
             { for boxes }
         </>
     };
+    let right = px + pw - 16.0;
+    let parts: Vec<&str> = props.title.split(" · ").collect();
+    let (title_x, title_size) = if narrow {
+        (TEXT_X, 33.0)
+    } else {
+        (px + 16.0, 17.0)
+    };
+    let title = html! {
+        <text x={fmt(title_x)} y={fmt(if narrow { EC2_TITLE_Y } else { py + 26.0 })} class="label left" data-testid="ec2-title">
+            <title>{ format!("EC2 {}", props.title) }</title>
+            { text::fit_title("EC2 ", &parts, Font::Bold, title_size, right - title_x) }
+        </text>
+    };
     if narrow {
-        let x = px + 16.0;
+        let x = TEXT_X;
+        let fit = |s: String| text::ellipsize(&s, Font::Sans, 30.0, right - x);
         let state = [
-            bounds,
-            format!("{} · {}", counts[0], counts[1]),
-            format!("{} · {}", counts[2], counts[3]),
+            fit(bounds),
+            fit(format!("{} · {}", counts[0], counts[1])),
+            fit(format!("{} · {}", counts[2], counts[3])),
         ];
-        let box_h = EC2_H;
         return html! {
             <g class="fleet" data-testid="ec2-panel">
-                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(box_h)} rx="14" />
-                // Particles pass under the panel: an opaque band keeps the
-                // header lines clear of them.
-                <rect class="header-band" x={fmt(px + 2.0)} y={fmt(py + 2.0)} width={fmt(pw - 4.0)}
-                      height={fmt(EC2_STATE_Y + 2.0 * LINE + 12.0 - py)} rx="12" />
-                <text x={fmt(x)} y={fmt(EC2_TITLE_Y)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
+                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(EC2_H)} rx="14" />
+                { title }
                 <text x={fmt(x)} y={fmt(EC2_STATE_Y)} class="sublabel left" data-testid="instance-count" aria-label={count_aria}>
                     { tspans(x, &state) }
                 </text>
-                <g transform={format!("translate(0 {EC2_GRID_DY})")}>
+                // The grid moves below the header, and right, its load
+                // balancer's label clear of the gutter particles run down.
+                <g transform={format!("translate({EC2_GRID_DX} {EC2_GRID_DY})")}>
                     { grid }
                     if n == 0 {
                         <g data-testid="no-instance">
@@ -187,27 +200,46 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
                         </g>
                     }
                 </g>
-                <text x={fmt(x)} y={fmt(EC2_TALLY_Y)} class="tally tally-429 left" data-testid="http-503">{ refused }</text>
-                <text x={fmt(x)} y={fmt(EC2_TALLY_Y + LINE)} class="tally left">{ cpu }</text>
+                <text x={fmt(x)} y={fmt(EC2_TALLY_Y)} class="tally tally-429 left" data-testid="http-503">{ fit(refused) }</text>
+                <text x={fmt(x)} y={fmt(EC2_TALLY_Y + LINE)} class="tally left">{ fit(cpu) }</text>
             </g>
         };
     }
+    // The tally row: the 503s, then CPU and queue after them, then the
+    // bars' legend at the right while there is room for it.
+    let cpu_x = (TALLY_503.0 + text::width(&refused, Font::Mono, 14.0) + 24.0).max(520.0);
+    let cpu_end = cpu_x + text::width(&cpu, Font::Mono, 14.0);
+    let legend = "bars: CPU (left) · local queue (right)";
+    let legend_fits = cpu_end + 24.0 + text::width(legend, Font::Sans, 13.0) <= px + pw - 12.0;
+    let summary = format!("{bounds} · {}", counts.join(" · "));
+    let one_line = text::width(&no_instance, Font::Sans, 14.0) <= 640.0;
+    let wrapped = if one_line {
+        vec![no_instance.clone()]
+    } else {
+        wrap(&no_instance, no_instance.chars().count() / 2 + 8)
+    };
     html! {
         <g class="fleet" data-testid="ec2-panel">
             <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
-            <text x={fmt(px + 16.0)} y={fmt(py + 26.0)} class="label left">{ "EC2 " }{ props.title.clone() }</text>
+            { title }
             <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
                   aria-label={count_aria}>
-                { format!("{bounds} · {}", counts.join(" · ")) }
+                { text::ellipsize(&summary, Font::Sans, 14.0, right - px - 16.0) }
             </text>
             { grid }
             if n == 0 {
-                <text x="650" y="470" class="sublabel" data-testid="no-instance">{ no_instance }</text>
+                // Right of the load balancer; on two lines when it does not
+                // fit one (a long queue count).
+                <text x="642" y={fmt(if one_line { 470.0 } else { 461.0 })} class="sublabel" data-testid="no-instance">
+                    { for wrapped.iter().enumerate().map(|(i, l)| html! {
+                        <tspan x="642" dy={if i == 0 { "0" } else { "18" }}>{ l.clone() }{ " " }</tspan>
+                    }) }
+                </text>
             }
             <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">{ refused }</text>
-            <text x="520" y={fmt(TALLY_503.1)} class="tally left">{ cpu }</text>
-            if detailed {
-                <text x={fmt(px + pw - 12.0)} y={fmt(TALLY_503.1)} class="small right">{ "bars: CPU (left) · local queue (right)" }</text>
+            <text x={fmt(cpu_x)} y={fmt(TALLY_503.1)} class="tally left">{ text::ellipsize(&cpu, Font::Mono, 14.0, right - cpu_x) }</text>
+            if detailed && legend_fits {
+                <text x={fmt(px + pw - 12.0)} y={fmt(TALLY_503.1)} class="small right">{ legend }</text>
             }
         </g>
     }

@@ -5,6 +5,7 @@
 //! colour.
 
 use super::format::count;
+use super::layout::text::{self, Font};
 use super::layout::{self, narrow::*};
 use super::lod::{detail_for, grid, Detail};
 use super::sim_handle::FrameView;
@@ -64,7 +65,9 @@ pub fn slot_center(slot: usize, slots: usize) -> (f64, f64) {
 pub struct LambdaPanelProps {
     /// The frame to draw.
     pub frame: Rc<FrameView>,
-    /// Function name and settings line.
+    /// Function name and settings, separated by " · " (shortened to fit
+    /// the panel: settings dropped from the end, the name cut with an
+    /// ellipsis; the whole title is the line's tooltip).
     pub title: AttrValue,
     /// Lay the text out for the narrow (phone) stage: on lines of its own
     /// above and below the grid ([`layout::narrow`]).
@@ -198,11 +201,6 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
         Detail::Small => "small cells".to_string(),
         Detail::Full => String::new(),
     };
-    let density_note = if detail_note.is_empty() {
-        String::new()
-    } else {
-        format!(" · {detail_note}")
-    };
     let env_aria = format!(
         "{} environments: {} busy, {} initializing, {} idle",
         l.total, l.busy, l.initializing, l.idle
@@ -240,51 +238,104 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
     } else {
         html! { <text x={fmt(px + pw / 2.0)} y="150" class="sublabel">{ none_text }</text> }
     };
-    // The narrow stage's text, on lines of its own above and below the grid.
+    // The title, fitted to the panel (its text runs from 16 units in, or
+    // from the narrow stage's text column, to 16 units before its right
+    // edge).
+    let (title_x, title_size) = if narrow {
+        (TEXT_X, 33.0)
+    } else {
+        (px + 16.0, 17.0)
+    };
+    let right = px + pw - 16.0;
+    let parts: Vec<&str> = props.title.split(" · ").collect();
+    let title = html! {
+        <text x={fmt(title_x)} y={fmt(if narrow { LAMBDA_TITLE_Y } else { 34.0 })} class="label left" data-testid="lambda-title">
+            <title>{ format!("λ Lambda: {}", props.title) }</title>
+            { text::fit_title("λ Lambda: ", &parts, Font::Bold, title_size, right - title_x) }
+        </text>
+    };
+    // The narrow stage's text, on lines of its own above and below the grid
+    // (from the text column, clear of the gutter particles run down).
     let text = if narrow {
-        let x = fmt(px + 16.0);
+        let x = fmt(TEXT_X);
+        let fit = |s: String| text::ellipsize(&s, Font::Sans, 30.0, right - TEXT_X);
         html! {
             <>
-                // Particles pass under the panel on their way to the grid:
-                // an opaque band keeps the header lines clear of them.
-                <rect class="header-band" x={fmt(px + 2.0)} y={fmt(py + 2.0)} width={fmt(pw - 4.0)}
-                      height={fmt(66.0 + LAMBDA_GRID_DY - 8.0 - py)} rx="12" />
-                <text x={x.clone()} y={fmt(LAMBDA_TITLE_Y)} class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
+                { title }
                 <text x={x.clone()} y={fmt(LAMBDA_COUNTS_Y)} class="sublabel left" data-testid="env-count" aria-label={env_aria}>
-                    <tspan x={x.clone()}>{ format!("{} environments · {} idle ", count(l.total), count(l.idle)) }</tspan>
-                    <tspan x={x.clone()} dy={fmt(LINE)}>{ format!("{} busy (incl. {} initializing)", count(l.busy), count(l.initializing)) }</tspan>
+                    <tspan x={x.clone()}>{ fit(format!("{} environments · {} idle", count(l.total), count(l.idle))) }{ " " }</tspan>
+                    <tspan x={x.clone()} dy={fmt(LINE)}>{ fit(format!("{} busy (incl. {} initializing)", count(l.busy), count(l.initializing))) }</tspan>
                 </text>
                 <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
                     <text x={x.clone()} y={fmt(LAMBDA_CONCURRENCY_Y)} class="small left">
-                        <tspan x={x.clone()}>{ concurrency }{ " " }</tspan>
-                        <tspan x={x.clone()} dy={fmt(LINE)}>{ headroom }</tspan>
+                        <tspan x={x.clone()}>{ fit(concurrency) }{ " " }</tspan>
+                        <tspan x={x.clone()} dy={fmt(LINE)}>{ fit(headroom) }</tspan>
                     </text>
                     { bar }
                 </g>
                 <text x={x.clone()} y={fmt(LAMBDA_TALLY_Y)} class="tally tally-429 left" data-testid="throttles">{ throttles }</text>
                 <text x={x.clone()} y={fmt(LAMBDA_TALLY_Y + LINE)} class="tally tally-timeout left" data-testid="timeouts">{ timeouts }</text>
-                <text x={fmt(px + pw - 16.0)} y={fmt(LAMBDA_TALLY_Y + LINE)} class="tally right" data-testid="cold-starts">{ cold_starts }</text>
+                <text x={x.clone()} y={fmt(LAMBDA_TALLY_Y + 2.0 * LINE)} class="tally left" data-testid="cold-starts">{ cold_starts }</text>
                 if !detail_note.is_empty() {
-                    <text x={x} y={fmt(LAMBDA_DETAIL_Y)} class="small muted left" data-testid="grid-detail">{ detail_note }</text>
+                    <text x={x} y={fmt(LAMBDA_DETAIL_Y)} class="small muted left" data-testid="grid-detail">{ fit(detail_note) }</text>
                 }
             </>
         }
     } else {
+        // The tallies in a row, each at its place or after the one before
+        // (large counts push them right).
+        let mut at = TALLY_429.0;
+        let tallies: Vec<f64> = [
+            (&throttles, TALLY_429.0),
+            (&timeouts, 520.0),
+            (&cold_starts, 700.0),
+        ]
+        .iter()
+        .map(|(t, x)| {
+            let x = x.max(at);
+            at = x + text::width(t, Font::Mono, 14.0) + 24.0;
+            x
+        })
+        .collect();
+        let cold_starts = text::ellipsize(&cold_starts, Font::Mono, 14.0, right - tallies[2]);
+        // The counts, then the grid's level of detail, as long as it fits
+        // (shorter forms first).
+        let init = if l.initializing > 0 {
+            format!(" (incl. {} initializing)", count(l.initializing))
+        } else {
+            String::new()
+        };
+        let counts = format!(
+            "{} environments · {} busy{init} · {} idle",
+            count(l.total),
+            count(l.busy),
+            count(l.idle)
+        );
+        let notes: Vec<String> = match detail {
+            Detail::Density { per_tile } => vec![
+                format!(" · {detail_note}"),
+                format!(" · one tile = {per_tile} environments"),
+                format!(" · tiles of {per_tile}"),
+            ],
+            _ if detail_note.is_empty() => vec![String::new()],
+            _ => vec![format!(" · {detail_note}")],
+        };
+        let counts: Vec<String> = notes.iter().map(|n| format!("{counts}{n}")).collect();
         html! {
             <>
-                <text x={fmt(px + 16.0)} y="34" class="label left">{ "λ Lambda: " }{ props.title.clone() }</text>
+                { title }
                 <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count" aria-label={env_aria}>
-                    { format!("{} environments · {} busy (incl. {} initializing) · {} idle{density_note}", count(l.total), count(l.busy), count(l.initializing), count(l.idle)) }
+                    { text::first_fit(&counts, Font::Sans, 14.0, right - px - 16.0) }
                 </text>
                 <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
                     <text x={fmt(px + 20.0)} y="276" class="small left">
-                        { format!("{concurrency} · {headroom}") }
+                        { text::ellipsize(&format!("{concurrency} · {headroom}"), Font::Sans, 13.0, right - px - 20.0) }
                     </text>
                     { bar }
                 </g>
-                <text x={fmt(TALLY_429.0)} y={fmt(TALLY_429.1)} class="tally tally-429 left" data-testid="throttles">{ throttles }</text>
-                <text x="520" y={fmt(TALLY_429.1)} class="tally tally-timeout left" data-testid="timeouts">{ timeouts }</text>
-                <text x="700" y={fmt(TALLY_429.1)} class="tally left" data-testid="cold-starts">{ cold_starts }</text>
+                <text x={fmt(tallies[0])} y={fmt(TALLY_429.1)} class="tally tally-429 left" data-testid="throttles">{ throttles }</text>
+                <text x={fmt(tallies[1])} y={fmt(TALLY_429.1)} class="tally tally-timeout left" data-testid="timeouts">{ timeouts }</text>
+                <text x={fmt(tallies[2])} y={fmt(TALLY_429.1)} class="tally left" data-testid="cold-starts">{ cold_starts }</text>
             </>
         }
     };

@@ -1,8 +1,7 @@
 //! The particles of the stage, drawn on a `<canvas>` inside the stage's SVG
 //! (a `<foreignObject>` in the particles' place, in the same coordinates:
-//! above the panels on the wide stage, under them on the narrow one, where
-//! particles cross the panels' header lines; always under the labels drawn
-//! after them).
+//! above the panels, whose text the particles' paths keep off, and under
+//! the labels drawn after it; it takes no pointer events).
 //!
 //! Why a canvas: a moving SVG circle costs Chromium a style recalculation
 //! and an SVG layout every frame (its `cx`/`cy` are presentation

@@ -4,22 +4,17 @@
 
 use super::ec2_panel::{instance_center, instance_size, tally_503, Ec2Panel, ALB};
 use super::format::{count, num};
-use super::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL_TOP};
+use super::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL, PANEL_TOP};
+use super::layout::sources::{self, Slot, Style};
+use super::layout::text::{self, Font};
 use super::layout::{narrow, use_narrow, wide};
 use super::particle_canvas::{Dot, Look, ParticleCanvas};
-use super::particles::{arc, Particle, Target};
+use super::particles::{Particle, Target};
 use super::sim_handle::{FrameView, SourceView};
 use crate::engine::scenario::SourceKind;
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// Where source `i` of `n` sits (its particles leave from its right edge).
-pub fn source_anchor(i: usize, n: usize) -> (f64, f64) {
-    let n = n.max(1) as f64;
-    let y = 30.0 + (i as f64 + 0.5) * (280.0 / n);
-    (175.0, y)
-}
 
 /// Where the stage draws the panels' points: as they are on the wide
 /// stage, or moved for the narrow (phone) stage, where the panels stack
@@ -69,42 +64,43 @@ impl Layout {
     /// A point of the EC2 panel's grid or load balancer.
     pub fn ec2_grid(self, p: (f64, f64)) -> (f64, f64) {
         let (x, y) = self.ec2(p);
-        (
-            x,
-            y + if self.narrow {
-                narrow::EC2_GRID_DY
-            } else {
-                0.0
-            },
-        )
-    }
-
-    /// Where the particles of source `i` of `n` leave from.
-    pub fn anchor(self, i: usize, n: usize) -> (f64, f64) {
         if self.narrow {
-            narrow::source(i, n).0
+            (x + narrow::EC2_GRID_DX, y + narrow::EC2_GRID_DY)
         } else {
-            source_anchor(i, n)
+            (x, y)
         }
     }
 }
 
-fn icon(kind: SourceKind, cx: f64, cy: f64) -> Html {
-    let t = format!("translate({cx:.1} {cy:.1})");
+/// The sources' places on this stage.
+pub fn source_slots(narrow: bool, n: usize, fleet: bool) -> Vec<Slot> {
+    if narrow {
+        sources::narrow(n)
+    } else {
+        sources::wide(n, if fleet { 600.0 } else { 420.0 })
+    }
+}
+
+fn icon(kind: Option<SourceKind>, cx: f64, cy: f64, scale: f64) -> Html {
+    let t = if scale == 1.0 {
+        format!("translate({cx:.1} {cy:.1})")
+    } else {
+        format!("translate({cx:.1} {cy:.1}) scale({scale})")
+    };
     match kind {
-        SourceKind::Api => html! {
+        Some(SourceKind::Api) => html! {
             <g class="icon icon-api" transform={t}>
                 <rect x="-30" y="-26" width="60" height="52" rx="10" />
                 <path class="glyph" d="M-10 -12 L-20 0 L-10 12 M10 -12 L20 0 L10 12 M4 -14 L-4 14" />
             </g>
         },
-        SourceKind::S3 => html! {
+        Some(SourceKind::S3) => html! {
             <g class="icon icon-s3" transform={t}>
                 <path d="M-30 -18 h60 l-8 42 a22 6 0 0 1 -44 0 z" />
                 <ellipse cx="0" cy="-18" rx="30" ry="8" class="rim" />
             </g>
         },
-        SourceKind::Sqs => html! {
+        Some(SourceKind::Sqs) => html! {
             <g class="icon icon-sqs" transform={t}>
                 <rect x="-32" y="-24" width="64" height="48" rx="6" />
                 <rect class="msg" x="-24" y="-16" width="48" height="8" rx="2" />
@@ -112,10 +108,18 @@ fn icon(kind: SourceKind, cx: f64, cy: f64) -> Html {
                 <rect class="msg" x="-24" y="8" width="48" height="8" rx="2" />
             </g>
         },
-        SourceKind::Schedule => html! {
+        Some(SourceKind::Schedule) => html! {
             <g class="icon icon-schedule" transform={t}>
                 <circle r="26" />
                 <path class="glyph" d="M0 -16 L0 0 L12 8" />
+            </g>
+        },
+        // The sources that did not fit: a stack of cards.
+        None => html! {
+            <g class="icon icon-more" transform={t}>
+                <rect x="-18" y="-26" width="44" height="32" rx="5" />
+                <rect x="-24" y="-18" width="44" height="32" rx="5" />
+                <rect x="-30" y="-10" width="44" height="32" rx="5" />
             </g>
         },
     }
@@ -130,40 +134,138 @@ fn kind_label(kind: SourceKind) -> &'static str {
     }
 }
 
-fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool, narrow: bool) -> Html {
-    let ((ax, _), (cx, cy)) = if narrow {
-        narrow::source(i, n)
-    } else {
-        let (ax, ay) = source_anchor(i, n);
-        ((ax, ay), (92.0, ay - 10.0))
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// One place of the sources: a source (icon, kind, name, rate, queue
+/// depth) or the sources that did not fit ("+k more sources", their summed
+/// rate). Names and labels are cut to the place's width with an ellipsis;
+/// the whole text is the place's tooltip.
+fn source_html(slot: &Slot, all: &[SourceView], sampled: bool) -> Html {
+    let shown = &all[slot.first.min(all.len())..(slot.first + slot.count).min(all.len())];
+    let rate: f64 = shown.iter().map(|s| s.rate_per_s).sum();
+    let rate_text = format!("{}{}/s", if sampled { "×" } else { "" }, num(rate));
+    let rate_aria = format!(
+        "{} arrivals per second{}",
+        num(rate),
+        if sampled { ", particles sampled" } else { "" }
+    );
+    let one = (shown.len() == 1).then(|| &shown[0]);
+    let kind = one.map(|s| s.kind);
+    let describe = |s: &SourceView| {
+        format!(
+            "{} ({}): {}/s",
+            if s.name.is_empty() {
+                "unnamed"
+            } else {
+                &s.name
+            },
+            kind_label(s.kind),
+            num(s.rate_per_s)
+        )
     };
-    // On the narrow stage the rate sits left of the icon (particles leave
-    // to the right) and the labels are spaced for its larger type.
-    let (rate_x, rate_y, rate_class) = if narrow {
-        (cx - 44.0, cy + 10.0, "rate right")
-    } else {
-        (ax, cy - 30.0, "rate right")
+    let tooltip = match one {
+        Some(s) => describe(s),
+        None => format!(
+            "{} more sources: {}",
+            shown.len(),
+            shown.iter().map(describe).collect::<Vec<_>>().join("; ")
+        ),
     };
-    let (kind_dy, name_dy) = if narrow { (64.0, 100.0) } else { (44.0, 58.0) };
-    let rate = if sampled {
-        format!("×{}/s", num(s.rate_per_s))
+    let depth = one.and_then(|s| s.queue_depth);
+    let (cx, cy) = slot.icon;
+    // Sizes of the text [stage units]: the wide stage's 13, the narrow
+    // stage's 30 (static/style.css).
+    let size = if slot.style == Style::Card {
+        30.0
     } else {
-        format!("{}/s", num(s.rate_per_s))
+        13.0
+    };
+    let (kind_line, name_line) = match one {
+        Some(s) => (kind_label(s.kind).to_string(), s.name.clone()),
+        None => {
+            let k = shown.len();
+            (
+                text::first_fit(
+                    &[format!("+{k} more sources"), format!("+{k} more")],
+                    Font::Sans,
+                    size,
+                    slot.text_w,
+                ),
+                String::new(),
+            )
+        }
+    };
+    let name_line = text::ellipsize(&name_line, Font::Sans, size, slot.text_w);
+    let kind_line = text::ellipsize(&kind_line, Font::Sans, size, slot.text_w);
+    let rate_el = |x: f64, y: f64, class: &'static str| {
+        html! {
+            <text x={fmt(x)} y={fmt(y)} class={class} data-testid="source-rate" aria-label={rate_aria.clone()}>
+                { rate_text.clone() }
+            </text>
+        }
+    };
+    let body = match slot.style {
+        Style::Full => html! {
+            <>
+                { icon(kind, cx, cy, 1.0) }
+                <text x={fmt(cx)} y={fmt(slot.y0)} class="small">{ kind_line }</text>
+                <text x={fmt(cx)} y={fmt(slot.y0 + 16.0)} class="small muted">{ name_line }</text>
+                { rate_el(slot.anchor.0, cy - 30.0, "rate right") }
+                if let Some(d) = depth {
+                    <text x={fmt(cx)} y={fmt(cy + 4.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
+                }
+            </>
+        },
+        Style::Compact => html! {
+            <>
+                { icon(kind, cx, cy, slot.scale) }
+                // The icon says the kind; the line says the name (or how
+                // many more sources there are).
+                <text x={fmt(slot.text_x)} y={fmt(slot.y0)} class="small left">
+                    { if one.is_some() { name_line } else { kind_line } }
+                </text>
+                { rate_el(slot.text_x, slot.y0 + 16.0, "rate left") }
+                if let Some(d) = depth {
+                    <text x={fmt(cx)} y={fmt(cy + 5.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
+                }
+            </>
+        },
+        Style::Card => {
+            let line = narrow::LINE;
+            // The queue's depth on the rate's line, after it, as long as
+            // both fit.
+            let rate_w = text::width(&rate_text, Font::Mono, size);
+            let room = slot.text_w - rate_w - 24.0;
+            let depth_text = depth.map(|d| {
+                text::first_fit(
+                    &[format!("{} queued", count(d)), count(d)],
+                    Font::Mono,
+                    size,
+                    room,
+                )
+            });
+            html! {
+                <>
+                    { icon(kind, cx, cy, 1.0) }
+                    <text x={fmt(slot.text_x)} y={fmt(slot.y0)} class="small left">{ kind_line }</text>
+                    if one.is_some() {
+                        <text x={fmt(slot.text_x)} y={fmt(slot.y0 + line)} class="small muted left">{ name_line }</text>
+                    }
+                    { rate_el(slot.text_x, slot.y0 + 2.0 * line, "rate left") }
+                    if let Some(d) = depth_text {
+                        <text x={fmt(slot.text_x + rate_w + 24.0)} y={fmt(slot.y0 + 2.0 * line)} class="depth left" data-testid="queue-depth">{ d }</text>
+                    }
+                </>
+            }
+        }
     };
     html! {
-        <g class="source" data-testid="source" data-kind={s.kind.as_str()}>
-            { icon(s.kind, cx, cy) }
-            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + kind_dy)} class="small">{ kind_label(s.kind) }</text>
-            <text x={format!("{cx:.1}")} y={format!("{:.1}", cy + name_dy)} class="small muted">{ s.name.clone() }</text>
-            <text x={format!("{rate_x:.1}")} y={format!("{rate_y:.1}")} class={rate_class} data-testid="source-rate"
-                  aria-label={format!("{} arrivals per second{}", num(s.rate_per_s), if sampled { ", particles sampled" } else { "" })}>
-                { rate }
-            </text>
-            if let Some(d) = s.queue_depth {
-                // On the narrow stage, right of the icon (the rate is left of it).
-                <text x={format!("{:.1}", if narrow { cx + 40.0 } else { cx })} y={format!("{:.1}", cy + if narrow { 10.0 } else { 4.0 })}
-                      class="depth" data-testid="queue-depth">{ count(d) }</text>
-            }
+        <g class={classes!("source", one.is_none().then_some("source-more"))} data-testid={if one.is_some() { "source" } else { "source-more" }}
+           data-kind={kind.map(|k| k.as_str())} data-count={shown.len().to_string()}>
+            <title>{ tooltip }</title>
+            { body }
         </g>
     }
 }
@@ -173,9 +275,10 @@ fn source_html(i: usize, n: usize, s: &SourceView, sampled: bool, narrow: bool) 
 pub struct StageProps {
     /// The frame to draw.
     pub frame: Rc<FrameView>,
-    /// Title of the Lambda panel (function name and settings).
+    /// Title of the Lambda panel: the function's name, then its settings,
+    /// separated by " · " (shortened on the stage to fit).
     pub lambda_title: AttrValue,
-    /// Title of the EC2 panel.
+    /// Title of the EC2 panel (the same form).
     pub ec2_title: AttrValue,
 }
 
@@ -186,22 +289,23 @@ struct Targets<'a> {
     slots: usize,
     inst_index: &'a HashMap<u64, usize>,
     n_inst: usize,
-    sources: &'a [SourceView],
 }
 
-impl Targets<'_> {
-    /// Whether particle `p` reaches the fleet through the load balancer
-    /// (API requests) rather than being pulled from a queue (SQS, S3 and
-    /// schedule events).
-    fn via_alb(&self, p: &Particle) -> bool {
-        self.sources
-            .get(p.source as usize)
-            .is_some_and(|s| s.kind == SourceKind::Api)
+/// Of two paths, the first for the first half of a flight, the second for
+/// the rest.
+fn halves(t: f64, (first, second): (wide::Path, wide::Path)) -> (f64, f64) {
+    if t < 0.5 {
+        first.at(t * 2.0)
+    } else {
+        second.at(t * 2.0 - 1.0)
     }
 }
 
-/// A particle's place on the narrow stage (drawn under the panels there,
-/// whose header lines are opaque bands): arcs from its source.
+/// A particle's place on the narrow stage (drawn above the panels, as on
+/// the wide stage): from under its source along its row's lane to the
+/// gutter left of every line of text, down the gutter, then across to its
+/// cell (over the grid), into the load balancer or the queue at its left
+/// edge and out at its right, or down to its tally.
 fn narrow_dot(
     lay: Layout,
     to: &Targets,
@@ -209,37 +313,54 @@ fn narrow_dot(
     a: (f64, f64),
     t: f64,
 ) -> Option<(f64, f64)> {
+    let g = narrow::GUTTER_X;
+    // Corners rounded within this [stage units].
+    const R: f64 = 16.0;
+    let down = |y: f64| [a, (g, a.1), (g, y)];
+    // In and out of the load balancer (or the queue) below its label,
+    // which is wider than its box at the narrow stage's type size.
+    let alb = lay.ec2_grid(ALB);
+    let (left, right) = ((alb.0 - 30.0, alb.1 + 30.0), (alb.0 + 30.0, alb.1 + 30.0));
     Some(match p.target {
         Target::Env(id) => {
             let b = lay.lambda_grid(slot_center(*to.env_slot.get(&id)?, to.slots));
-            arc(a, b, -40.0, t)
+            let d = down(b.1);
+            wide::Path::tight(&[d[0], d[1], d[2], b], R).at(t)
         }
         Target::Instance(id) => {
-            let b = lay.ec2_grid(instance_center(*to.inst_index.get(&id)?, to.n_inst));
-            let alb = lay.ec2_grid(ALB);
-            if !to.via_alb(p) {
-                arc(a, b, 30.0, t)
-            } else if t < 0.5 {
-                arc(a, alb, 30.0, t * 2.0)
-            } else {
-                arc(alb, b, 0.0, t * 2.0 - 1.0)
-            }
-        }
-        Target::Bounce | Target::Reject => {
-            let (wall, tally) = if p.target == Target::Bounce {
-                // The edge of the Lambda panel nearest the source.
-                ((a.0, lay.lambda(PANEL_TOP).1), lay.lambda(tally_429(true)))
-            } else {
+            let i = *to.inst_index.get(&id)?;
+            let c = lay.ec2_grid(instance_center(i, to.n_inst));
+            let d = down(left.1);
+            halves(
+                t,
                 (
-                    lay.ec2_grid((ALB.0 - 30.0, ALB.1)),
-                    lay.ec2(tally_503(true)),
-                )
-            };
-            if t < 0.5 {
-                arc(a, wall, 0.0, t * 2.0)
-            } else {
-                arc(wall, tally, 20.0, t * 2.0 - 1.0)
-            }
+                    wide::Path::tight(&[d[0], d[1], d[2], left], R),
+                    // Out to the right, clear of the label, then straight
+                    // to the box (the boxes have no text on this stage).
+                    wide::Path::tight(&[right, (right.0 + 22.0, right.1), c], R),
+                ),
+            )
+        }
+        Target::Bounce => {
+            // Into the Lambda panel's top edge and on down to the 429 tally.
+            let wall = lay.lambda((0.0, PANEL.1 + 24.0)).1;
+            let end = (g, lay.lambda(tally_429(true)).1);
+            let d = down(wall);
+            halves(
+                t,
+                (wide::Path::tight(&d, R), wide::Path::tight(&[d[2], end], R)),
+            )
+        }
+        Target::Reject => {
+            let end = (g, lay.ec2(tally_503(true)).1);
+            let d = down(left.1);
+            halves(
+                t,
+                (
+                    wide::Path::tight(&[d[0], d[1], d[2], left], R),
+                    wide::Path::tight(&[left, (g, left.1 + 30.0), end], R),
+                ),
+            )
         }
     })
 }
@@ -248,13 +369,6 @@ fn narrow_dot(
 /// on a path that keeps off every line of text ([`wide`]).
 fn wide_dot(to: &Targets, p: &Particle, a: (f64, f64), t: f64) -> Option<(f64, f64)> {
     let (left, right) = ((ALB.0 - 30.0, ALB.1), (ALB.0 + 30.0, ALB.1));
-    let halves = |(first, second): (wide::Path, wide::Path)| {
-        if t < 0.5 {
-            first.at(t * 2.0)
-        } else {
-            second.at(t * 2.0 - 1.0)
-        }
-    };
     Some(match p.target {
         Target::Env(id) => wide::to_lambda(a, slot_center(*to.env_slot.get(&id)?, to.slots)).at(t),
         Target::Instance(id) => {
@@ -263,13 +377,16 @@ fn wide_dot(to: &Targets, p: &Particle, a: (f64, f64), t: f64) -> Option<(f64, f
             // Queued work is pulled through the queue's box as requests go
             // through the load balancer's: in at its left edge, out at its
             // right (its label between stays clear).
-            halves((
-                wide::to_fleet_door(a, left),
-                wide::to_instance(right, instance_center(i, to.n_inst), size, pitch),
-            ))
+            halves(
+                t,
+                (
+                    wide::to_fleet_door(a, left),
+                    wide::to_instance(right, instance_center(i, to.n_inst), size, pitch),
+                ),
+            )
         }
-        Target::Bounce => halves(wide::bounce_429(a, PANEL_TOP.0 + 2.0)),
-        Target::Reject => halves(wide::bounce_503(a, left)),
+        Target::Bounce => halves(t, wide::bounce_429(a, PANEL_TOP.0 + 2.0)),
+        Target::Reject => halves(t, wide::bounce_503(a, left)),
     })
 }
 
@@ -305,13 +422,13 @@ pub fn stage(props: &StageProps) -> Html {
         slots: f.slot_count,
         inst_index: &inst_index,
         n_inst,
-        sources: &f.sources,
     };
+    let slots = source_slots(narrow, n, ec2.is_some());
     let dots: Vec<Dot> = f
         .particles
         .iter()
         .filter_map(|p| {
-            let a = lay.anchor(p.source as usize, n);
+            let a = sources::slot_of(&slots, p.source as usize)?.anchor;
             let t = p.progress(f.now_ms);
             let (x, y) = if narrow {
                 narrow_dot(lay, &to, p, a, t)?
@@ -336,55 +453,20 @@ pub fn stage(props: &StageProps) -> Html {
     let (lambda_at, ec2_at) = (shift(narrow::lambda_shift(n)), shift(narrow::ec2_shift(n)));
     let via_alb = f.sources.iter().any(|s| s.kind == SourceKind::Api);
     let (alb_x, alb_y) = lay.ec2_grid(ALB);
-    // The narrow stage's larger type has room for the function's name and
-    // the fleet's name and instance type, on one line (a long name is cut
-    // with an ellipsis); the rest is in the parameters.
-    let short = |t: &AttrValue, parts: usize, name_chars: usize| -> AttrValue {
-        if narrow {
-            t.split(" · ")
-                .take(parts)
-                .enumerate()
-                .map(|(i, p)| {
-                    if i == 0 {
-                        narrow::ellipsis(p, name_chars)
-                    } else {
-                        p.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" · ")
-                .into()
-        } else {
-            t.clone()
-        }
-    };
-    let (lambda_title, ec2_title) = (
-        short(&props.lambda_title, 1, 26),
-        short(&props.ec2_title, 2, 16),
-    );
     let l = &f.snapshot.lambda;
-    // On the narrow stage particles cross the panels' header lines on their
-    // way down: drawn first, they pass under the text.
-    let particles = html! {
-        <ParticleCanvas dots={Rc::new(dots)} {width} {height} svg={svg.clone()} now_ms={f.now_ms} />
-    };
-    let (under, over) = if narrow {
-        (Some(particles), None)
-    } else {
-        (None, Some(particles))
-    };
     html! {
         <svg ref={svg.clone()} class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
-             aria-label={format!("Lambda: {} environments, {} busy; {} throttled, {} timed out", l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
+             aria-label={format!("Lambda {}: {} environments, {} busy; {} throttled, {} timed out", props.lambda_title, l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">
-                { for f.sources.iter().enumerate().map(|(i, s)| source_html(i, n, s, f.sampled, narrow)) }
+                { for slots.iter().map(|s| source_html(s, &f.sources, f.sampled)) }
             </g>
-            { for under }
             <g class="panels">
-                <g transform={lambda_at}><LambdaPanel frame={f.clone()} title={lambda_title} {narrow} /></g>
-                <g transform={ec2_at}><Ec2Panel frame={f.clone()} title={ec2_title} {via_alb} {narrow} /></g>
+                <g transform={lambda_at}><LambdaPanel frame={f.clone()} title={props.lambda_title.clone()} {narrow} /></g>
+                <g transform={ec2_at}><Ec2Panel frame={f.clone()} title={props.ec2_title.clone()} {via_alb} {narrow} /></g>
             </g>
-            { for over }
+            // Particles fly above the panels, on paths that keep off their
+            // text (and the canvas takes no pointer events).
+            <ParticleCanvas dots={Rc::new(dots)} {width} {height} svg={svg.clone()} now_ms={f.now_ms} />
             // Labels that particles pass under stay readable on top of them.
             if ec2.is_some() {
                 <text class="overlay-label" x={format!("{alb_x:.1}")} y={format!("{:.1}", alb_y + 5.0)} aria-hidden="true">
@@ -398,30 +480,31 @@ pub fn stage(props: &StageProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::defaults::MAX_SOURCES;
 
-    #[test]
-    fn sources_are_spread_down_the_left() {
-        let ys: Vec<f64> = (0..3).map(|i| source_anchor(i, 3).1).collect();
-        assert!(ys.windows(2).all(|w| w[0] < w[1]));
-        assert!(ys[0] > 0.0 && ys[2] < 330.0);
-        assert_eq!(source_anchor(0, 0), source_anchor(0, 1));
-    }
+    /// A box: left, top, right, bottom [stage units].
+    type Box4 = (f64, f64, f64, f64);
 
     #[test]
     fn the_narrow_stage_moves_the_panels_below_the_sources() {
-        let lay = Layout {
-            narrow: true,
-            sources: 1,
-        };
-        let (x0, y0) = lay.lambda((super::super::lambda_panel::PANEL.0, 10.0));
-        let (x1, _) = lay.lambda((
-            super::super::lambda_panel::PANEL.0 + super::super::lambda_panel::PANEL.2,
-            0.0,
-        ));
-        assert!(x0 >= 0.0 && x1 <= narrow::W, "{x0}..{x1}");
-        assert!(y0 >= narrow::sources_h(1), "{y0}");
-        assert!(lay.lambda_grid((0.0, 66.0)).1 > lay.lambda((0.0, 66.0)).1);
-        assert!(lay.ec2((0.0, 350.0)).1 > lay.lambda((0.0, 10.0 + narrow::LAMBDA_H)).1);
+        for n in [1, 2, 9, MAX_SOURCES] {
+            let lay = Layout {
+                narrow: true,
+                sources: n,
+            };
+            let (x0, y0) = lay.lambda((PANEL.0, 10.0));
+            let (x1, _) = lay.lambda((PANEL.0 + PANEL.2, 0.0));
+            assert!(x0 >= 0.0 && x1 <= narrow::W, "{x0}..{x1}");
+            assert!(y0 >= narrow::sources_h(n), "{y0}");
+            for s in source_slots(true, n, true) {
+                assert!(
+                    s.anchor.1 + 8.0 <= y0,
+                    "{n}: particles leave above the panel"
+                );
+            }
+            assert!(lay.lambda_grid((0.0, 66.0)).1 > lay.lambda((0.0, 66.0)).1);
+            assert!(lay.ec2((0.0, 350.0)).1 > lay.lambda((0.0, 10.0 + narrow::LAMBDA_H)).1);
+        }
         let wide = Layout {
             narrow: false,
             sources: 1,
@@ -430,13 +513,39 @@ mod tests {
         assert_eq!(wide.ec2_grid((1.0, 2.0)), (1.0, 2.0));
     }
 
+    /// The text of the sources' places (estimated as the stage draws it:
+    /// 13 units on the wide stage, 30 on the narrow one).
+    fn source_text(slots: &[Slot]) -> Vec<(&'static str, Box4)> {
+        let mut v = Vec::new();
+        for s in slots {
+            match s.style {
+                Style::Full => {
+                    let ay = s.anchor.1;
+                    v.push(("source rate", (100.0, ay - 54.0, s.anchor.0, ay - 37.0)));
+                    v.push(("source labels", (10.0, ay + 22.0, 174.0, ay + 54.0)));
+                }
+                Style::Compact => v.push((
+                    "source name and rate",
+                    (s.text_x, s.y0 - 12.0, s.text_x + s.text_w, s.y0 + 20.0),
+                )),
+                Style::Card => v.push((
+                    "source card",
+                    (
+                        s.text_x,
+                        s.y0 - 30.0,
+                        s.text_x + s.text_w,
+                        s.y0 + 2.0 * narrow::LINE + 9.0,
+                    ),
+                )),
+            }
+        }
+        v
+    }
+
     /// The wide stage's lines of text [stage units]: (left, top, right,
     /// bottom) of each, with its glyphs' ascent and descent (the panels'
     /// text starts 16 units in from their left edge at x = 220).
-    /// A box: left, top, right, bottom [stage units].
-    type Box4 = (f64, f64, f64, f64);
-
-    fn wide_text(n_sources: usize, n_inst: usize) -> Vec<(&'static str, Box4)> {
+    fn wide_text(slots: &[Slot], n_inst: usize) -> Vec<(&'static str, Box4)> {
         let mut v = vec![
             ("Lambda title and counts", (236.0, 20.0, 990.0, 60.0)),
             ("concurrency line and bar", (240.0, 264.0, 990.0, 292.0)),
@@ -448,11 +557,7 @@ mod tests {
             ("503 tally, CPU, bars note", (300.0, 564.0, 990.0, 581.0)),
             ("ALB / SQS label", (256.0, 462.0, 288.0, 480.0)),
         ];
-        for i in 0..n_sources {
-            let (ax, ay) = source_anchor(i, n_sources);
-            v.push(("source rate", (100.0, ay - 54.0, ax, ay - 37.0)));
-            v.push(("source labels", (20.0, ay + 22.0, 164.0, ay + 52.0)));
-        }
+        v.extend(source_text(slots));
         let (size, pitch) = super::super::ec2_panel::instance_size(n_inst);
         if pitch >= 60.0 {
             for i in 0..n_inst {
@@ -471,77 +576,148 @@ mod tests {
         v
     }
 
-    #[test]
-    fn wide_particles_keep_off_every_line_of_text() {
-        use crate::engine::scenario::SourceKind;
-        // A particle's radius on the wide stage: 5 units, up to 5.4 where
-        // the stage is drawn under 0.6 CSS px a unit (3 CSS px at least).
-        let r = 5.5;
+    /// The narrow stage's lines of text: the panels' text runs from their
+    /// text column ([`narrow::TEXT_X`]) to their right edge, 30 to 33
+    /// units high; the load balancer's label (31 units, wider than its box).
+    fn narrow_text(lay: Layout, slots: &[Slot]) -> Vec<(&'static str, Box4)> {
+        let mut v = source_text(slots);
+        let line = |y: f64| (narrow::TEXT_X, y - 33.0, PANEL.0 + PANEL.2, y + 10.0);
+        let l = |y: f64| {
+            let (x0, t, x1, b) = line(y);
+            let (a, c) = (lay.lambda((x0, t)), lay.lambda((x1, b)));
+            (a.0, a.1, c.0, c.1)
+        };
+        let e = |y: f64| {
+            let (x0, t, x1, b) = line(y);
+            let (a, c) = (lay.ec2((x0, t)), lay.ec2((x1, b)));
+            (a.0, a.1, c.0, c.1)
+        };
+        let ln = narrow::LINE;
+        for y in [
+            narrow::LAMBDA_TITLE_Y,
+            narrow::LAMBDA_COUNTS_Y,
+            narrow::LAMBDA_COUNTS_Y + ln,
+        ] {
+            v.push(("Lambda header", l(y)));
+        }
+        for y in [
+            narrow::LAMBDA_CONCURRENCY_Y,
+            narrow::LAMBDA_CONCURRENCY_Y + ln,
+        ] {
+            v.push(("concurrency lines", l(y)));
+        }
+        for k in 0..3 {
+            v.push((
+                "Lambda tallies",
+                l(narrow::LAMBDA_TALLY_Y + f64::from(k) * ln),
+            ));
+        }
+        v.push(("grid detail", l(narrow::LAMBDA_DETAIL_Y)));
+        for y in [
+            narrow::EC2_TITLE_Y,
+            narrow::EC2_STATE_Y,
+            narrow::EC2_STATE_Y + ln,
+            narrow::EC2_STATE_Y + 2.0 * ln,
+        ] {
+            v.push(("EC2 header", e(y)));
+        }
+        v.push(("EC2 tallies", e(narrow::EC2_TALLY_Y)));
+        v.push(("EC2 tallies", e(narrow::EC2_TALLY_Y + ln)));
+        let (ax, ay) = lay.ec2_grid(ALB);
+        v.push((
+            "ALB / SQS label",
+            (ax - 36.0, ay + 5.0 - 30.0, ax + 36.0, ay + 5.0 + 8.0),
+        ));
+        v
+    }
+
+    /// Every path of every kind of particle, from every source, for grids
+    /// and fleets of several sizes, keeps `r` units off every line of
+    /// text the stage draws.
+    fn check_paths(narrow: bool, counts: &[usize], r: f64) -> usize {
         let mut checked = 0;
-        // Up to three sources (the presets have one; from four on, the
-        // sources' own labels meet one another on the wide stage).
-        for n_sources in 1..=3 {
-            for kind in [SourceKind::Api, SourceKind::Sqs] {
-                let sources: Vec<SourceView> = (0..n_sources)
-                    .map(|_| SourceView {
-                        name: "s".into(),
-                        kind,
-                        rate_per_s: 1.0,
-                        queue_depth: None,
-                    })
-                    .collect();
-                for (slots, n_inst) in [(1, 1), (10, 4), (30, 6), (120, 12), (400, 20), (1000, 50)]
-                {
-                    let env_slot: HashMap<u64, usize> =
-                        (0..slots as u64).map(|i| (i, i as usize)).collect();
-                    let inst_index: HashMap<u64, usize> =
-                        (0..n_inst as u64).map(|i| (i, i as usize)).collect();
-                    let to = Targets {
-                        env_slot: &env_slot,
-                        slots,
-                        inst_index: &inst_index,
-                        n_inst,
-                        sources: &sources,
-                    };
-                    let text = wide_text(n_sources, n_inst);
-                    let targets = (0..slots as u64)
-                        .step_by(slots.div_ceil(40))
-                        .map(Target::Env)
-                        .chain((0..n_inst as u64).map(Target::Instance))
-                        .chain([Target::Bounce, Target::Reject]);
-                    for target in targets {
-                        for source in 0..n_sources {
-                            let p = Particle {
-                                born_ms: 0.0,
-                                source: source as u32,
-                                target,
-                                cold: false,
+        for &n_sources in counts {
+            let sources = source_slots(narrow, n_sources, true);
+            let lay = Layout {
+                narrow,
+                sources: n_sources,
+            };
+            let text = if narrow {
+                narrow_text(lay, &sources)
+            } else {
+                wide_text(&sources, 0)
+            };
+            for (slots, n_inst) in [(1, 1), (10, 4), (30, 6), (120, 12), (400, 20), (1000, 50)] {
+                let env_slot: HashMap<u64, usize> =
+                    (0..slots as u64).map(|i| (i, i as usize)).collect();
+                let inst_index: HashMap<u64, usize> =
+                    (0..n_inst as u64).map(|i| (i, i as usize)).collect();
+                let to = Targets {
+                    env_slot: &env_slot,
+                    slots,
+                    inst_index: &inst_index,
+                    n_inst,
+                };
+                let mut text = text.clone();
+                if !narrow {
+                    text.extend(wide_text(&[], n_inst));
+                }
+                let targets = (0..slots as u64)
+                    .step_by(slots.div_ceil(40))
+                    .map(Target::Env)
+                    .chain((0..n_inst as u64).map(Target::Instance))
+                    .chain([Target::Bounce, Target::Reject]);
+                for target in targets {
+                    for source in 0..n_sources {
+                        let p = Particle {
+                            born_ms: 0.0,
+                            source: source as u32,
+                            target,
+                            cold: false,
+                        };
+                        let a = sources::slot_of(&sources, source).unwrap().anchor;
+                        for k in 0..=100 {
+                            let t = f64::from(k) / 100.0;
+                            let (x, y) = if narrow {
+                                narrow_dot(lay, &to, &p, a, t).unwrap()
+                            } else {
+                                wide_dot(&to, &p, a, t).unwrap()
                             };
-                            let a = source_anchor(source, n_sources);
-                            for k in 0..=100 {
-                                let t = f64::from(k) / 100.0;
-                                let (x, y) = wide_dot(&to, &p, a, t).unwrap();
-                                for (what, (l, tp, rt, b)) in &text {
-                                    let dx = (l - x).max(x - rt).max(0.0);
-                                    let dy = (tp - y).max(y - b).max(0.0);
-                                    assert!(
-                                        dx.hypot(dy) >= r,
-                                        "{target:?} from source {source} of {n_sources} ({kind:?}, {slots} slots, {n_inst} instances) at t = {t}: ({x:.1}, {y:.1}) on the {what}"
-                                    );
-                                }
-                                checked += 1;
+                            for (what, (l, tp, rt, b)) in &text {
+                                let dx = (l - x).max(x - rt).max(0.0);
+                                let dy = (tp - y).max(y - b).max(0.0);
+                                assert!(
+                                    dx.hypot(dy) >= r,
+                                    "{target:?} from source {source} of {n_sources} ({slots} slots, {n_inst} instances, narrow {narrow}) at t = {t}: ({x:.1}, {y:.1}) on the {what}"
+                                );
                             }
+                            checked += 1;
                         }
                     }
                 }
             }
         }
-        assert!(checked > 100_000, "{checked}");
+        checked
+    }
+
+    #[test]
+    fn wide_particles_keep_off_every_line_of_text() {
+        // A particle's radius on the wide stage: 5 units, up to 5.4 where
+        // the stage is drawn under 0.6 CSS px a unit (3 CSS px at least).
+        let n = check_paths(false, &[1, 2, 3, 4, 5, 6, 9, MAX_SOURCES], 5.5);
+        assert!(n > 100_000, "{n}");
+    }
+
+    #[test]
+    fn narrow_particles_keep_off_every_line_of_text() {
+        // 3 CSS px on a 320 px phone (0.38 px a unit): 8 units.
+        let n = check_paths(true, &[1, 2, 3, 8, 9, MAX_SOURCES], 8.0);
+        assert!(n > 100_000, "{n}");
     }
 
     #[test]
     fn wide_paths_start_and_end_where_they_should() {
-        let a = source_anchor(0, 1);
+        let a = source_slots(false, 1, true)[0].anchor;
         let b = super::super::lambda_panel::slot_center(3, 10);
         let path = wide::to_lambda(a, b);
         assert_eq!(path.at(0.0), a);

@@ -1,6 +1,6 @@
 // Every preset loads and runs in the built app: the clock advances and the
 // numbers move the way the preset is about. Screenshots of each preset at
-// 1280×800 and 375×667 land in target/screenshots/.
+// 1280×800, 1920×1080 and 375×667 land in target/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, newPage, screenshotPath } from './harness.mjs';
@@ -169,6 +169,9 @@ for (const [title, { speed, check }] of Object.entries(EXPECT)) {
     await page.evaluate(() => window.scrollTo(0, 0));
     const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
     await page.screenshot({ path: screenshotPath(`preset-${slug}-1280x800.png`) });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await sleep(300);
+    await page.screenshot({ path: screenshotPath(`preset-${slug}-1920x1080.png`) });
     await page.setViewportSize({ width: 375, height: 667 });
     await sleep(300);
     await page.screenshot({ path: screenshotPath(`preset-${slug}-375x667.png`) });
