@@ -3,7 +3,10 @@
 //! back, change a source's traffic. Each is validated (a refused action
 //! changes nothing), produces happenings for the stage, and is recorded in
 //! the run's action log, so that the same scenario, seed and log replay to
-//! a bit-identical run ([`crate::engine::sim::Simulation::replay`]).
+//! a bit-identical run (`Simulation::replay`). Applying them is the
+//! simulation's work (`engine::sim::live_actions`); this module is the
+//! vocabulary both sides share, so the EC2 side can refuse an action
+//! without depending on the event loop.
 //!
 //! ```
 //! use fanout::engine::action::Action;

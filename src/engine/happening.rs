@@ -100,7 +100,7 @@ pub struct Happening {
     pub env: Option<u64>,
 }
 
-/// What [`crate::engine::sim::Simulation::drain_happenings`] returns.
+/// What `Simulation::drain_happenings` returns: one drain of the log.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct HappeningBatch {
     /// Up to [`MAX_HAPPENINGS`] happenings, in time order.

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod billing;
+pub mod counters;
 pub mod defaults;
 pub mod dist;
 pub mod ec2;
@@ -11,12 +12,13 @@ pub mod happening;
 pub mod lambda;
 pub mod metrics;
 pub mod order;
-pub mod progress;
 pub mod queue;
-pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod slots;
 pub mod sqs;
 pub mod time;
 pub mod traffic;
+
+// old paths, kept for the merge
+pub use self::sim::{progress, report};

@@ -1,21 +1,23 @@
-//! The report of a run: every number, serializable, per side.
+//! The report of a run: every number, serializable, per side. Built by
+//! [`Simulation::report`](super::Simulation::report).
 //!
 //! The Lambda side's outputs include the SimFaaS ones (cold-start
 //! probability, rejection probability, mean instance counts, mean lifespan)
 //! so the two can be compared directly.
 
-use super::billing::accrual::CostReport;
-use super::defaults::{Assumption, ASSUMPTIONS};
-use super::ec2::ops::OperatorWork;
-use super::ec2::view::Ec2Report;
-use super::happening::Side;
-use super::lambda::{Billable, LambdaSide, SourceCounters};
-use super::metrics::{
+use crate::engine::billing::accrual::CostReport;
+use crate::engine::counters::SourceCounters;
+use crate::engine::defaults::{Assumption, ASSUMPTIONS};
+use crate::engine::ec2::ops::OperatorWork;
+use crate::engine::ec2::view::Ec2Report;
+use crate::engine::happening::Side;
+use crate::engine::lambda::{Billable, LambdaSide};
+use crate::engine::metrics::{
     Counters, LatencySummary, Series, SeriesPoint, G_BUSY, G_IDLE, G_INIT, G_PROVISIONED, G_TOTAL,
     G_WAITING,
 };
-use super::scenario::{pretty_json, Scenario, SourceKind};
-use super::time::SimTime;
+use crate::engine::scenario::{pretty_json, Scenario, SourceKind};
+use crate::engine::time::SimTime;
 use serde::Serialize;
 
 /// Outcomes of one source.
@@ -114,72 +116,37 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a run of `scenario` at `now`, the Lambda side's part
+    /// (the simulation adds the cost and the EC2 side).
     pub(crate) fn build(
-        s: &Scenario,
+        scenario: &Scenario,
         now: SimTime,
-        events: u64,
-        l: &LambdaSide,
+        events_processed: u64,
+        lambda: &LambdaSide,
         series: &Series,
     ) -> Report {
-        let c = l.counters;
-        let attempts = c.invocations + c.throttles;
-        let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        let billable = l.billable_at(now);
-        let gb = |ms: u64| ms as f64 / 1e3 * f64::from(billable.memory_mb) / 1_024.0;
         Report {
-            name: s.name.clone(),
-            seed: s.seed,
+            name: scenario.name.clone(),
+            seed: scenario.seed,
             simulated_s: now.as_secs_f64(),
-            sources_until_s: s.duration_s,
-            events_processed: events,
-            lambda_deployed: s.lambda,
+            sources_until_s: scenario.duration_s,
+            events_processed,
+            lambda_deployed: scenario.lambda,
             ec2: None,
-            lambda: SideReport {
-                side: Side::Lambda,
-                counters: c,
-                accounting_balances: c.balances(),
-                cold_start_probability: ratio(c.cold_starts, attempts),
-                rejection_probability: ratio(c.throttles, attempts),
-                mean_environments: l.ints.mean(G_TOTAL),
-                mean_busy: l.ints.mean(G_BUSY),
-                mean_idle: l.ints.mean(G_IDLE),
-                mean_initializing: l.ints.mean(G_INIT),
-                mean_waiting: l.ints.mean(G_WAITING),
-                mean_provisioned: l.ints.mean(G_PROVISIONED),
-                max_environments: l.ints.max[G_TOTAL],
-                max_busy: l.ints.max[G_BUSY],
-                mean_lifespan_s: if l.lifespans == 0 {
-                    0.0
-                } else {
-                    l.lifespan_sum_us as f64 / l.lifespans as f64 / 1e6
-                },
-                latency: l.latency.summary(),
-                on_demand_gb_s: billable.on_demand_gb_s(true),
-                on_demand_gb_s_without_init: billable.on_demand_gb_s(false),
-                provisioned_gb_s: gb(billable.provisioned_billed_ms),
-                billable,
-                operator_work: OperatorWork::default(),
-                operator_work_by: LAMBDA_OPERATOR_WORK_BY,
-                throughput_per_s: if now.as_secs_f64() > 0.0 {
-                    c.succeeded as f64 / now.as_secs_f64()
-                } else {
-                    0.0
-                },
-                series: series.points().to_vec(),
-            },
-            sources: s
+            lambda: SideReport::of_lambda(lambda, now, series),
+            sources: scenario
                 .sources
                 .iter()
-                .zip(&l.per_source)
+                .zip(&lambda.per_source)
                 .enumerate()
-                .map(|(i, (src, c))| SourceReport {
-                    name: if src.name.is_empty() {
+                .map(|(i, (source, counters))| SourceReport {
+                    name: if source.name.is_empty() {
                         format!("source {i}")
                     } else {
-                        src.name.clone()
+                        source.name.clone()
                     },
-                    kind: src.kind,
-                    counters: *c,
+                    kind: source.kind,
+                    counters: *counters,
                 })
                 .collect(),
             assumptions: ASSUMPTIONS.to_vec(),
@@ -193,5 +160,50 @@ impl Report {
     /// `serde_json::to_string_pretty`, with one serializer in the wasm.
     pub fn to_json(&self) -> String {
         pretty_json(&serde_json::to_string(self).unwrap_or_default())
+    }
+}
+
+impl SideReport {
+    /// Everything measured on the Lambda side at `now`.
+    fn of_lambda(lambda: &LambdaSide, now: SimTime, series: &Series) -> SideReport {
+        let counters = lambda.counters;
+        let attempts = counters.invocations + counters.throttles;
+        let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let billable = lambda.billable_at(now);
+        let gb_s = |ms: u64| ms as f64 / 1e3 * f64::from(billable.memory_mb) / 1_024.0;
+        let gauges = &lambda.ints;
+        SideReport {
+            side: Side::Lambda,
+            counters,
+            accounting_balances: counters.balances(),
+            cold_start_probability: ratio(counters.cold_starts, attempts),
+            rejection_probability: ratio(counters.throttles, attempts),
+            mean_environments: gauges.mean(G_TOTAL),
+            mean_busy: gauges.mean(G_BUSY),
+            mean_idle: gauges.mean(G_IDLE),
+            mean_initializing: gauges.mean(G_INIT),
+            mean_waiting: gauges.mean(G_WAITING),
+            mean_provisioned: gauges.mean(G_PROVISIONED),
+            max_environments: gauges.max[G_TOTAL],
+            max_busy: gauges.max[G_BUSY],
+            mean_lifespan_s: if lambda.lifespans == 0 {
+                0.0
+            } else {
+                lambda.lifespan_sum_us as f64 / lambda.lifespans as f64 / 1e6
+            },
+            latency: lambda.latency.summary(),
+            on_demand_gb_s: billable.on_demand_gb_s(true),
+            on_demand_gb_s_without_init: billable.on_demand_gb_s(false),
+            provisioned_gb_s: gb_s(billable.provisioned_billed_ms),
+            billable,
+            operator_work: OperatorWork::default(),
+            operator_work_by: LAMBDA_OPERATOR_WORK_BY,
+            throughput_per_s: if now.as_secs_f64() > 0.0 {
+                counters.succeeded as f64 / now.as_secs_f64()
+            } else {
+                0.0
+            },
+            series: series.points().to_vec(),
+        }
     }
 }

@@ -69,9 +69,9 @@
 //! assert_eq!(sim.counters().arrived, 1000);
 //! ```
 
-use super::ec2::defaults::MAX_INSTANCES;
-use super::sim::Simulation;
-use super::time::SimTime;
+use super::Simulation;
+use crate::engine::ec2::defaults::MAX_INSTANCES;
+use crate::engine::time::SimTime;
 
 /// Steps allowed per unit of work present at an instant (see the module).
 pub const K: u64 = 8;

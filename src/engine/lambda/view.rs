@@ -1,0 +1,155 @@
+//! What the UI draws of the Lambda side: each environment
+//! ([`EnvView`]), each SQS queue ([`QueueDepth`]) and the side at one
+//! instant ([`LambdaSnapshot`]).
+
+use super::environments::{EnvState, Job};
+use super::LambdaSide;
+use crate::engine::metrics::{Counters, G_BUSY, G_IDLE, G_INIT, G_TOTAL};
+use crate::engine::order::sort_by_u64;
+use crate::engine::time::SimTime;
+use serde::Serialize;
+
+/// A view of one environment for the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EnvView {
+    /// Unique id (never reused within a run).
+    pub id: u64,
+    pub state: EnvState,
+    /// A provisioned environment.
+    pub provisioned: bool,
+    /// Time since it was created [µs].
+    pub age_us: u64,
+    /// Source of the request it is serving, if busy.
+    pub source: Option<u32>,
+    /// When it last became idle (its last request ended, or its INIT for a
+    /// provisioned one), if idle now: its keep-alive runs from here.
+    pub idle_since: Option<SimTime>,
+}
+
+/// Depth of one SQS queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct QueueDepth {
+    pub source: u32,
+    /// Visible messages [messages].
+    pub visible: u64,
+    /// Messages invisible after a failed batch [messages].
+    pub invisible: u64,
+    /// Messages being processed [messages].
+    pub in_flight: u64,
+    /// Concurrent batches the pollers may run now [batches].
+    pub poller_limit: u32,
+}
+
+/// A picture of the Lambda side at one instant (for drawing).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LambdaSnapshot {
+    /// Every environment, in id order.
+    pub environments: Vec<EnvView>,
+    /// Environments [environments].
+    pub total: u64,
+    /// Busy environments, initializing included [environments].
+    pub busy: u64,
+    /// Idle warm environments [environments].
+    pub idle: u64,
+    /// Environments in INIT [environments].
+    pub initializing: u64,
+    /// Concurrency counted against the limit (busy on-demand + provisioned) [executions].
+    pub concurrency_in_use: u32,
+    /// Concurrency limit (reserved, else account) [executions].
+    pub concurrency_limit: u32,
+    /// Scaling-rate tokens left (none when unlimited) [environments].
+    pub scaling_tokens: Option<f64>,
+    /// SQS queues.
+    pub queues: Vec<QueueDepth>,
+    /// Async events waiting for a retry [events].
+    pub async_waiting: u64,
+    /// Counters so far.
+    pub counters: Counters,
+}
+
+impl LambdaSide {
+    /// The side at `now`, for drawing a frame.
+    pub fn snapshot(&self, now: SimTime) -> LambdaSnapshot {
+        let (total, busy, idle, initializing) = self.env_counts();
+        LambdaSnapshot {
+            environments: self.env_views(now),
+            total,
+            busy,
+            idle,
+            initializing,
+            concurrency_in_use: self.concurrency_in_use(),
+            concurrency_limit: self.limit(),
+            scaling_tokens: self.scaling_tokens(now),
+            queues: self.queue_depths(),
+            async_waiting: self.async_waiting(),
+            counters: self.counters,
+        }
+    }
+
+    /// Current environments, newest first by id order.
+    pub fn env_views(&self, now: SimTime) -> Vec<EnvView> {
+        let mut out: Vec<EnvView> = self
+            .envs
+            .iter()
+            .filter_map(|env| {
+                let state = env.state?;
+                Some(EnvView {
+                    id: env.id,
+                    state,
+                    provisioned: env.provisioned,
+                    age_us: now.since(env.born).as_micros(),
+                    source: env.job.source(self).map(u32::from),
+                    idle_since: (state == EnvState::Idle).then_some(env.last_end),
+                })
+            })
+            .collect();
+        sort_by_u64(&mut out, |view| view.id);
+        out
+    }
+
+    /// Depths of the SQS queues.
+    pub fn queue_depths(&self) -> Vec<QueueDepth> {
+        self.mappings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, mapping)| {
+                let mapping = mapping.as_ref()?;
+                let in_flight = self
+                    .envs
+                    .iter()
+                    .filter(|env| env.state.is_some())
+                    .filter_map(|env| match env.job {
+                        Job::Sqs { source, batch } if source as usize == i => {
+                            Some(self.batches[batch as usize].msgs.len() as u64)
+                        }
+                        _ => None,
+                    })
+                    .sum();
+                Some(QueueDepth {
+                    source: i as u32,
+                    visible: mapping.queue.visible_len(),
+                    invisible: mapping.queue.invisible,
+                    in_flight,
+                    poller_limit: mapping.limit,
+                })
+            })
+            .collect()
+    }
+
+    /// Events waiting in the async retry queue [events].
+    pub fn async_waiting(&self) -> u64 {
+        let sqs: u64 = self
+            .mappings
+            .iter()
+            .flatten()
+            .map(|mapping| mapping.queue.visible_len() + mapping.queue.invisible)
+            .sum();
+        self.counters.waiting - sqs
+    }
+
+    /// Environments now: (total, busy, idle, initializing).
+    pub fn env_counts(&self) -> (u64, u64, u64, u64) {
+        let now = &self.ints.now;
+        (now[G_TOTAL], now[G_BUSY], now[G_IDLE], now[G_INIT])
+    }
+}
