@@ -171,9 +171,9 @@ mod tests {
 
     #[test]
     fn bounded_with_count_of_the_rest() {
-        let mut h = Happenings::default();
+        let mut log = Happenings::default();
         for i in 0..(MAX_HAPPENINGS as u64 + 10) {
-            h.push(
+            log.push(
                 SimTime::from_micros(i),
                 Side::Lambda,
                 HappeningKind::Throttled,
@@ -181,18 +181,18 @@ mod tests {
                 None,
             );
         }
-        let b = h.drain();
-        assert_eq!(b.happenings.len(), MAX_HAPPENINGS);
-        assert_eq!(b.left_out, 10);
-        assert_eq!(h.drain(), HappeningBatch::default());
-        h.enabled = false;
-        h.push(
+        let batch = log.drain();
+        assert_eq!(batch.happenings.len(), MAX_HAPPENINGS);
+        assert_eq!(batch.left_out, 10);
+        assert_eq!(log.drain(), HappeningBatch::default());
+        log.enabled = false;
+        log.push(
             SimTime::ZERO,
             Side::Lambda,
             HappeningKind::Throttled,
             None,
             None,
         );
-        assert!(h.drain().happenings.is_empty());
+        assert!(log.drain().happenings.is_empty());
     }
 }

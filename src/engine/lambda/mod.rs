@@ -177,7 +177,7 @@ pub struct LambdaSide {
     pub billable: Billable,
     /// Sum of lifespans of removed environments [µs].
     pub lifespan_sum_us: u128,
-    /// Removed environments [environments].
+    /// Removed environments \[environments\].
     pub lifespans: u64,
     /// Longest handler run time seen (for the timeout property) [µs].
     pub max_handler_us: u64,
@@ -185,10 +185,10 @@ pub struct LambdaSide {
 
 impl LambdaSide {
     /// Builds the side of a validated scenario.
-    pub fn new(s: &Scenario) -> LambdaSide {
-        let function = &s.function;
+    pub fn new(scenario: &Scenario) -> LambdaSide {
+        let function = &scenario.function;
         let secs = SimDuration::from_secs_f64;
-        let mappings: Vec<Option<EventSourceMapping>> = s
+        let mappings: Vec<Option<EventSourceMapping>> = scenario
             .sources
             .iter()
             .map(EventSourceMapping::for_source)
@@ -197,11 +197,11 @@ impl LambdaSide {
             .filter(|&i| mappings[i as usize].is_some())
             .collect();
         LambdaSide {
-            kinds: s.sources.iter().map(|s| s.kind).collect(),
-            async_units: s
+            kinds: scenario.sources.iter().map(|source| source.kind).collect(),
+            async_units: scenario
                 .sources
                 .iter()
-                .map(|s| async_request_units(payload_bytes(s.payload_kb)))
+                .map(|source| async_request_units(payload_bytes(source.payload_kb)))
                 .collect(),
             timeout: secs(function.timeout_s),
             keep_alive: secs(function.keep_alive_s),
@@ -213,12 +213,12 @@ impl LambdaSide {
             error_rate: function.error_rate,
             limit: function
                 .reserved_concurrency
-                .unwrap_or(s.account.concurrency_limit),
+                .unwrap_or(scenario.account.concurrency_limit),
             max_retries: function.async_config.max_retries,
             max_age: secs(function.async_config.max_event_age_s),
             to_destination: function.async_config.on_failure == OnFailure::Destination,
             provisioned_steps: provisioned::steps(function),
-            rng: rng_stream(s.seed, STREAM_LAMBDA_SERVICE, 0),
+            rng: rng_stream(scenario.seed, STREAM_LAMBDA_SERVICE, 0),
             envs: Vec::new(),
             free: Vec::new(),
             idle_on_demand: IdleSet::default(),
@@ -228,7 +228,7 @@ impl LambdaSide {
             provisioned_envs: 0,
             provisioned_target: 0,
             provisioned_since: SimTime::ZERO,
-            bucket: Bucket::for_model(&s.account.scaling),
+            bucket: Bucket::for_model(&scenario.account.scaling),
             async_events: Vec::new(),
             async_free: Vec::new(),
             mappings,
@@ -236,7 +236,7 @@ impl LambdaSide {
             batches: Vec::new(),
             batch_free: Vec::new(),
             counters: Counters::default(),
-            per_source: vec![SourceCounters::default(); s.sources.len()],
+            per_source: vec![SourceCounters::default(); scenario.sources.len()],
             ints: Integrals::default(),
             latency: Latency::new(),
             billable: Billable {

@@ -91,14 +91,15 @@ struct Start {
 impl Start {
     fn of(sim: &Simulation) -> Start {
         let lambda = sim.counters();
-        let (ec2_waiting, instances, ec2_arrived, launched) = sim.ec2().map_or((0, 0, 0, 0), |e| {
-            (
-                e.counters.waiting,
-                e.fleet.alive(),
-                e.counters.arrived,
-                e.fc.launched,
-            )
-        });
+        let (ec2_waiting, instances, ec2_arrived, launched) =
+            sim.ec2().map_or((0, 0, 0, 0), |ec2| {
+                (
+                    ec2.counters.waiting,
+                    ec2.fleet.alive(),
+                    ec2.counters.arrived,
+                    ec2.fc.launched,
+                )
+            });
         Start {
             pending: sim.pending_events() as u64,
             waiting: lambda.waiting.saturating_add(ec2_waiting),
@@ -195,25 +196,26 @@ impl InstantWatch {
         let now = Start::of(sim);
         let arrivals = now.arrivals.saturating_sub(self.start.arrivals);
         let launched = now.launched.saturating_sub(self.start.launched);
-        let s = &self.start;
-        let instances = s.instances.saturating_add(launched);
+        let start = &self.start;
+        let instances = start.instances.saturating_add(launched);
         let bound = K
             .saturating_mul(
-                s.pending
+                start
+                    .pending
                     .saturating_add(arrivals)
-                    .saturating_add(s.waiting)
+                    .saturating_add(start.waiting)
                     .saturating_add(instances),
             )
             .saturating_add(C);
-        let launch_bound = u64::from(MAX_INSTANCES).saturating_mul(s.pending.saturating_add(1));
+        let launch_bound = u64::from(MAX_INSTANCES).saturating_mul(start.pending.saturating_add(1));
         if self.steps > bound || launched > launch_bound {
             return Err(Stalled {
                 at: t,
                 steps: self.steps,
                 bound,
-                pending: s.pending,
+                pending: start.pending,
                 arrivals,
-                waiting: s.waiting,
+                waiting: start.waiting,
                 instances,
                 launched,
             });
@@ -229,14 +231,14 @@ mod tests {
 
     /// Runs under the watch until the end of the scenario (or `max` steps).
     fn run(sim: &mut Simulation, max: u64) -> Result<InstantWatch, Stalled> {
-        let mut w = InstantWatch::new();
+        let mut watch = InstantWatch::new();
         let end = sim.end();
-        let mut n = 0;
-        while w.step(sim)?.is_some_and(|t| t <= end) {
-            n += 1;
-            assert!(n < max, "no verdict after {max} steps");
+        let mut steps = 0;
+        while watch.step(sim)?.is_some_and(|t| t <= end) {
+            steps += 1;
+            assert!(steps < max, "no verdict after {max} steps");
         }
-        Ok(w)
+        Ok(watch)
     }
 
     /// The loop found while hardening: EC2 workers read an SQS queue with a
@@ -266,16 +268,19 @@ mod tests {
             "refused by validation"
         );
         let mut sim = Simulation::new_unvalidated(&zero_visibility(0.0));
-        let e = run(&mut sim, 10_000_000).expect_err("the loop is caught");
-        eprintln!("{e}");
+        let stalled = run(&mut sim, 10_000_000).expect_err("the loop is caught");
+        eprintln!("{stalled}");
         // One message, nothing else: the bound is small and the loop breaks it.
-        assert_eq!(e.steps, e.bound + 1, "{e}");
-        assert!(e.bound < 200, "{e}");
-        assert!(e.to_string().contains("simulated time stopped at"), "{e}");
+        assert_eq!(stalled.steps, stalled.bound + 1, "{stalled}");
+        assert!(stalled.bound < 200, "{stalled}");
+        assert!(
+            stalled.to_string().contains("simulated time stopped at"),
+            "{stalled}"
+        );
         // The same run with the engine's minimum of 1 s finishes.
         let mut sim = Simulation::new(&zero_visibility(1.0)).expect("valid");
-        let w = run(&mut sim, 10_000_000).expect("time moves on");
-        assert!(w.max_steps_per_instant() >= 2);
+        let watch = run(&mut sim, 10_000_000).expect("time moves on");
+        assert!(watch.max_steps_per_instant() >= 2);
     }
 
     #[test]
@@ -283,21 +288,22 @@ mod tests {
         // The same instant observed again and again with nothing arriving
         // or launched: the bound fixed at its start holds, one more fails.
         let sim = Simulation::new(&zero_visibility(1.0)).expect("valid");
-        let mut w = InstantWatch::new();
-        w.before = Start::of(&sim);
-        let s = w.before;
-        assert!(s.pending >= 1 && s.instances == 1, "{s:?}");
-        let bound = K * (s.pending + s.waiting + s.instances) + C;
+        let mut watch = InstantWatch::new();
+        watch.before = Start::of(&sim);
+        let start = watch.before;
+        assert!(start.pending >= 1 && start.instances == 1, "{start:?}");
+        let bound = K * (start.pending + start.waiting + start.instances) + C;
         let t = SimTime::from_micros(5);
         for _ in 0..bound {
-            w.observe(t, &sim).expect("within the bound");
+            watch.observe(t, &sim).expect("within the bound");
         }
-        let e = w.observe(t, &sim).expect_err("one step more");
-        assert_eq!((e.steps, e.bound), (bound + 1, bound));
+        let stalled = watch.observe(t, &sim).expect_err("one step more");
+        assert_eq!((stalled.steps, stalled.bound), (bound + 1, bound));
         // A new instant starts a new count.
-        w.observe(SimTime::from_micros(6), &sim)
+        watch
+            .observe(SimTime::from_micros(6), &sim)
             .expect("a new instant");
-        assert_eq!(w.max_steps_per_instant(), bound + 1);
+        assert_eq!(watch.max_steps_per_instant(), bound + 1);
     }
 
     fn json_burst(kind: &str, extra: &str) -> String {
@@ -323,11 +329,11 @@ mod tests {
             let sc = Scenario::from_json(&json_burst(kind, extra))
                 .unwrap_or_else(|e| panic!("{kind}: {e:?}"));
             let mut sim = Simulation::new(&sc).expect("valid");
-            let w = run(&mut sim, 50_000_000).unwrap_or_else(|e| panic!("{kind}: {e}"));
+            let watch = run(&mut sim, 50_000_000).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert!(
-                w.max_steps_per_instant() >= 40_000,
+                watch.max_steps_per_instant() >= 40_000,
                 "{kind}: {}",
-                w.max_steps_per_instant()
+                watch.max_steps_per_instant()
             );
         }
     }
