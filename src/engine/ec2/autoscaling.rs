@@ -18,8 +18,11 @@
 //! assert_eq!(t.observe(Some((100.0, 2)), b, true), Some(4));
 //! ```
 
-use super::config::TargetTracking;
-use super::defaults as d;
+use super::config::{AutoScalingConfig, ScalingMetric, ScheduledAction, TargetTracking};
+use super::defaults;
+use super::fleet::InstanceState;
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::time::{SimDuration, SimTime};
 use serde::Serialize;
 
 /// Minimum, maximum and desired capacity [instances].
@@ -94,7 +97,7 @@ impl Tracker {
         if value > target {
             self.above += 1;
             self.below = 0;
-        } else if value < target * d::SCALE_IN_THRESHOLD_SHARE {
+        } else if value < target * defaults::SCALE_IN_THRESHOLD_SHARE {
             self.below += 1;
             self.above = 0;
         } else {
@@ -107,8 +110,8 @@ impl Tracker {
             return (want > b.desired).then_some(want);
         }
         if self.below >= self.policy.scale_in_datapoints && may_scale_in {
-            let step =
-                libm::floor(f64::from(b.desired) * d::SCALE_IN_MAX_STEP_SHARE).max(1.0) as u32;
+            let step = libm::floor(f64::from(b.desired) * defaults::SCALE_IN_MAX_STEP_SHARE)
+                .max(1.0) as u32;
             let want = b.clamp(needed.max(b.desired.saturating_sub(step)));
             return (want < b.desired).then_some(want);
         }
@@ -124,7 +127,169 @@ pub fn needed_capacity(value: f64, counted: u32, target: f64) -> u32 {
     }
     // A hair below an integer is that integer (floating-point noise).
     let x = f64::from(counted) * value / target - 1e-9;
-    libm::ceil(x.max(0.0)).min(f64::from(d::MAX_INSTANCES)) as u32
+    libm::ceil(x.max(0.0)).min(f64::from(defaults::MAX_INSTANCES)) as u32
+}
+
+/// An Auto Scaling group's settings and state.
+pub(super) struct ScalingGroup {
+    pub(super) bounds: Bounds,
+    pub(super) tracker: Option<Tracker>,
+    pub(super) warmup: SimDuration,
+    pub(super) cooldown: SimDuration,
+    pub(super) grace: SimDuration,
+    pub(super) scheduled: Vec<ScheduledAction>,
+    pub(super) last_activity: SimTime,
+}
+
+impl ScalingGroup {
+    /// The group of a validated config; the fleet starts at `instances`
+    /// clamped to its bounds.
+    pub(super) fn new(cfg: &AutoScalingConfig, instances: u32) -> ScalingGroup {
+        let secs = SimDuration::from_secs_f64;
+        let mut scheduled = cfg.scheduled.clone();
+        scheduled.truncate(defaults::MAX_EC2_ENTRIES);
+        ScalingGroup {
+            bounds: Bounds {
+                min: cfg.min,
+                max: cfg.max.max(cfg.min),
+                desired: instances.clamp(cfg.min, cfg.max.max(cfg.min)),
+            },
+            tracker: cfg.target_tracking.clone().map(Tracker::new),
+            warmup: secs(cfg.warmup_s),
+            cooldown: secs(cfg.scale_in_cooldown_s),
+            grace: secs(cfg.health_check_grace_s),
+            scheduled,
+            last_activity: SimTime::ZERO,
+        }
+    }
+}
+
+impl Ec2Side {
+    /// Min, max and desired capacity (a fixed fleet: its size for all three).
+    pub fn bounds(&self) -> Bounds {
+        match &self.scaling_group {
+            Some(a) => a.bounds,
+            None => Bounds {
+                min: self.fixed_target,
+                max: self.fixed_target,
+                desired: self.fixed_target,
+            },
+        }
+    }
+
+    /// Whether Auto Scaling manages the fleet.
+    pub fn auto_scaling(&self) -> bool {
+        self.scaling_group.is_some()
+    }
+
+    pub(super) fn on_tick<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
+        let now = ctx.now;
+        let period = SimDuration::from_secs(defaults::METRIC_PERIOD_S);
+        let period_start = SimTime::ZERO + now.since_start().saturating_sub(period);
+        if let Some(alb) = self.alb.as_mut() {
+            alb.advance(now);
+        }
+        let warmup = self
+            .scaling_group
+            .as_ref()
+            .map_or(SimDuration::ZERO, |a| a.warmup);
+        let (mut busy, mut counted, mut warming) = (0u128, 0u32, false);
+        for i in self.instances.iter_mut() {
+            if i.state == InstanceState::Terminated {
+                continue;
+            }
+            let b = i.take_busy_since_mark(now);
+            let warm = i.initial || i.in_service_since + warmup <= period_start;
+            match i.state {
+                InstanceState::InService if warm => {
+                    busy += b;
+                    counted += 1;
+                }
+                InstanceState::InService if !i.initial && i.in_service_since + warmup > now => {
+                    warming = true
+                }
+                InstanceState::Booting => warming = true,
+                _ => {}
+            }
+        }
+        let cpu = (counted > 0).then(|| {
+            busy as f64
+                / (f64::from(counted) * f64::from(self.worker_slots) * period.as_micros() as f64)
+                * 100.0
+        });
+        self.last_cpu = cpu.or(self.last_cpu);
+        let targets = self.targets.len() as u32;
+        let rpt = (targets > 0).then(|| self.requests_in_period as f64 / f64::from(targets));
+        self.requests_in_period = 0;
+        for q in self.queues.iter().flatten() {
+            if let Some(sent) = q.oldest_sent() {
+                self.fc.oldest_message_age_max_us = self
+                    .fc
+                    .oldest_message_age_max_us
+                    .max(now.since(sent).as_micros());
+            }
+        }
+        let mut changed = false;
+        if let Some(a) = self.scaling_group.as_mut() {
+            if let Some(t) = a.tracker.as_mut() {
+                let datapoint = match t.policy().metric {
+                    ScalingMetric::Cpu => cpu.map(|c| (c, counted)),
+                    ScalingMetric::RequestsPerTarget => rpt.map(|r| (r, targets)),
+                };
+                let may_scale_in = !warming && now >= a.last_activity + a.cooldown;
+                if let Some(want) = t.observe(datapoint, a.bounds, may_scale_in) {
+                    if want > a.bounds.desired {
+                        self.fc.scale_outs += 1;
+                    } else {
+                        self.fc.scale_ins += 1;
+                    }
+                    a.bounds.desired = want;
+                    a.last_activity = now;
+                    changed = true;
+                }
+            }
+        } else if self.alarm.as_mut().is_some_and(|a| a.observe(cpu)) && !self.overload_pending {
+            self.overload_pending = true;
+            self.page(ctx);
+            if self.pager.acting_at.is_none() {
+                // Nobody on call: the alarm stays unanswered.
+                self.overload_pending = false;
+            }
+        }
+        if changed {
+            self.note_desired();
+            self.reconcile(ctx);
+        }
+        if now + period <= self.end {
+            ctx.at(now + period, Ec2Event::Tick);
+        }
+    }
+
+    pub(super) fn note_desired(&mut self) {
+        if let Some(a) = &self.scaling_group {
+            self.fc.max_desired = self.fc.max_desired.max(u64::from(a.bounds.desired));
+            if a.bounds.desired > a.bounds.max {
+                self.fc.desired_over_max = self
+                    .fc
+                    .desired_over_max
+                    .max(u64::from(a.bounds.desired - a.bounds.max));
+            }
+        }
+    }
+
+    pub(super) fn on_scheduled<E: From<Ec2Event>>(&mut self, index: u32, ctx: &mut Ec2Ctx<E>) {
+        let Some(a) = self.scaling_group.as_mut() else {
+            return;
+        };
+        let Some(s) = a.scheduled.get(index as usize).copied() else {
+            return;
+        };
+        a.bounds.apply(s.min, s.max, s.desired);
+        a.last_activity = ctx.now;
+        self.fc.scheduled_actions += 1;
+        self.note_desired();
+        self.reconcile(ctx);
+    }
 }
 
 #[cfg(test)]
@@ -147,7 +312,7 @@ mod tests {
         assert_eq!(needed_capacity(51.0, 3, 50.0), 4);
         assert_eq!(needed_capacity(0.0, 3, 50.0), 0);
         assert_eq!(needed_capacity(f64::NAN, 3, 50.0), 3);
-        assert_eq!(needed_capacity(1e12, 3, 50.0), d::MAX_INSTANCES);
+        assert_eq!(needed_capacity(1e12, 3, 50.0), defaults::MAX_INSTANCES);
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! side's where the meaning is the same.
 
 use super::autoscaling::Bounds;
+use super::defaults;
 use super::fleet::{FleetPoint, InstanceState};
-use super::ops::OperatorWork;
+use super::operator::OperatorWork;
 use super::{Ec2Side, FleetCounters};
-use crate::engine::billing::usage::Ec2Usage;
+use crate::engine::billing::usage::{Ec2Usage, EventSourceUsage};
 use crate::engine::happening::Side;
 use crate::engine::lambda::SourceCounters;
 use crate::engine::metrics::{
@@ -170,9 +171,9 @@ pub struct Ec2Report {
 impl Ec2Side {
     /// The state now, for drawing a frame.
     pub fn snapshot(&self, now: SimTime) -> Ec2Snapshot {
-        let slots = f64::from(self.slots);
+        let slots = f64::from(self.worker_slots);
         let mut instances: Vec<InstanceView> = self
-            .insts
+            .instances
             .iter()
             .filter(|i| i.state != InstanceState::Terminated)
             .map(|i| InstanceView {
@@ -235,7 +236,7 @@ impl Ec2Side {
             name: name.to_string(),
             instance_type: self.type_name.clone(),
             vcpu: self.vcpu,
-            worker_slots: self.slots,
+            worker_slots: self.worker_slots,
             auto_scaling: self.auto_scaling(),
             counters: c,
             accounting_balances: c.balances(),
@@ -285,5 +286,83 @@ impl Ec2Side {
             self.ints.mean(G_INIT),
             self.ints.mean(G_IDLE),
         )
+    }
+}
+
+impl Ec2Side {
+    /// Worker slots per instance.
+    pub fn slots(&self) -> u32 {
+        self.worker_slots
+    }
+
+    /// vCPUs per instance.
+    pub fn vcpu(&self) -> u32 {
+        self.vcpu
+    }
+
+    /// Instance type name.
+    pub fn instance_type(&self) -> &str {
+        &self.type_name
+    }
+
+    /// The billable usage from time zero to `now`: every launch from launch
+    /// to termination (instances still running billed up to `now`), with
+    /// billing's 60-second minimum, and the load balancer's hours.
+    pub fn usage_at(&self, now: SimTime) -> Ec2Usage {
+        let mut u = self.usage.clone();
+        for i in &self.instances {
+            if i.state != InstanceState::Terminated {
+                u.record_launch(&self.type_name, now.since(i.launched));
+            }
+        }
+        u.alb = self.alb.as_ref().map(|a| a.usage_at(now));
+        u
+    }
+
+    /// Empty long-poll receives of idle workers up to now: each idle worker
+    /// slot polls each queue once per 20 s wait [requests].
+    pub fn empty_receives(&self) -> u64 {
+        if self.sqs_sources.is_empty() {
+            return 0;
+        }
+        let idle_us = self.ints.sums[G_IDLE];
+        (idle_us / (defaults::SQS_LONG_POLL_S * 1_000_000))
+            .saturating_mul(self.sqs_sources.len() as u64)
+    }
+
+    /// Requests to the managed event sources in front of the fleet: its
+    /// SQS queues (sends, receives, deletes and empty long polls) and S3
+    /// uploads. No API Gateway: API traffic reaches the fleet through the ALB.
+    pub fn event_source_usage(&self) -> EventSourceUsage {
+        EventSourceUsage {
+            sqs_standard_requests: self.sqs_requests.saturating_add(self.empty_receives()),
+            s3_put_requests: self.s3_put_requests,
+            ..EventSourceUsage::default()
+        }
+    }
+
+    /// Mean queueing delay (arrival to start of work) [ms].
+    pub fn mean_wait_ms(&self) -> f64 {
+        if self.waits == 0 {
+            0.0
+        } else {
+            self.wait_sum_us as f64 / self.waits as f64 / 1e3
+        }
+    }
+
+    /// Age of the oldest waiting message now [µs].
+    pub fn oldest_message_age_us(&self, now: SimTime) -> u64 {
+        self.queues
+            .iter()
+            .flatten()
+            .filter_map(|q| q.oldest_sent())
+            .map(|s| now.since(s).as_micros())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Instances in `state` now.
+    pub fn count(&self, state: InstanceState) -> u64 {
+        self.fleet.now[state.index()]
     }
 }

@@ -1,10 +1,11 @@
-//! Operations you own on EC2: the patch schedule, the pager and the
-//! overload alarm, and the counters of operator work that make "who does
+//! The on-call operator, the human you are on EC2: the pager, the overload
+//! alarm of a fixed fleet, the operator's response (replacing failed
+//! instances by hand, resizing after an overload), and the counters of operator work that make "who does
 //! the work" visible. On the Lambda side the same counters stay zero,
 //! because AWS patches, replaces and scales for you.
 //!
 //! ```
-//! use fanout::engine::ec2::ops::Pager;
+//! use fanout::engine::ec2::operator::Pager;
 //! use fanout::engine::time::{SimDuration, SimTime};
 //! let mut p = Pager::default();
 //! let t = SimTime::ZERO + SimDuration::from_secs(100);
@@ -15,7 +16,11 @@
 //! assert_eq!(p.pages, 1);
 //! ```
 
-use super::config::{PatchConfig, PatchMode};
+use super::autoscaling;
+use super::defaults;
+use super::fleet::InstanceState;
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::happening::HappeningKind;
 use crate::engine::time::{SimDuration, SimTime};
 use serde::Serialize;
 
@@ -36,37 +41,6 @@ impl OperatorWork {
     /// Whether nobody had to do anything.
     pub fn is_zero(&self) -> bool {
         *self == OperatorWork::default()
-    }
-}
-
-/// When patch runs happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PatchSchedule {
-    /// First run.
-    pub first: SimTime,
-    /// Period between runs.
-    pub every: SimDuration,
-    /// Time each instance is out of service.
-    pub out_of_service: SimDuration,
-    pub mode: PatchMode,
-}
-
-impl PatchSchedule {
-    /// From a validated config.
-    pub fn new(c: &PatchConfig) -> PatchSchedule {
-        PatchSchedule {
-            first: SimTime::ZERO + SimDuration::from_secs_f64(c.first_at_s),
-            // Never zero, so runs always move forward in time.
-            every: SimDuration::from_secs_f64(c.every_days * 86_400.0)
-                .max(SimDuration::from_secs(1)),
-            out_of_service: SimDuration::from_secs_f64(c.out_of_service_s),
-            mode: c.mode,
-        }
-    }
-
-    /// Start of run `k` (0-based).
-    pub fn run_at(&self, k: u32) -> SimTime {
-        self.first + self.every.saturating_mul(u64::from(k))
     }
 }
 
@@ -132,25 +106,51 @@ impl Alarm {
     }
 }
 
+impl Ec2Side {
+    pub(super) fn page<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
+        if !self.on_call {
+            return;
+        }
+        if let Some(at) = self.pager.page(ctx.now, self.operator_response) {
+            self.work.pages += 1;
+            ctx.log(HappeningKind::Paged, None, None);
+            ctx.at(at, Ec2Event::Operator);
+        }
+    }
+
+    /// The operator acts on the open page: replaces every failed instance
+    /// by hand and, after an overload alarm, resizes the fleet.
+    pub(super) fn on_operator<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
+        self.pager.resolved();
+        let failed: Vec<u32> = (0..self.instances.len() as u32)
+            .filter(|&s| self.instances[s as usize].state == InstanceState::Failed)
+            .collect();
+        for slot in failed {
+            let id = self.instances[slot as usize].id;
+            self.terminate(slot, ctx);
+            self.work.instances_replaced_by_hand += 1;
+            ctx.log(HappeningKind::InstanceReplaced, None, Some(id));
+        }
+        if std::mem::take(&mut self.overload_pending) && self.scaling_group.is_none() {
+            if let Some(cpu) = self.last_cpu {
+                let serving = self.fleet.now[InstanceState::InService.index()] as u32;
+                let want =
+                    autoscaling::needed_capacity(cpu, serving.max(1), self.operator_target_cpu)
+                        .min(defaults::MAX_INSTANCES);
+                if want > self.fixed_target {
+                    self.fixed_target = want;
+                    self.fc.max_desired = self.fc.max_desired.max(u64::from(want));
+                    self.work.manual_scaling_changes += 1;
+                }
+            }
+        }
+        self.reconcile(ctx);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn schedule_times() {
-        let s = PatchSchedule::new(&PatchConfig {
-            every_days: 1.0,
-            first_at_s: 3_600.0,
-            out_of_service_s: 600.0,
-            mode: PatchMode::Rolling,
-        });
-        assert_eq!(s.run_at(0), SimTime::ZERO + SimDuration::from_secs(3_600));
-        assert_eq!(
-            s.run_at(2),
-            SimTime::ZERO + SimDuration::from_secs(3_600 + 2 * 86_400)
-        );
-        assert_eq!(s.out_of_service, SimDuration::from_secs(600));
-    }
 
     #[test]
     fn pager_pages_once_per_incident() {

@@ -1,10 +1,13 @@
-//! The Application Load Balancer: picks a target (round robin or least
+//! The Application Load Balancer in front of the fleet: the side's request
+//! path (a request arrives, is routed to a target or answered 503/502, and
+//! its connection closes), target registration, and the load balancer's
+//! parts: a [`Router`] that picks a target (round robin or least
 //! outstanding requests) and meters what the LCU bill needs, hour by clock
 //! hour: new connections, active connections, processed bytes and rule
 //! evaluations.
 //!
 //! ```
-//! use fanout::engine::ec2::alb::Router;
+//! use fanout::engine::ec2::load_balancer::Router;
 //! use fanout::engine::ec2::config::Routing;
 //! let mut r = Router::default();
 //! let targets = [10, 11, 12];
@@ -13,7 +16,13 @@
 //! ```
 
 use super::config::Routing;
+use super::fleet::{InstanceState, Queued};
+use super::workers::Work;
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::happening::HappeningKind;
+
 use crate::engine::billing::usage::{alb_billable_hours, AlbHour, AlbUsage};
+use crate::engine::time::SimDuration;
 use crate::engine::time::SimTime;
 
 const HOUR_US: u64 = 3_600_000_000;
@@ -157,6 +166,95 @@ impl AlbMeter {
 /// Connection·µs to connection-minutes, rounded to the nearest.
 fn minutes(conn_us: u128) -> u64 {
     u64::try_from((conn_us + 30_000_000) / 60_000_000).unwrap_or(u64::MAX)
+}
+
+impl Ec2Side {
+    pub(super) fn on_request<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
+        let now = ctx.now;
+        let bytes = self.payload_bytes[source as usize];
+        if let Some(alb) = self.alb.as_mut() {
+            alb.request(now, bytes, self.billable_rule_evaluations);
+        }
+        self.requests_in_period += 1;
+        let instances = &self.instances;
+        let picked = self.router.pick(self.routing, &self.targets, |slot| {
+            instances[slot as usize].outstanding()
+        });
+        let Some(slot) = picked else {
+            self.fc.http_503_no_target += 1;
+            self.reject(source, ctx);
+            return;
+        };
+        let inst = &self.instances[slot as usize];
+        let id = inst.id;
+        if inst.state == InstanceState::Failed {
+            // Still registered: the health checks have not noticed yet.
+            self.fc.http_502 += 1;
+            self.counters.failed += 1;
+            self.per_source[source as usize].failed += 1;
+            self.latency.record(1);
+            self.close_connection(now);
+            ctx.log(HappeningKind::BadGateway, Some(source), Some(id));
+        } else if inst.busy < self.worker_slots {
+            self.counters.in_flight += 1;
+            self.record_wait(SimDuration::ZERO);
+            self.start_work(
+                slot,
+                Work::Http {
+                    source,
+                    arrived: now,
+                },
+                ctx,
+            );
+        } else if inst.local.len() < self.local_queue_capacity {
+            self.set_waiting(now, 1, true);
+            self.mutate(slot, now, |i| {
+                i.local.push_back(Queued {
+                    source,
+                    arrived: now,
+                })
+            });
+            ctx.log(HappeningKind::RoutedWarm, Some(source), Some(id));
+        } else {
+            self.reject(source, ctx);
+        }
+    }
+
+    pub(super) fn reject<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
+        self.fc.http_503 += 1;
+        self.counters.throttles += 1;
+        self.counters.dropped += 1;
+        self.per_source[source as usize].dropped += 1;
+        self.per_source[source as usize].throttles += 1;
+        self.close_connection(ctx.now);
+        ctx.log(HappeningKind::Throttled, Some(source), None);
+    }
+
+    pub(super) fn close_connection(&mut self, now: SimTime) {
+        let bytes = self.response_bytes;
+        if let Some(alb) = self.alb.as_mut() {
+            alb.close(now, bytes);
+        }
+    }
+
+    pub(super) fn register(&mut self, slot: u32) {
+        let id = self.instances[slot as usize].id;
+        self.instances[slot as usize].registered = true;
+        let instances = &self.instances;
+        let pos = self
+            .targets
+            .partition_point(|&s| instances[s as usize].id < id);
+        if self.targets.get(pos) != Some(&slot) {
+            self.targets.insert(pos, slot);
+        }
+    }
+
+    pub(super) fn deregister(&mut self, slot: u32) {
+        self.instances[slot as usize].registered = false;
+        if let Some(pos) = self.targets.iter().position(|&s| s == slot) {
+            self.targets.remove(pos);
+        }
+    }
 }
 
 #[cfg(test)]

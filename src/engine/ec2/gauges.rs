@@ -1,0 +1,176 @@
+//! The side's gauges kept up to date as instances change: instances alive,
+//! busy and idle worker slots, booting instances, waiting events, the
+//! fleet's counts by state, and the set of instances that can pull a
+//! message. Every change to an instance goes through [`Ec2Side::mutate`]
+//! (or its per-request fast path `busy_step`), which applies it as a diff.
+
+use super::fleet::{Instance, InstanceState};
+use super::Ec2Side;
+use crate::engine::metrics::{
+    Integrals, G_BUSY, G_IDLE, G_INIT, G_PROVISIONED, G_TOTAL, G_WAITING,
+};
+use crate::engine::time::{SimDuration, SimTime};
+
+/// Per-instance contributions to the gauges, to apply changes as diffs.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Contrib {
+    pub(super) alive: u64,
+    pub(super) busy: u64,
+    pub(super) idle: u64,
+    pub(super) booting: u64,
+    pub(super) in_service: u64,
+    pub(super) running_slots: u64,
+    pub(super) pullable: bool,
+}
+
+impl Ec2Side {
+    pub(super) fn contrib(&self, slot: u32) -> Contrib {
+        let i = &self.instances[slot as usize];
+        let slots = u64::from(self.worker_slots);
+        let busy = u64::from(i.busy);
+        match i.state {
+            InstanceState::Terminated => Contrib::default(),
+            InstanceState::Booting => Contrib {
+                alive: 1,
+                booting: 1,
+                ..Contrib::default()
+            },
+            InstanceState::InService => Contrib {
+                alive: 1,
+                busy,
+                idle: slots.saturating_sub(busy),
+                in_service: 1,
+                running_slots: slots,
+                pullable: !self.sqs_sources.is_empty()
+                    && i.busy < self.worker_slots
+                    && i.local.is_empty(),
+                ..Contrib::default()
+            },
+            InstanceState::Draining => Contrib {
+                alive: 1,
+                busy,
+                running_slots: slots,
+                ..Contrib::default()
+            },
+            InstanceState::Patching | InstanceState::Failed => Contrib {
+                alive: 1,
+                ..Contrib::default()
+            },
+        }
+    }
+
+    /// Changes instance `slot` with `f` and applies the change to every gauge.
+    #[inline]
+    pub(super) fn mutate(&mut self, slot: u32, now: SimTime, f: impl FnOnce(&mut Instance)) {
+        self.ints.advance(now);
+        let before = self.contrib(slot);
+        let inst = &mut self.instances[slot as usize];
+        inst.integrate(now);
+        let from = inst.state;
+        f(inst);
+        let to = inst.state;
+        if from != to {
+            // State counts and running slots change only here.
+            self.fleet.advance(now);
+            self.fleet.moved(Some(from), to);
+        }
+        let after = self.contrib(slot);
+        let apply = |ints: &mut Integrals, g: usize, a: u64, b: u64| {
+            if b > a {
+                ints.add(g, b - a);
+            } else if a > b {
+                ints.sub(g, a - b);
+            }
+        };
+        apply(&mut self.ints, G_TOTAL, before.alive, after.alive);
+        apply(&mut self.ints, G_BUSY, before.busy, after.busy);
+        apply(&mut self.ints, G_IDLE, before.idle, after.idle);
+        apply(&mut self.ints, G_INIT, before.booting, after.booting);
+        apply(
+            &mut self.ints,
+            G_PROVISIONED,
+            before.in_service,
+            after.in_service,
+        );
+        self.fleet.slots_now = self.fleet.slots_now + after.running_slots - before.running_slots;
+        if before.pullable != after.pullable {
+            if after.pullable {
+                self.pullable.insert(slot);
+            } else {
+                self.pullable.remove(&slot);
+            }
+        }
+    }
+
+    /// One worker slot of `slot` starts (`up`) or ends work: the per-request
+    /// fast path of [`Ec2Side::mutate`].
+    #[inline]
+    pub(super) fn busy_step(&mut self, slot: u32, now: SimTime, up: bool) {
+        self.ints.advance(now);
+        let slots = self.worker_slots;
+        let inst = &mut self.instances[slot as usize];
+        inst.integrate(now);
+        if up {
+            inst.busy += 1;
+        } else {
+            inst.busy -= 1;
+        }
+        let (state, busy, queue_empty) = (inst.state, inst.busy, inst.local.is_empty());
+        match state {
+            InstanceState::InService => {
+                if up {
+                    self.ints.add(G_BUSY, 1);
+                    self.ints.sub(G_IDLE, 1);
+                } else {
+                    self.ints.sub(G_BUSY, 1);
+                    self.ints.add(G_IDLE, 1);
+                }
+                if !self.sqs_sources.is_empty() {
+                    if busy < slots && queue_empty {
+                        self.pullable.insert(slot);
+                    } else {
+                        self.pullable.remove(&slot);
+                    }
+                }
+            }
+            InstanceState::Draining => {
+                if up {
+                    self.ints.add(G_BUSY, 1);
+                } else {
+                    self.ints.sub(G_BUSY, 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn set_waiting(&mut self, now: SimTime, n: u64, up: bool) {
+        self.ints.advance(now);
+        if up {
+            self.counters.waiting += n;
+            self.ints.add(G_WAITING, n);
+        } else {
+            self.counters.waiting -= n;
+            self.ints.sub(G_WAITING, n);
+        }
+    }
+
+    pub(super) fn record_wait(&mut self, d: SimDuration) {
+        self.wait_sum_us += u128::from(d.as_micros());
+        self.waits += 1;
+    }
+
+    /// Brings every time integral to `t` (call at series boundaries and
+    /// before reading means).
+    pub fn advance(&mut self, t: SimTime) {
+        self.ints.advance(t);
+        self.fleet.advance(t);
+    }
+
+    /// Closes a bucket of the fleet series at `t` (after [`Ec2Side::advance`]).
+    pub fn close_bucket(&mut self, t: SimTime) {
+        let desired = self.bounds().desired;
+        self.fleet_series
+            .close_bucket(t, &self.fleet, u128::from(self.ints.sums[G_BUSY]), desired);
+    }
+}

@@ -1,0 +1,185 @@
+//! SQS sources (and S3 / scheduled sources, which a self-managed service
+//! reads through an SQS queue): messages are sent to the queue, received by
+//! idle workers through long polling (at once), deleted on success, and
+//! returned after their visibility timeout otherwise; after
+//! `maxReceiveCount` receives they go to the dead-letter queue.
+
+use super::workers::Work;
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::billing::usage::sqs_request_units;
+use crate::engine::defaults::MAX_WAITING_EVENTS;
+use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::SourceKind;
+use crate::engine::slots::store;
+use crate::engine::sqs::{Msg, SqsQueue};
+use crate::engine::time::SimTime;
+
+/// A message waiting out its visibility timeout.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Returning {
+    pub(super) source: u16,
+    pub(super) msg: Msg,
+    pub(super) timed_out: bool,
+    pub(super) live: bool,
+}
+
+impl Ec2Side {
+    /// A message arrives from queued source `source` of `kind`: it is sent
+    /// to the source's queue (or dropped past the engine's waiting limit)
+    /// and idle workers receive it.
+    pub(super) fn on_message<E: From<Ec2Event>>(
+        &mut self,
+        source: u16,
+        kind: SourceKind,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        let s = source as usize;
+        if kind == SourceKind::S3 {
+            self.s3_put_requests += 1;
+        }
+        if self.counters.waiting >= MAX_WAITING_EVENTS {
+            self.counters.dropped += 1;
+            self.counters.overflow += 1;
+            self.per_source[s].dropped += 1;
+            ctx.log(HappeningKind::Dropped, Some(source), None);
+            return;
+        }
+        let Some(q) = self.queues[s].as_mut() else {
+            return;
+        };
+        q.send(ctx.now);
+        self.sqs_requests += sqs_request_units(q.payload_bytes);
+        self.set_waiting(ctx.now, 1, true);
+        self.dispatch_sqs(ctx);
+    }
+
+    /// A received message was not deleted: it becomes visible again after
+    /// its visibility timeout (counted as waiting meanwhile).
+    pub(super) fn return_message<E: From<Ec2Event>>(
+        &mut self,
+        source: u16,
+        msg: Msg,
+        received: SimTime,
+        timed_out: bool,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        let now = ctx.now;
+        let Some(q) = self.queues[source as usize].as_mut() else {
+            return;
+        };
+        q.invisible += 1;
+        let at = q.visible_again_at(received, now);
+        self.set_waiting(now, 1, true);
+        let r = Returning {
+            source,
+            msg,
+            timed_out,
+            live: true,
+        };
+        let slot = store(
+            &mut self.returning,
+            &mut self.free_returning_slots,
+            r,
+            |_, r| r,
+        );
+        ctx.at(at, Ec2Event::Visible { slot });
+    }
+
+    pub(super) fn on_visible<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
+        let Some(r) = self.returning.get(slot as usize).copied() else {
+            return;
+        };
+        if !r.live {
+            return;
+        }
+        self.returning[slot as usize].live = false;
+        self.free_returning_slots.push(slot);
+        let now = ctx.now;
+        let Some(q) = self.queues[r.source as usize].as_mut() else {
+            return;
+        };
+        let dlq = q.make_visible(&[r.msg]);
+        if dlq > 0 {
+            self.set_waiting(now, 1, false);
+            self.counters.to_dlq += 1;
+            let ps = &mut self.per_source[r.source as usize];
+            if r.timed_out {
+                self.counters.timed_out += 1;
+                ps.timed_out += 1;
+            } else {
+                self.counters.failed += 1;
+                ps.failed += 1;
+            }
+            self.latency.record(now.since(r.msg.sent).as_micros());
+            ctx.log(HappeningKind::ToDlq, Some(r.source), None);
+        }
+        self.dispatch_sqs(ctx);
+    }
+
+    /// Idle workers receive waiting messages (long polling: at once).
+    pub(super) fn dispatch_sqs<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
+        while let Some(&slot) = self.pullable.first() {
+            if !self.pull(slot, ctx) {
+                break;
+            }
+        }
+    }
+
+    /// One worker of `slot` receives one message, polling the queues in
+    /// turn; false when every queue is empty.
+    pub(super) fn pull<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) -> bool {
+        let now = ctx.now;
+        let n = self.sqs_sources.len();
+        // Reused across receives: no allocation per message.
+        let mut out = std::mem::take(&mut self.receive_buffer);
+        for k in 0..n {
+            let idx = (self.next_sqs_source + k) % n;
+            let source = self.sqs_sources[idx];
+            let Some(q) = self.queues[source as usize].as_mut() else {
+                continue;
+            };
+            if q.visible_len() == 0 {
+                continue;
+            }
+            out.clear();
+            let expired = q.take(now, 1, &mut out);
+            let first = out.first().copied();
+            let units = sqs_request_units(q.payload_bytes);
+            if expired > 0 {
+                self.counters.expired_by_retention += expired;
+                self.counters.dropped += expired;
+                self.per_source[source as usize].dropped += expired;
+                self.set_waiting(now, expired, false);
+                ctx.log(HappeningKind::Dropped, Some(source), None);
+            }
+            let Some(mut msg) = first else {
+                continue;
+            };
+            self.next_sqs_source = (idx + 1) % n;
+            let redelivered = SqsQueue::commit_receive(std::slice::from_mut(&mut msg));
+            self.counters.redeliveries += redelivered;
+            if redelivered == 0 {
+                self.record_wait(now.since(msg.sent));
+            } else {
+                self.counters.retries += 1;
+            }
+            // ReceiveMessage.
+            self.sqs_requests += units;
+            self.set_waiting(now, 1, false);
+            self.counters.in_flight += 1;
+            self.start_work(
+                slot,
+                Work::Msg {
+                    source,
+                    msg,
+                    received: now,
+                },
+                ctx,
+            );
+            self.receive_buffer = out;
+            return true;
+        }
+        self.receive_buffer = out;
+        false
+    }
+}

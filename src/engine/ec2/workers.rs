@@ -1,0 +1,275 @@
+//! Workers: each instance runs `worker_slots` pieces of work at once and
+//! queues up to `queue_length` more requests locally. Work starts on a free
+//! slot, takes a sampled service time, and ends as a success, an error or a
+//! timeout; a freed slot takes the next request from the local queue or the
+//! next message (see `polling`). A crash or a drain deadline cuts off what
+//! an instance holds.
+
+use super::fleet::{InstanceState, Queued};
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::happening::HappeningKind;
+use crate::engine::slots::store;
+use crate::engine::sqs::Msg;
+use crate::engine::time::{SimDuration, SimTime};
+use rand::RngExt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Success,
+    Error,
+    Timeout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Work {
+    Http {
+        source: u16,
+        arrived: SimTime,
+    },
+    Msg {
+        source: u16,
+        msg: Msg,
+        received: SimTime,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Job {
+    pub(super) inst: u32,
+    pub(super) gen: u32,
+    pub(super) live: bool,
+    pub(super) work: Work,
+    pub(super) outcome: Outcome,
+    pub(super) started: SimTime,
+    pub(super) service: SimDuration,
+}
+
+impl Ec2Side {
+    /// Starts `work` on a free slot of instance `slot` (in flight already counted).
+    pub(super) fn start_work<E: From<Ec2Event>>(
+        &mut self,
+        slot: u32,
+        work: Work,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        let now = ctx.now;
+        if self.instances[slot as usize].state != InstanceState::InService
+            && self.instances[slot as usize].state != InstanceState::Draining
+        {
+            self.fc.served_while_not_in_service += 1;
+        }
+        let service = self
+            .sampler
+            .sample_scaled(&mut self.rng, self.service_time_factor);
+        let limit = match work {
+            Work::Http { .. } => self.request_timeout,
+            Work::Msg { source, .. } => self.queues[source as usize]
+                .as_ref()
+                .map_or(SimDuration::MAX, |q| q.visibility),
+        };
+        let outcome = if service > limit {
+            Outcome::Timeout
+        } else if self.error_rate > 0.0 && self.rng.random::<f64>() < self.error_rate {
+            Outcome::Error
+        } else {
+            Outcome::Success
+        };
+        let job = Job {
+            inst: slot,
+            gen: 0,
+            live: true,
+            work,
+            outcome,
+            started: now,
+            service,
+        };
+        let j = store(&mut self.jobs, &mut self.free_job_slots, job, |old, job| {
+            Job {
+                gen: old.gen,
+                ..job
+            }
+        });
+        let gen = self.jobs[j as usize].gen;
+        self.busy_step(slot, now, true);
+        self.counters.invocations += 1;
+        self.counters.warm_starts += 1;
+        let (source, id) = (work_source(work), self.instances[slot as usize].id);
+        ctx.log(HappeningKind::RoutedWarm, Some(source), Some(id));
+        ctx.at(now + service, Ec2Event::Done { job: j, gen });
+    }
+
+    pub(super) fn free_job(&mut self, j: u32) {
+        let job = &mut self.jobs[j as usize];
+        job.live = false;
+        job.gen = job.gen.wrapping_add(1);
+        self.free_job_slots.push(j);
+    }
+
+    pub(super) fn on_done<E: From<Ec2Event>>(&mut self, j: u32, gen: u32, ctx: &mut Ec2Ctx<E>) {
+        let Some(job) = self.jobs.get(j as usize).copied() else {
+            return;
+        };
+        if !job.live || job.gen != gen {
+            return;
+        }
+        self.free_job(j);
+        let now = ctx.now;
+        let id = self.instances[job.inst as usize].id;
+        self.counters.in_flight -= 1;
+        match job.work {
+            Work::Http { source, arrived } => {
+                self.close_connection(now);
+                let seen = job.service.min(self.request_timeout);
+                self.latency
+                    .record((job.started.since(arrived) + seen).as_micros());
+                let ps = &mut self.per_source[source as usize];
+                let what = match job.outcome {
+                    Outcome::Success => {
+                        self.counters.succeeded += 1;
+                        ps.succeeded += 1;
+                        HappeningKind::Succeeded
+                    }
+                    Outcome::Error => {
+                        self.counters.errors += 1;
+                        self.counters.failed += 1;
+                        ps.failed += 1;
+                        HappeningKind::Errored
+                    }
+                    Outcome::Timeout => {
+                        self.counters.timeouts += 1;
+                        self.counters.timed_out += 1;
+                        self.fc.http_504 += 1;
+                        ps.timed_out += 1;
+                        HappeningKind::TimedOut
+                    }
+                };
+                ctx.log(what, Some(source), Some(id));
+            }
+            Work::Msg {
+                source,
+                msg,
+                received,
+            } => match job.outcome {
+                Outcome::Success => {
+                    // DeleteMessage.
+                    self.sqs_requests += 1;
+                    self.counters.succeeded += 1;
+                    self.per_source[source as usize].succeeded += 1;
+                    self.latency.record(now.since(msg.sent).as_micros());
+                    ctx.log(HappeningKind::Succeeded, Some(source), Some(id));
+                }
+                o => {
+                    let timed_out = o == Outcome::Timeout;
+                    if timed_out {
+                        self.counters.timeouts += 1;
+                    } else {
+                        self.counters.errors += 1;
+                    }
+                    ctx.log(
+                        if timed_out {
+                            HappeningKind::TimedOut
+                        } else {
+                            HappeningKind::Errored
+                        },
+                        Some(source),
+                        Some(id),
+                    );
+                    self.return_message(source, msg, received, timed_out, ctx);
+                }
+            },
+        }
+        self.busy_step(job.inst, now, false);
+        self.feed(job.inst, ctx);
+    }
+
+    /// Gives a free slot of `slot` its next work: the local queue first,
+    /// then the SQS queues; finishes a drain that ran empty.
+    pub(super) fn feed<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
+        let now = ctx.now;
+        loop {
+            let inst = &self.instances[slot as usize];
+            if !inst.state.runs_work() || inst.busy >= self.worker_slots {
+                break;
+            }
+            let Some(&next) = inst.local.front() else {
+                break;
+            };
+            self.mutate(slot, now, |i| {
+                i.local.pop_front();
+            });
+            self.set_waiting(now, 1, false);
+            self.counters.in_flight += 1;
+            self.record_wait(now.since(next.arrived));
+            self.start_work(
+                slot,
+                Work::Http {
+                    source: next.source,
+                    arrived: next.arrived,
+                },
+                ctx,
+            );
+        }
+        if !self.sqs_sources.is_empty() && self.pullable.contains(&slot) {
+            self.dispatch_sqs(ctx);
+        }
+        let inst = &self.instances[slot as usize];
+        if inst.state == InstanceState::Draining && inst.busy == 0 && inst.local.is_empty() {
+            self.drained(slot, ctx);
+        }
+    }
+
+    /// Cuts off everything on an instance: requests get a 502, messages
+    /// return to their queue after their visibility timeout.
+    pub(super) fn kill_work<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
+        let now = ctx.now;
+        let id = self.instances[slot as usize].id;
+        for j in 0..self.jobs.len() as u32 {
+            let job = self.jobs[j as usize];
+            if !job.live || job.inst != slot {
+                continue;
+            }
+            self.free_job(j);
+            self.counters.in_flight -= 1;
+            match job.work {
+                Work::Http { source, arrived } => {
+                    self.cut_off(source, arrived, now);
+                    ctx.log(HappeningKind::BadGateway, Some(source), Some(id));
+                }
+                Work::Msg {
+                    source,
+                    msg,
+                    received,
+                } => self.return_message(source, msg, received, false, ctx),
+            }
+        }
+        let local: Vec<Queued> = self.instances[slot as usize]
+            .local
+            .iter()
+            .copied()
+            .collect();
+        if !local.is_empty() {
+            self.set_waiting(now, local.len() as u64, false);
+            for q in &local {
+                self.cut_off(q.source, q.arrived, now);
+            }
+        }
+        self.mutate(slot, now, |i| {
+            i.busy = 0;
+            i.local.clear();
+        });
+    }
+
+    pub(super) fn cut_off(&mut self, source: u16, arrived: SimTime, now: SimTime) {
+        self.fc.http_502 += 1;
+        self.counters.failed += 1;
+        self.per_source[source as usize].failed += 1;
+        self.latency.record(now.since(arrived).as_micros());
+        self.close_connection(now);
+    }
+}
+
+fn work_source(w: Work) -> u16 {
+    match w {
+        Work::Http { source, .. } | Work::Msg { source, .. } => source,
+    }
+}
