@@ -35,18 +35,18 @@ pub struct Bounds {
 
 impl Bounds {
     /// `n` clamped to [min, max].
-    pub fn clamp(&self, n: u32) -> u32 {
-        n.clamp(self.min, self.max.max(self.min))
+    pub fn clamp(&self, capacity: u32) -> u32 {
+        capacity.clamp(self.min, self.max.max(self.min))
     }
 
     /// Applies a scheduled action's changes; desired is kept within the
     /// new bounds (as AWS does).
     pub fn apply(&mut self, min: Option<u32>, max: Option<u32>, desired: Option<u32>) {
-        if let Some(m) = min {
-            self.min = m;
+        if let Some(value) = min {
+            self.min = value;
         }
-        if let Some(m) = max {
-            self.max = m;
+        if let Some(value) = max {
+            self.max = value;
         }
         if self.max < self.min {
             self.max = self.min;
@@ -141,6 +141,20 @@ pub(super) struct ScalingGroup {
     pub(super) last_activity: SimTime,
 }
 
+/// The metrics of one 1-minute period.
+struct PeriodMetrics {
+    /// Mean CPU of the instances past their warm-up [%]; none if none is.
+    cpu: Option<f64>,
+    /// Instances the CPU is measured over [instances].
+    counted: u32,
+    /// Whether an instance is booting or warming up (no scale-in then).
+    warming: bool,
+    /// Requests per registered target in the period; none without targets.
+    requests_per_target: Option<f64>,
+    /// Registered targets [instances].
+    targets: u32,
+}
+
 impl ScalingGroup {
     /// The group of a validated config; the fleet starts at `instances`
     /// clamped to its bounds.
@@ -168,7 +182,7 @@ impl Ec2Side {
     /// Min, max and desired capacity (a fixed fleet: its size for all three).
     pub fn bounds(&self) -> Bounds {
         match &self.scaling_group {
-            Some(a) => a.bounds,
+            Some(group) => group.bounds,
             None => Bounds {
                 min: self.fixed_target,
                 max: self.fixed_target,
@@ -182,30 +196,62 @@ impl Ec2Side {
         self.scaling_group.is_some()
     }
 
+    /// A 1-minute metric period ends: the period's CPU and requests per
+    /// target feed target tracking, or the overload alarm of a fixed fleet.
     pub(super) fn on_tick<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
         let now = ctx.now;
         let period = SimDuration::from_secs(defaults::METRIC_PERIOD_S);
-        let period_start = SimTime::ZERO + now.since_start().saturating_sub(period);
         if let Some(alb) = self.alb.as_mut() {
             alb.advance(now);
         }
+        let metrics = self.period_metrics(now, period);
+        self.last_cpu = metrics.cpu.or(self.last_cpu);
+        self.requests_in_period = 0;
+        for queue in self.queues.iter().flatten() {
+            if let Some(sent) = queue.oldest_sent() {
+                self.fc.oldest_message_age_max_us = self
+                    .fc
+                    .oldest_message_age_max_us
+                    .max(now.since(sent).as_micros());
+            }
+        }
+        if self.scaling_group.is_some() {
+            if self.track_target(&metrics, now) {
+                self.note_desired();
+                self.reconcile(ctx);
+            }
+        } else {
+            self.check_overload_alarm(metrics.cpu, ctx);
+        }
+        if now + period <= self.end {
+            ctx.at(now + period, Ec2Event::Tick);
+        }
+    }
+
+    /// The metrics of the period that ends at `now`: CPU over the instances
+    /// past their warm-up, and requests per target. Takes each instance's
+    /// busy time since the last tick.
+    fn period_metrics(&mut self, now: SimTime, period: SimDuration) -> PeriodMetrics {
+        let period_start = SimTime::ZERO + now.since_start().saturating_sub(period);
         let warmup = self
             .scaling_group
             .as_ref()
-            .map_or(SimDuration::ZERO, |a| a.warmup);
+            .map_or(SimDuration::ZERO, |group| group.warmup);
         let (mut busy, mut counted, mut warming) = (0u128, 0u32, false);
-        for i in self.instances.iter_mut() {
-            if i.state == InstanceState::Terminated {
+        for inst in self.instances.iter_mut() {
+            if inst.state == InstanceState::Terminated {
                 continue;
             }
-            let b = i.take_busy_since_mark(now);
-            let warm = i.initial || i.in_service_since + warmup <= period_start;
-            match i.state {
+            let busy_since_mark = inst.take_busy_since_mark(now);
+            let warm = inst.initial || inst.in_service_since + warmup <= period_start;
+            match inst.state {
                 InstanceState::InService if warm => {
-                    busy += b;
+                    busy += busy_since_mark;
                     counted += 1;
                 }
-                InstanceState::InService if !i.initial && i.in_service_since + warmup > now => {
+                InstanceState::InService
+                    if !inst.initial && inst.in_service_since + warmup > now =>
+                {
                     warming = true
                 }
                 InstanceState::Booting => warming = true,
@@ -217,75 +263,70 @@ impl Ec2Side {
                 / (f64::from(counted) * f64::from(self.worker_slots) * period.as_micros() as f64)
                 * 100.0
         });
-        self.last_cpu = cpu.or(self.last_cpu);
         let targets = self.targets.len() as u32;
-        let rpt = (targets > 0).then(|| self.requests_in_period as f64 / f64::from(targets));
-        self.requests_in_period = 0;
-        for q in self.queues.iter().flatten() {
-            if let Some(sent) = q.oldest_sent() {
-                self.fc.oldest_message_age_max_us = self
-                    .fc
-                    .oldest_message_age_max_us
-                    .max(now.since(sent).as_micros());
-            }
-        }
-        let mut changed = false;
-        if let Some(a) = self.scaling_group.as_mut() {
-            if let Some(t) = a.tracker.as_mut() {
-                let datapoint = match t.policy().metric {
-                    ScalingMetric::Cpu => cpu.map(|c| (c, counted)),
-                    ScalingMetric::RequestsPerTarget => rpt.map(|r| (r, targets)),
-                };
-                let may_scale_in = !warming && now >= a.last_activity + a.cooldown;
-                if let Some(want) = t.observe(datapoint, a.bounds, may_scale_in) {
-                    if want > a.bounds.desired {
-                        self.fc.scale_outs += 1;
-                    } else {
-                        self.fc.scale_ins += 1;
-                    }
-                    a.bounds.desired = want;
-                    a.last_activity = now;
-                    changed = true;
-                }
-            }
-        } else if self.alarm.as_mut().is_some_and(|a| a.observe(cpu)) && !self.overload_pending {
-            self.overload_pending = true;
-            self.page(ctx);
-            if self.pager.acting_at.is_none() {
-                // Nobody on call: the alarm stays unanswered.
-                self.overload_pending = false;
-            }
-        }
-        if changed {
-            self.note_desired();
-            self.reconcile(ctx);
-        }
-        if now + period <= self.end {
-            ctx.at(now + period, Ec2Event::Tick);
+        PeriodMetrics {
+            cpu,
+            counted,
+            warming,
+            requests_per_target: (targets > 0)
+                .then(|| self.requests_in_period as f64 / f64::from(targets)),
+            targets,
         }
     }
 
+    /// Target tracking takes the period's datapoint; true when it changed
+    /// the desired capacity.
+    fn track_target(&mut self, metrics: &PeriodMetrics, now: SimTime) -> bool {
+        let Some(group) = self.scaling_group.as_mut() else {
+            return false;
+        };
+        let Some(tracker) = group.tracker.as_mut() else {
+            return false;
+        };
+        let datapoint = match tracker.policy().metric {
+            ScalingMetric::Cpu => metrics.cpu.map(|cpu| (cpu, metrics.counted)),
+            ScalingMetric::RequestsPerTarget => metrics
+                .requests_per_target
+                .map(|requests| (requests, metrics.targets)),
+        };
+        let may_scale_in = !metrics.warming && now >= group.last_activity + group.cooldown;
+        let Some(want) = tracker.observe(datapoint, group.bounds, may_scale_in) else {
+            return false;
+        };
+        if want > group.bounds.desired {
+            self.fc.scale_outs += 1;
+        } else {
+            self.fc.scale_ins += 1;
+        }
+        group.bounds.desired = want;
+        group.last_activity = now;
+        true
+    }
+
+    /// Records the group's desired capacity in the fleet counters.
     pub(super) fn note_desired(&mut self) {
-        if let Some(a) = &self.scaling_group {
-            self.fc.max_desired = self.fc.max_desired.max(u64::from(a.bounds.desired));
-            if a.bounds.desired > a.bounds.max {
+        if let Some(group) = &self.scaling_group {
+            let bounds = group.bounds;
+            self.fc.max_desired = self.fc.max_desired.max(u64::from(bounds.desired));
+            if bounds.desired > bounds.max {
                 self.fc.desired_over_max = self
                     .fc
                     .desired_over_max
-                    .max(u64::from(a.bounds.desired - a.bounds.max));
+                    .max(u64::from(bounds.desired - bounds.max));
             }
         }
     }
 
+    /// Scheduled action `index` applies its new bounds.
     pub(super) fn on_scheduled<E: From<Ec2Event>>(&mut self, index: u32, ctx: &mut Ec2Ctx<E>) {
-        let Some(a) = self.scaling_group.as_mut() else {
+        let Some(group) = self.scaling_group.as_mut() else {
             return;
         };
-        let Some(s) = a.scheduled.get(index as usize).copied() else {
+        let Some(action) = group.scheduled.get(index as usize).copied() else {
             return;
         };
-        a.bounds.apply(s.min, s.max, s.desired);
-        a.last_activity = ctx.now;
+        group.bounds.apply(action.min, action.max, action.desired);
+        group.last_activity = ctx.now;
         self.fc.scheduled_actions += 1;
         self.note_desired();
         self.reconcile(ctx);

@@ -36,8 +36,8 @@ impl Ec2Side {
         );
         ctx.log(HappeningKind::InstanceFailed, None, Some(id));
         let mut at = now + self.detection;
-        if let Some(a) = &self.scaling_group {
-            at = at.max(launched + a.grace);
+        if let Some(group) = &self.scaling_group {
+            at = at.max(launched + group.grace);
         }
         ctx.at(at, Ec2Event::Detect { inst: slot, gen });
         if patching {
@@ -69,10 +69,10 @@ impl Ec2Side {
     }
 
     pub(super) fn on_failure<E: From<Ec2Event>>(&mut self, index: u32, ctx: &mut Ec2Ctx<E>) {
-        let Some(f) = self.failures.get(index as usize).copied() else {
+        let Some(failure) = self.failures.get(index as usize).copied() else {
             return;
         };
-        match f {
+        match failure {
             Failure::InstanceCrash { instance, .. } => {
                 let by_id = instance.and_then(|id| self.running_slot(id));
                 if let Some(slot) = by_id.or_else(|| self.oldest_in_service()) {
@@ -83,8 +83,8 @@ impl Ec2Side {
                 zone, duration_s, ..
             } => {
                 let until = ctx.now + SimDuration::from_secs_f64(duration_s);
-                if let Some(z) = self.zone_down_until.get_mut(zone as usize) {
-                    *z = (*z).max(until);
+                if let Some(down_until) = self.zone_down_until.get_mut(zone as usize) {
+                    *down_until = (*down_until).max(until);
                 }
                 ctx.at(until, Ec2Event::ZoneUp { zone });
                 self.fail_zone(zone, ctx);
@@ -115,10 +115,13 @@ impl Ec2Side {
     /// Every running instance of `zone` crashes; returns how many.
     pub(super) fn fail_zone<E: From<Ec2Event>>(&mut self, zone: u32, ctx: &mut Ec2Ctx<E>) -> u32 {
         let hit: Vec<u32> = (0..self.instances.len() as u32)
-            .filter(|&s| {
-                let i = &self.instances[s as usize];
-                i.zone == zone
-                    && !matches!(i.state, InstanceState::Failed | InstanceState::Terminated)
+            .filter(|&slot| {
+                let inst = &self.instances[slot as usize];
+                inst.zone == zone
+                    && !matches!(
+                        inst.state,
+                        InstanceState::Failed | InstanceState::Terminated
+                    )
             })
             .collect();
         for &slot in &hit {
@@ -135,7 +138,7 @@ impl Ec2Side {
     /// Zones down at `now`, in order.
     pub fn zones_down(&self, now: SimTime) -> Vec<u32> {
         (0..self.zones)
-            .filter(|&z| self.zone_down_until[z as usize] > now)
+            .filter(|&zone| self.zone_down_until[zone as usize] > now)
             .collect()
     }
 

@@ -25,10 +25,10 @@ pub(super) struct Contrib {
 
 impl Ec2Side {
     pub(super) fn contrib(&self, slot: u32) -> Contrib {
-        let i = &self.instances[slot as usize];
+        let inst = &self.instances[slot as usize];
         let slots = u64::from(self.worker_slots);
-        let busy = u64::from(i.busy);
-        match i.state {
+        let busy = u64::from(inst.busy);
+        match inst.state {
             InstanceState::Terminated => Contrib::default(),
             InstanceState::Booting => Contrib {
                 alive: 1,
@@ -42,8 +42,8 @@ impl Ec2Side {
                 in_service: 1,
                 running_slots: slots,
                 pullable: !self.sqs_sources.is_empty()
-                    && i.busy < self.worker_slots
-                    && i.local.is_empty(),
+                    && inst.busy < self.worker_slots
+                    && inst.local.is_empty(),
                 ..Contrib::default()
             },
             InstanceState::Draining => Contrib {
@@ -61,13 +61,13 @@ impl Ec2Side {
 
     /// Changes instance `slot` with `f` and applies the change to every gauge.
     #[inline]
-    pub(super) fn mutate(&mut self, slot: u32, now: SimTime, f: impl FnOnce(&mut Instance)) {
+    pub(super) fn mutate(&mut self, slot: u32, now: SimTime, change: impl FnOnce(&mut Instance)) {
         self.ints.advance(now);
         let before = self.contrib(slot);
         let inst = &mut self.instances[slot as usize];
         inst.integrate(now);
         let from = inst.state;
-        f(inst);
+        change(inst);
         let to = inst.state;
         if from != to {
             // State counts and running slots change only here.
@@ -144,33 +144,37 @@ impl Ec2Side {
         }
     }
 
-    pub(super) fn set_waiting(&mut self, now: SimTime, n: u64, up: bool) {
+    pub(super) fn set_waiting(&mut self, now: SimTime, count: u64, up: bool) {
         self.ints.advance(now);
         if up {
-            self.counters.waiting += n;
-            self.ints.add(G_WAITING, n);
+            self.counters.waiting += count;
+            self.ints.add(G_WAITING, count);
         } else {
-            self.counters.waiting -= n;
-            self.ints.sub(G_WAITING, n);
+            self.counters.waiting -= count;
+            self.ints.sub(G_WAITING, count);
         }
     }
 
-    pub(super) fn record_wait(&mut self, d: SimDuration) {
-        self.wait_sum_us += u128::from(d.as_micros());
+    pub(super) fn record_wait(&mut self, delay: SimDuration) {
+        self.wait_sum_us += u128::from(delay.as_micros());
         self.waits += 1;
     }
 
     /// Brings every time integral to `t` (call at series boundaries and
     /// before reading means).
-    pub fn advance(&mut self, t: SimTime) {
-        self.ints.advance(t);
-        self.fleet.advance(t);
+    pub fn advance(&mut self, now: SimTime) {
+        self.ints.advance(now);
+        self.fleet.advance(now);
     }
 
     /// Closes a bucket of the fleet series at `t` (after [`Ec2Side::advance`]).
-    pub fn close_bucket(&mut self, t: SimTime) {
+    pub fn close_bucket(&mut self, now: SimTime) {
         let desired = self.bounds().desired;
-        self.fleet_series
-            .close_bucket(t, &self.fleet, u128::from(self.ints.sums[G_BUSY]), desired);
+        self.fleet_series.close_bucket(
+            now,
+            &self.fleet,
+            u128::from(self.ints.sums[G_BUSY]),
+            desired,
+        );
     }
 }

@@ -19,14 +19,17 @@ impl Ec2Side {
             return None;
         }
         let mut per_zone = vec![0u32; self.zones as usize];
-        for i in &self.instances {
-            if !matches!(i.state, InstanceState::Terminated | InstanceState::Failed) {
-                per_zone[i.zone as usize] += 1;
+        for inst in &self.instances {
+            if !matches!(
+                inst.state,
+                InstanceState::Terminated | InstanceState::Failed
+            ) {
+                per_zone[inst.zone as usize] += 1;
             }
         }
         let zone = (0..self.zones)
-            .filter(|&z| self.zone_down_until[z as usize] <= now)
-            .min_by_key(|&z| (per_zone[z as usize], z));
+            .filter(|&zone| self.zone_down_until[zone as usize] <= now)
+            .min_by_key(|&zone| (per_zone[zone as usize], zone));
         let Some(zone) = zone else {
             self.fc.launches_refused += 1;
             return None;
@@ -47,7 +50,7 @@ impl Ec2Side {
         self.instances[slot as usize].state = InstanceState::Terminated;
         self.fleet.advance(now);
         self.fleet.moved(None, InstanceState::Terminated);
-        self.mutate(slot, now, |i| i.state = InstanceState::Booting);
+        self.mutate(slot, now, |inst| inst.state = InstanceState::Booting);
         self.fc.launched += 1;
         ctx.log(HappeningKind::InstanceLaunched, None, Some(id));
         let gen = self.instances[slot as usize].gen;
@@ -140,7 +143,7 @@ impl Ec2Side {
                 let gen = self.instances[slot as usize].gen;
                 let out = self
                     .patch_schedule
-                    .map_or(SimDuration::ZERO, |p| p.out_of_service);
+                    .map_or(SimDuration::ZERO, |schedule| schedule.out_of_service);
                 ctx.at(now + out, Ec2Event::PatchDone { inst: slot, gen });
             }
         }
@@ -203,7 +206,7 @@ impl Ec2Side {
     /// Launches or removes instances to match the desired size.
     pub(super) fn reconcile<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
         let desired = match &self.scaling_group {
-            Some(a) => a.bounds.desired,
+            Some(group) => group.bounds.desired,
             None => self.fixed_target,
         };
         let live = self.counted_live();

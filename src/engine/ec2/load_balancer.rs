@@ -97,10 +97,10 @@ impl AlbMeter {
         while now >= self.hour_start_us + HOUR_US {
             let end = self.hour_start_us + HOUR_US;
             self.integrate(end);
-            let mut h = self.current;
-            h.hours = 1;
-            h.active_connection_minutes = minutes(self.active_int);
-            self.done.push(h);
+            let mut hour = self.current;
+            hour.hours = 1;
+            hour.active_connection_minutes = minutes(self.active_int);
+            self.done.push(hour);
             self.current = AlbHour::default();
             self.active_int = 0;
             self.hour_start_us = end;
@@ -109,10 +109,10 @@ impl AlbMeter {
     }
 
     #[inline]
-    fn integrate(&mut self, t: u64) {
-        if t > self.last_us {
-            self.active_int += u128::from(self.active) * u128::from(t - self.last_us);
-            self.last_us = t;
+    fn integrate(&mut self, now_us: u64) {
+        if now_us > self.last_us {
+            self.active_int += u128::from(self.active) * u128::from(now_us - self.last_us);
+            self.last_us = now_us;
         }
     }
 
@@ -141,15 +141,15 @@ impl AlbMeter {
     /// The usage from time zero to `now` (without changing the meter):
     /// one entry per started clock hour.
     pub fn usage_at(&self, now: SimTime) -> AlbUsage {
-        let mut m = self.clone();
-        m.advance(now);
-        let mut hours = m.done;
+        let mut meter = self.clone();
+        meter.advance(now);
+        let mut hours = meter.done;
         let now_us = now.as_micros();
-        if now_us > m.hour_start_us || hours.is_empty() {
-            let mut h = m.current;
-            h.hours = 1;
-            h.active_connection_minutes = minutes(m.active_int);
-            hours.push(h);
+        if now_us > meter.hour_start_us || hours.is_empty() {
+            let mut hour = meter.current;
+            hour.hours = 1;
+            hour.active_connection_minutes = minutes(meter.active_int);
+            hours.push(hour);
         }
         debug_assert_eq!(
             hours.len() as u64,

@@ -133,9 +133,9 @@ pub struct Ec2Ctx<'a, E> {
 impl<E: From<Ec2Event>> Ec2Ctx<'_, E> {
     /// Schedules at `at`, never before now (so scheduling cannot fail).
     #[inline]
-    fn at(&mut self, at: SimTime, e: Ec2Event) {
+    fn at(&mut self, at: SimTime, event: Ec2Event) {
         let at = at.max(self.now).max(self.q.now());
-        let _ = self.q.schedule(at, E::from(e));
+        let _ = self.q.schedule(at, E::from(event));
     }
     #[inline]
     /// Logs an EC2 happening: the kinds the Lambda side uses too keep
@@ -279,18 +279,18 @@ pub struct Ec2Side {
 impl Ec2Side {
     /// A request or message arrives from `source`.
     pub fn on_arrival<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
-        let s = source as usize;
+        let source_index = source as usize;
         self.counters.arrived += 1;
-        self.per_source[s].arrived += 1;
-        match self.source_kinds[s] {
+        self.per_source[source_index].arrived += 1;
+        match self.source_kinds[source_index] {
             SourceKind::Api => self.on_request(source, ctx),
             kind => self.on_message(source, kind, ctx),
         }
     }
 
     /// Handles one EC2 event.
-    pub fn on_event<E: From<Ec2Event>>(&mut self, e: Ec2Event, ctx: &mut Ec2Ctx<E>) {
-        match e {
+    pub fn on_event<E: From<Ec2Event>>(&mut self, event: Ec2Event, ctx: &mut Ec2Ctx<E>) {
+        match event {
             Ec2Event::Done { job, gen } => self.on_done(job, gen, ctx),
             Ec2Event::Booted { inst, gen } => self.on_booted(inst, gen, ctx),
             Ec2Event::DrainDeadline { inst, gen } => self.on_drain_deadline(inst, gen, ctx),

@@ -107,6 +107,7 @@ impl Alarm {
 }
 
 impl Ec2Side {
+    /// An alert: pages the operator on call, unless a page is already open.
     pub(super) fn page<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
         if !self.on_call {
             return;
@@ -118,12 +119,29 @@ impl Ec2Side {
         }
     }
 
+    /// A fixed fleet's overload alarm takes the period's CPU; going to
+    /// ALARM pages the operator, who will resize the fleet.
+    pub(super) fn check_overload_alarm<E: From<Ec2Event>>(
+        &mut self,
+        cpu: Option<f64>,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        if self.alarm.as_mut().is_some_and(|alarm| alarm.observe(cpu)) && !self.overload_pending {
+            self.overload_pending = true;
+            self.page(ctx);
+            if self.pager.acting_at.is_none() {
+                // Nobody on call: the alarm stays unanswered.
+                self.overload_pending = false;
+            }
+        }
+    }
+
     /// The operator acts on the open page: replaces every failed instance
     /// by hand and, after an overload alarm, resizes the fleet.
     pub(super) fn on_operator<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
         self.pager.resolved();
         let failed: Vec<u32> = (0..self.instances.len() as u32)
-            .filter(|&s| self.instances[s as usize].state == InstanceState::Failed)
+            .filter(|&slot| self.instances[slot as usize].state == InstanceState::Failed)
             .collect();
         for slot in failed {
             let id = self.instances[slot as usize].id;

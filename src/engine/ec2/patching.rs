@@ -22,27 +22,29 @@ pub struct PatchSchedule {
 
 impl PatchSchedule {
     /// From a validated config.
-    pub fn new(c: &PatchConfig) -> PatchSchedule {
+    pub fn new(config: &PatchConfig) -> PatchSchedule {
         PatchSchedule {
-            first: SimTime::ZERO + SimDuration::from_secs_f64(c.first_at_s),
+            first: SimTime::ZERO + SimDuration::from_secs_f64(config.first_at_s),
             // Never zero, so runs always move forward in time.
-            every: SimDuration::from_secs_f64(c.every_days * 86_400.0)
+            every: SimDuration::from_secs_f64(config.every_days * 86_400.0)
                 .max(SimDuration::from_secs(1)),
-            out_of_service: SimDuration::from_secs_f64(c.out_of_service_s),
-            mode: c.mode,
+            out_of_service: SimDuration::from_secs_f64(config.out_of_service_s),
+            mode: config.mode,
         }
     }
 
     /// Start of run `k` (0-based).
-    pub fn run_at(&self, k: u32) -> SimTime {
-        self.first + self.every.saturating_mul(u64::from(k))
+    pub fn run_at(&self, run: u32) -> SimTime {
+        self.first + self.every.saturating_mul(u64::from(run))
     }
 }
 
 impl Ec2Side {
     pub(super) fn on_patch_run<E: From<Ec2Event>>(&mut self, run: u32, ctx: &mut Ec2Ctx<E>) {
-        let Some(p) = self.patch_schedule else { return };
-        let next = p.run_at(run.saturating_add(1));
+        let Some(schedule) = self.patch_schedule else {
+            return;
+        };
+        let next = schedule.run_at(run.saturating_add(1));
         if next < self.end && next > ctx.now {
             ctx.at(next, Ec2Event::PatchRun { run: run + 1 });
         }
@@ -53,8 +55,8 @@ impl Ec2Side {
             .filter(|(_, i)| i.state == InstanceState::InService)
             .map(|(s, i)| (i.id, s as u32))
             .collect();
-        crate::engine::order::sort_by_u64(&mut in_service, |p| p.0);
-        match p.mode {
+        crate::engine::order::sort_by_u64(&mut in_service, |schedule| schedule.0);
+        match schedule.mode {
             PatchMode::AllAtOnce => {
                 for (_, slot) in in_service {
                     self.patch_active += 1;
@@ -77,7 +79,7 @@ impl Ec2Side {
     pub(super) fn patch_next<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
         if self
             .patch_schedule
-            .is_none_or(|p| p.mode != PatchMode::Rolling)
+            .is_none_or(|schedule| schedule.mode != PatchMode::Rolling)
             || self.patch_active > 0
         {
             return;

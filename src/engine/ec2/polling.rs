@@ -4,7 +4,7 @@
 //! returned after their visibility timeout otherwise; after
 //! `maxReceiveCount` receives they go to the dead-letter queue.
 
-use super::workers::Work;
+use super::workers::{Outcome, Work};
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::billing::usage::sqs_request_units;
 use crate::engine::defaults::MAX_WAITING_EVENTS;
@@ -33,24 +33,65 @@ impl Ec2Side {
         kind: SourceKind,
         ctx: &mut Ec2Ctx<E>,
     ) {
-        let s = source as usize;
+        let source_index = source as usize;
         if kind == SourceKind::S3 {
             self.s3_put_requests += 1;
         }
         if self.counters.waiting >= MAX_WAITING_EVENTS {
             self.counters.dropped += 1;
             self.counters.overflow += 1;
-            self.per_source[s].dropped += 1;
+            self.per_source[source_index].dropped += 1;
             ctx.log(HappeningKind::Dropped, Some(source), None);
             return;
         }
-        let Some(q) = self.queues[s].as_mut() else {
+        let Some(queue) = self.queues[source_index].as_mut() else {
             return;
         };
-        q.send(ctx.now);
-        self.sqs_requests += sqs_request_units(q.payload_bytes);
+        queue.send(ctx.now);
+        self.sqs_requests += sqs_request_units(queue.payload_bytes);
         self.set_waiting(ctx.now, 1, true);
         self.dispatch_sqs(ctx);
+    }
+
+    /// A worker is done with a message: deleted on success, otherwise
+    /// left to return after its visibility timeout.
+    pub(super) fn finish_message<E: From<Ec2Event>>(
+        &mut self,
+        outcome: Outcome,
+        source: u16,
+        msg: Msg,
+        received: SimTime,
+        id: u64,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        match outcome {
+            Outcome::Success => {
+                // DeleteMessage.
+                self.sqs_requests += 1;
+                self.counters.succeeded += 1;
+                self.per_source[source as usize].succeeded += 1;
+                self.latency.record(ctx.now.since(msg.sent).as_micros());
+                ctx.log(HappeningKind::Succeeded, Some(source), Some(id));
+            }
+            failure => {
+                let timed_out = failure == Outcome::Timeout;
+                if timed_out {
+                    self.counters.timeouts += 1;
+                } else {
+                    self.counters.errors += 1;
+                }
+                ctx.log(
+                    if timed_out {
+                        HappeningKind::TimedOut
+                    } else {
+                        HappeningKind::Errored
+                    },
+                    Some(source),
+                    Some(id),
+                );
+                self.return_message(source, msg, received, timed_out, ctx);
+            }
+        }
     }
 
     /// A received message was not deleted: it becomes visible again after
@@ -64,13 +105,13 @@ impl Ec2Side {
         ctx: &mut Ec2Ctx<E>,
     ) {
         let now = ctx.now;
-        let Some(q) = self.queues[source as usize].as_mut() else {
+        let Some(queue) = self.queues[source as usize].as_mut() else {
             return;
         };
-        q.invisible += 1;
-        let at = q.visible_again_at(received, now);
+        queue.invisible += 1;
+        let at = queue.visible_again_at(received, now);
         self.set_waiting(now, 1, true);
-        let r = Returning {
+        let returning = Returning {
             source,
             msg,
             timed_out,
@@ -79,39 +120,40 @@ impl Ec2Side {
         let slot = store(
             &mut self.returning,
             &mut self.free_returning_slots,
-            r,
-            |_, r| r,
+            returning,
+            |_, returning| returning,
         );
         ctx.at(at, Ec2Event::Visible { slot });
     }
 
     pub(super) fn on_visible<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
-        let Some(r) = self.returning.get(slot as usize).copied() else {
+        let Some(returning) = self.returning.get(slot as usize).copied() else {
             return;
         };
-        if !r.live {
+        if !returning.live {
             return;
         }
         self.returning[slot as usize].live = false;
         self.free_returning_slots.push(slot);
         let now = ctx.now;
-        let Some(q) = self.queues[r.source as usize].as_mut() else {
+        let Some(queue) = self.queues[returning.source as usize].as_mut() else {
             return;
         };
-        let dlq = q.make_visible(&[r.msg]);
-        if dlq > 0 {
+        let to_dlq = queue.make_visible(&[returning.msg]);
+        if to_dlq > 0 {
             self.set_waiting(now, 1, false);
             self.counters.to_dlq += 1;
-            let ps = &mut self.per_source[r.source as usize];
-            if r.timed_out {
+            let outcomes = &mut self.per_source[returning.source as usize];
+            if returning.timed_out {
                 self.counters.timed_out += 1;
-                ps.timed_out += 1;
+                outcomes.timed_out += 1;
             } else {
                 self.counters.failed += 1;
-                ps.failed += 1;
+                outcomes.failed += 1;
             }
-            self.latency.record(now.since(r.msg.sent).as_micros());
-            ctx.log(HappeningKind::ToDlq, Some(r.source), None);
+            self.latency
+                .record(now.since(returning.msg.sent).as_micros());
+            ctx.log(HappeningKind::ToDlq, Some(returning.source), None);
         }
         self.dispatch_sqs(ctx);
     }
@@ -129,22 +171,22 @@ impl Ec2Side {
     /// turn; false when every queue is empty.
     pub(super) fn pull<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) -> bool {
         let now = ctx.now;
-        let n = self.sqs_sources.len();
+        let queue_count = self.sqs_sources.len();
         // Reused across receives: no allocation per message.
-        let mut out = std::mem::take(&mut self.receive_buffer);
-        for k in 0..n {
-            let idx = (self.next_sqs_source + k) % n;
-            let source = self.sqs_sources[idx];
-            let Some(q) = self.queues[source as usize].as_mut() else {
+        let mut received = std::mem::take(&mut self.receive_buffer);
+        for offset in 0..queue_count {
+            let index = (self.next_sqs_source + offset) % queue_count;
+            let source = self.sqs_sources[index];
+            let Some(queue) = self.queues[source as usize].as_mut() else {
                 continue;
             };
-            if q.visible_len() == 0 {
+            if queue.visible_len() == 0 {
                 continue;
             }
-            out.clear();
-            let expired = q.take(now, 1, &mut out);
-            let first = out.first().copied();
-            let units = sqs_request_units(q.payload_bytes);
+            received.clear();
+            let expired = queue.take(now, 1, &mut received);
+            let first = received.first().copied();
+            let units = sqs_request_units(queue.payload_bytes);
             if expired > 0 {
                 self.counters.expired_by_retention += expired;
                 self.counters.dropped += expired;
@@ -155,7 +197,7 @@ impl Ec2Side {
             let Some(mut msg) = first else {
                 continue;
             };
-            self.next_sqs_source = (idx + 1) % n;
+            self.next_sqs_source = (index + 1) % queue_count;
             let redelivered = SqsQueue::commit_receive(std::slice::from_mut(&mut msg));
             self.counters.redeliveries += redelivered;
             if redelivered == 0 {
@@ -176,10 +218,10 @@ impl Ec2Side {
                 },
                 ctx,
             );
-            self.receive_buffer = out;
+            self.receive_buffer = received;
             return true;
         }
-        self.receive_buffer = out;
+        self.receive_buffer = received;
         false
     }
 }

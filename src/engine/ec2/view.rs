@@ -191,19 +191,19 @@ impl Ec2Side {
             .queues
             .iter()
             .enumerate()
-            .filter_map(|(s, q)| {
-                let q = q.as_ref()?;
+            .filter_map(|(source, queue)| {
+                let queue = queue.as_ref()?;
                 Some(Ec2QueueView {
-                    source: s as u32,
-                    visible: q.visible_len(),
-                    invisible: q.invisible,
-                    oldest_age_us: q.oldest_sent().map_or(0, |t| now.since(t).as_micros()),
+                    source: source as u32,
+                    visible: queue.visible_len(),
+                    invisible: queue.invisible,
+                    oldest_age_us: queue.oldest_sent().map_or(0, |t| now.since(t).as_micros()),
                 })
             })
             .collect();
         Ec2Snapshot {
             instances,
-            by_state: StateCounts::from_fn(|s| self.count(s)),
+            by_state: StateCounts::from_fn(|state| self.count(state)),
             bounds: self.bounds(),
             auto_scaling: self.auto_scaling(),
             cpu_percent: if self.fleet.slots_now == 0 {
@@ -223,14 +223,18 @@ impl Ec2Side {
     /// The report at `now` (integrals advanced to `now`); `series` is the
     /// EC2 side's main series.
     pub fn report(&self, name: &str, now: SimTime, series: &Series) -> Ec2Report {
-        let c = self.counters;
-        let attempts = c.invocations + c.throttles;
+        let counters = self.counters;
+        let attempts = counters.invocations + counters.throttles;
         let secs = now.as_secs_f64();
         let usage = self.usage_at(now);
-        let instance_seconds = usage.instances.values().map(|u| u.billable_seconds).sum();
+        let instance_seconds = usage
+            .instances
+            .values()
+            .map(|usage_of_type| usage_of_type.billable_seconds)
+            .sum();
         let empty = self.empty_receives();
-        let mut fc = self.fc;
-        fc.empty_receives = empty;
+        let mut fleet_counters = self.fc;
+        fleet_counters.empty_receives = empty;
         Ec2Report {
             side: Side::Ec2,
             name: name.to_string(),
@@ -238,15 +242,15 @@ impl Ec2Side {
             vcpu: self.vcpu,
             worker_slots: self.worker_slots,
             auto_scaling: self.auto_scaling(),
-            counters: c,
-            accounting_balances: c.balances(),
+            counters,
+            accounting_balances: counters.balances(),
             rejection_probability: if attempts == 0 {
                 0.0
             } else {
-                c.throttles as f64 / attempts as f64
+                counters.throttles as f64 / attempts as f64
             },
             throughput_per_s: if secs > 0.0 {
-                c.succeeded as f64 / secs
+                counters.succeeded as f64 / secs
             } else {
                 0.0
             },
@@ -265,7 +269,7 @@ impl Ec2Side {
             mean_by_state: StateCounts::from_fn(|s| self.fleet.mean(s)),
             max_by_state: StateCounts::from_fn(|s| self.fleet.max[s.index()]),
             mean_cpu_percent: self.fleet.mean_cpu(u128::from(self.ints.sums[G_BUSY])) * 100.0,
-            fleet: fc,
+            fleet: fleet_counters,
             operator_work: self.work,
             operator_work_by: EC2_OPERATOR_WORK_BY,
             usage,
@@ -309,14 +313,14 @@ impl Ec2Side {
     /// to termination (instances still running billed up to `now`), with
     /// billing's 60-second minimum, and the load balancer's hours.
     pub fn usage_at(&self, now: SimTime) -> Ec2Usage {
-        let mut u = self.usage.clone();
-        for i in &self.instances {
-            if i.state != InstanceState::Terminated {
-                u.record_launch(&self.type_name, now.since(i.launched));
+        let mut usage = self.usage.clone();
+        for inst in &self.instances {
+            if inst.state != InstanceState::Terminated {
+                usage.record_launch(&self.type_name, now.since(inst.launched));
             }
         }
-        u.alb = self.alb.as_ref().map(|a| a.usage_at(now));
-        u
+        usage.alb = self.alb.as_ref().map(|meter| meter.usage_at(now));
+        usage
     }
 
     /// Empty long-poll receives of idle workers up to now: each idle worker
@@ -355,8 +359,8 @@ impl Ec2Side {
         self.queues
             .iter()
             .flatten()
-            .filter_map(|q| q.oldest_sent())
-            .map(|s| now.since(s).as_micros())
+            .filter_map(|queue| queue.oldest_sent())
+            .map(|sent| now.since(sent).as_micros())
             .max()
             .unwrap_or(0)
     }

@@ -65,7 +65,7 @@ impl Ec2Side {
             Work::Http { .. } => self.request_timeout,
             Work::Msg { source, .. } => self.queues[source as usize]
                 .as_ref()
-                .map_or(SimDuration::MAX, |q| q.visibility),
+                .map_or(SimDuration::MAX, |queue| queue.visibility),
         };
         let outcome = if service > limit {
             Outcome::Timeout
@@ -83,103 +83,95 @@ impl Ec2Side {
             started: now,
             service,
         };
-        let j = store(&mut self.jobs, &mut self.free_job_slots, job, |old, job| {
+        let job_slot = store(&mut self.jobs, &mut self.free_job_slots, job, |old, job| {
             Job {
                 gen: old.gen,
                 ..job
             }
         });
-        let gen = self.jobs[j as usize].gen;
+        let gen = self.jobs[job_slot as usize].gen;
         self.busy_step(slot, now, true);
         self.counters.invocations += 1;
         self.counters.warm_starts += 1;
         let (source, id) = (work_source(work), self.instances[slot as usize].id);
         ctx.log(HappeningKind::RoutedWarm, Some(source), Some(id));
-        ctx.at(now + service, Ec2Event::Done { job: j, gen });
+        ctx.at(now + service, Ec2Event::Done { job: job_slot, gen });
     }
 
-    pub(super) fn free_job(&mut self, j: u32) {
-        let job = &mut self.jobs[j as usize];
+    /// Frees job slot `job_slot` (its pending `Done` event goes stale).
+    pub(super) fn free_job(&mut self, job_slot: u32) {
+        let job = &mut self.jobs[job_slot as usize];
         job.live = false;
         job.gen = job.gen.wrapping_add(1);
-        self.free_job_slots.push(j);
+        self.free_job_slots.push(job_slot);
     }
 
-    pub(super) fn on_done<E: From<Ec2Event>>(&mut self, j: u32, gen: u32, ctx: &mut Ec2Ctx<E>) {
-        let Some(job) = self.jobs.get(j as usize).copied() else {
+    /// A worker finishes job `job_slot` (unless it was cut off since) and
+    /// takes its next work.
+    pub(super) fn on_done<E: From<Ec2Event>>(
+        &mut self,
+        job_slot: u32,
+        gen: u32,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        let Some(job) = self.jobs.get(job_slot as usize).copied() else {
             return;
         };
         if !job.live || job.gen != gen {
             return;
         }
-        self.free_job(j);
+        self.free_job(job_slot);
         let now = ctx.now;
         let id = self.instances[job.inst as usize].id;
         self.counters.in_flight -= 1;
         match job.work {
-            Work::Http { source, arrived } => {
-                self.close_connection(now);
-                let seen = job.service.min(self.request_timeout);
-                self.latency
-                    .record((job.started.since(arrived) + seen).as_micros());
-                let ps = &mut self.per_source[source as usize];
-                let what = match job.outcome {
-                    Outcome::Success => {
-                        self.counters.succeeded += 1;
-                        ps.succeeded += 1;
-                        HappeningKind::Succeeded
-                    }
-                    Outcome::Error => {
-                        self.counters.errors += 1;
-                        self.counters.failed += 1;
-                        ps.failed += 1;
-                        HappeningKind::Errored
-                    }
-                    Outcome::Timeout => {
-                        self.counters.timeouts += 1;
-                        self.counters.timed_out += 1;
-                        self.fc.http_504 += 1;
-                        ps.timed_out += 1;
-                        HappeningKind::TimedOut
-                    }
-                };
-                ctx.log(what, Some(source), Some(id));
-            }
+            Work::Http { source, arrived } => self.finish_request(&job, source, arrived, id, ctx),
             Work::Msg {
                 source,
                 msg,
                 received,
-            } => match job.outcome {
-                Outcome::Success => {
-                    // DeleteMessage.
-                    self.sqs_requests += 1;
-                    self.counters.succeeded += 1;
-                    self.per_source[source as usize].succeeded += 1;
-                    self.latency.record(now.since(msg.sent).as_micros());
-                    ctx.log(HappeningKind::Succeeded, Some(source), Some(id));
-                }
-                o => {
-                    let timed_out = o == Outcome::Timeout;
-                    if timed_out {
-                        self.counters.timeouts += 1;
-                    } else {
-                        self.counters.errors += 1;
-                    }
-                    ctx.log(
-                        if timed_out {
-                            HappeningKind::TimedOut
-                        } else {
-                            HappeningKind::Errored
-                        },
-                        Some(source),
-                        Some(id),
-                    );
-                    self.return_message(source, msg, received, timed_out, ctx);
-                }
-            },
+            } => self.finish_message(job.outcome, source, msg, received, id, ctx),
         }
         self.busy_step(job.inst, now, false);
         self.feed(job.inst, ctx);
+    }
+
+    /// A request's response goes back through the load balancer: a
+    /// success, an error, or a 504 past the request timeout.
+    fn finish_request<E: From<Ec2Event>>(
+        &mut self,
+        job: &Job,
+        source: u16,
+        arrived: SimTime,
+        id: u64,
+        ctx: &mut Ec2Ctx<E>,
+    ) {
+        self.close_connection(ctx.now);
+        let seen = job.service.min(self.request_timeout);
+        self.latency
+            .record((job.started.since(arrived) + seen).as_micros());
+        let outcomes = &mut self.per_source[source as usize];
+        let what = match job.outcome {
+            Outcome::Success => {
+                self.counters.succeeded += 1;
+                outcomes.succeeded += 1;
+                HappeningKind::Succeeded
+            }
+            Outcome::Error => {
+                self.counters.errors += 1;
+                self.counters.failed += 1;
+                outcomes.failed += 1;
+                HappeningKind::Errored
+            }
+            Outcome::Timeout => {
+                self.counters.timeouts += 1;
+                self.counters.timed_out += 1;
+                self.fc.http_504 += 1;
+                outcomes.timed_out += 1;
+                HappeningKind::TimedOut
+            }
+        };
+        ctx.log(what, Some(source), Some(id));
     }
 
     /// Gives a free slot of `slot` its next work: the local queue first,
@@ -223,12 +215,12 @@ impl Ec2Side {
     pub(super) fn kill_work<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
         let now = ctx.now;
         let id = self.instances[slot as usize].id;
-        for j in 0..self.jobs.len() as u32 {
-            let job = self.jobs[j as usize];
+        for job_slot in 0..self.jobs.len() as u32 {
+            let job = self.jobs[job_slot as usize];
             if !job.live || job.inst != slot {
                 continue;
             }
-            self.free_job(j);
+            self.free_job(job_slot);
             self.counters.in_flight -= 1;
             match job.work {
                 Work::Http { source, arrived } => {
@@ -249,8 +241,8 @@ impl Ec2Side {
             .collect();
         if !local.is_empty() {
             self.set_waiting(now, local.len() as u64, false);
-            for q in &local {
-                self.cut_off(q.source, q.arrived, now);
+            for queued in &local {
+                self.cut_off(queued.source, queued.arrived, now);
             }
         }
         self.mutate(slot, now, |i| {
@@ -268,8 +260,8 @@ impl Ec2Side {
     }
 }
 
-fn work_source(w: Work) -> u16 {
-    match w {
+fn work_source(work: Work) -> u16 {
+    match work {
         Work::Http { source, .. } | Work::Msg { source, .. } => source,
     }
 }
