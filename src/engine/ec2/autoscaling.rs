@@ -64,6 +64,7 @@ pub struct Tracker {
 }
 
 impl Tracker {
+    /// A tracker of `policy`, with no datapoint yet.
     pub fn new(policy: TargetTracking) -> Tracker {
         Tracker {
             policy,
@@ -134,10 +135,14 @@ pub fn needed_capacity(value: f64, counted: u32, target: f64) -> u32 {
 pub(super) struct ScalingGroup {
     pub(super) bounds: Bounds,
     pub(super) tracker: Option<Tracker>,
+    /// Instance warm-up: a new instance's metrics are not counted before.
     pub(super) warmup: SimDuration,
+    /// Scale-in cooldown after the last scaling activity.
     pub(super) cooldown: SimDuration,
+    /// Health-check grace period after launch.
     pub(super) grace: SimDuration,
     pub(super) scheduled: Vec<ScheduledAction>,
+    /// The last scaling activity (target tracking or a scheduled action).
     pub(super) last_activity: SimTime,
 }
 

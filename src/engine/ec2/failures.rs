@@ -46,6 +46,8 @@ impl Ec2Side {
         }
     }
 
+    /// The health checks notice failed instance `slot`: Auto Scaling
+    /// replaces it, a fixed fleet pages the operator.
     pub(super) fn on_detect<E: From<Ec2Event>>(
         &mut self,
         slot: u32,
@@ -68,6 +70,7 @@ impl Ec2Side {
         }
     }
 
+    /// Injected failure `index` happens: an instance crash or an AZ outage.
     pub(super) fn on_failure<E: From<Ec2Event>>(&mut self, index: u32, ctx: &mut Ec2Ctx<E>) {
         let Some(failure) = self.failures.get(index as usize).copied() else {
             return;
@@ -180,6 +183,7 @@ impl Ec2Side {
         Ok(id)
     }
 
+    /// An error unless `zone` is one of the fleet's zones.
     pub(super) fn check_zone(&self, zone: u32) -> Result<(), ActionError> {
         if zone >= self.zones {
             return Err(ActionError::UnknownZone {

@@ -1,7 +1,7 @@
 //! The side's gauges kept up to date as instances change: instances alive,
 //! busy and idle worker slots, booting instances, waiting events, the
 //! fleet's counts by state, and the set of instances that can pull a
-//! message. Every change to an instance goes through [`Ec2Side::mutate`]
+//! message. Every change to an instance goes through `Ec2Side::mutate`
 //! (or its per-request fast path `busy_step`), which applies it as a diff.
 
 use super::fleet::{Instance, InstanceState};
@@ -13,29 +13,30 @@ use crate::engine::time::{SimDuration, SimTime};
 
 /// Per-instance contributions to the gauges, to apply changes as diffs.
 #[derive(Clone, Copy, Default)]
-pub(super) struct Contrib {
-    pub(super) alive: u64,
-    pub(super) busy: u64,
-    pub(super) idle: u64,
-    pub(super) booting: u64,
-    pub(super) in_service: u64,
-    pub(super) running_slots: u64,
-    pub(super) pullable: bool,
+struct GaugeContribution {
+    alive: u64,
+    busy: u64,
+    idle: u64,
+    booting: u64,
+    in_service: u64,
+    running_slots: u64,
+    pullable: bool,
 }
 
 impl Ec2Side {
-    pub(super) fn contrib(&self, slot: u32) -> Contrib {
+    /// What instance `slot` adds to each gauge in its current state.
+    fn contribution(&self, slot: u32) -> GaugeContribution {
         let inst = &self.instances[slot as usize];
         let slots = u64::from(self.worker_slots);
         let busy = u64::from(inst.busy);
         match inst.state {
-            InstanceState::Terminated => Contrib::default(),
-            InstanceState::Booting => Contrib {
+            InstanceState::Terminated => GaugeContribution::default(),
+            InstanceState::Booting => GaugeContribution {
                 alive: 1,
                 booting: 1,
-                ..Contrib::default()
+                ..GaugeContribution::default()
             },
-            InstanceState::InService => Contrib {
+            InstanceState::InService => GaugeContribution {
                 alive: 1,
                 busy,
                 idle: slots.saturating_sub(busy),
@@ -44,17 +45,17 @@ impl Ec2Side {
                 pullable: !self.sqs_sources.is_empty()
                     && inst.busy < self.worker_slots
                     && inst.local.is_empty(),
-                ..Contrib::default()
+                ..GaugeContribution::default()
             },
-            InstanceState::Draining => Contrib {
+            InstanceState::Draining => GaugeContribution {
                 alive: 1,
                 busy,
                 running_slots: slots,
-                ..Contrib::default()
+                ..GaugeContribution::default()
             },
-            InstanceState::Patching | InstanceState::Failed => Contrib {
+            InstanceState::Patching | InstanceState::Failed => GaugeContribution {
                 alive: 1,
-                ..Contrib::default()
+                ..GaugeContribution::default()
             },
         }
     }
@@ -63,7 +64,7 @@ impl Ec2Side {
     #[inline]
     pub(super) fn mutate(&mut self, slot: u32, now: SimTime, change: impl FnOnce(&mut Instance)) {
         self.ints.advance(now);
-        let before = self.contrib(slot);
+        let before = self.contribution(slot);
         let inst = &mut self.instances[slot as usize];
         inst.integrate(now);
         let from = inst.state;
@@ -74,7 +75,7 @@ impl Ec2Side {
             self.fleet.advance(now);
             self.fleet.moved(Some(from), to);
         }
-        let after = self.contrib(slot);
+        let after = self.contribution(slot);
         let apply = |ints: &mut Integrals, g: usize, a: u64, b: u64| {
             if b > a {
                 ints.add(g, b - a);
@@ -144,6 +145,7 @@ impl Ec2Side {
         }
     }
 
+    /// `count` events start (`up`) or stop waiting.
     pub(super) fn set_waiting(&mut self, now: SimTime, count: u64, up: bool) {
         self.ints.advance(now);
         if up {
@@ -155,6 +157,7 @@ impl Ec2Side {
         }
     }
 
+    /// Records one queueing delay.
     pub(super) fn record_wait(&mut self, delay: SimDuration) {
         self.wait_sum_us += u128::from(delay.as_micros());
         self.waits += 1;

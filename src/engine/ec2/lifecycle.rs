@@ -58,12 +58,15 @@ impl Ec2Side {
         Some(slot)
     }
 
+    /// Whether `slot` still holds the instance of generation `gen`.
     pub(super) fn live(&self, slot: u32, gen: u32) -> bool {
         self.instances
             .get(slot as usize)
             .is_some_and(|i| i.gen == gen && i.state != InstanceState::Terminated)
     }
 
+    /// Instance `slot` enters service: registered with the load balancer
+    /// and given work.
     pub(super) fn enter_service<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
         let now = ctx.now;
         self.mutate(slot, now, |i| {
@@ -83,6 +86,7 @@ impl Ec2Side {
         self.feed(slot, ctx);
     }
 
+    /// Instance `slot` finished booting.
     pub(super) fn on_booted<E: From<Ec2Event>>(
         &mut self,
         slot: u32,
@@ -134,6 +138,7 @@ impl Ec2Side {
         }
     }
 
+    /// A drained instance is terminated or patched.
     pub(super) fn drained<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
         match self.instances[slot as usize].after_drain {
             AfterDrain::Terminate => self.terminate(slot, ctx),
@@ -149,6 +154,7 @@ impl Ec2Side {
         }
     }
 
+    /// The deregistration delay ran out: what is left is cut off.
     pub(super) fn on_drain_deadline<E: From<Ec2Event>>(
         &mut self,
         slot: u32,
@@ -161,6 +167,7 @@ impl Ec2Side {
         }
     }
 
+    /// Terminates instance `slot` (cutting off its work) and bills its run.
     pub(super) fn terminate<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
         let now = ctx.now;
         let inst = &self.instances[slot as usize];

@@ -169,6 +169,9 @@ fn minutes(conn_us: u128) -> u64 {
 }
 
 impl Ec2Side {
+    /// An API request reaches the load balancer: it goes to a target's free
+    /// worker slot or local queue, or is answered 503 (no target, or the
+    /// target full) or 502 (a failed target not yet detected).
     pub(super) fn on_request<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
         let now = ctx.now;
         let bytes = self.payload_bytes[source as usize];
@@ -220,6 +223,7 @@ impl Ec2Side {
         }
     }
 
+    /// The load balancer answers 503.
     pub(super) fn reject<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
         self.fc.http_503 += 1;
         self.counters.throttles += 1;
@@ -230,6 +234,7 @@ impl Ec2Side {
         ctx.log(HappeningKind::Throttled, Some(source), None);
     }
 
+    /// A connection closes after its response.
     pub(super) fn close_connection(&mut self, now: SimTime) {
         let bytes = self.response_bytes;
         if let Some(alb) = self.alb.as_mut() {
@@ -237,6 +242,7 @@ impl Ec2Side {
         }
     }
 
+    /// Registers instance `slot` as a target, in order of instance id.
     pub(super) fn register(&mut self, slot: u32) {
         let id = self.instances[slot as usize].id;
         self.instances[slot as usize].registered = true;
@@ -249,6 +255,7 @@ impl Ec2Side {
         }
     }
 
+    /// Removes instance `slot` from the targets.
     pub(super) fn deregister(&mut self, slot: u32) {
         self.instances[slot as usize].registered = false;
         if let Some(pos) = self.targets.iter().position(|&s| s == slot) {

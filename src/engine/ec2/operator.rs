@@ -85,6 +85,7 @@ pub struct Alarm {
 }
 
 impl Alarm {
+    /// An alarm on `threshold` over `datapoints` consecutive values (at least 1).
     pub fn new(threshold: f64, datapoints: u32) -> Alarm {
         Alarm {
             threshold,

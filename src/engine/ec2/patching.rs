@@ -40,6 +40,9 @@ impl PatchSchedule {
 }
 
 impl Ec2Side {
+    /// Patch run `run` starts: takes the instances in service out for
+    /// patching (all at once, or queued for a rolling patch) and schedules
+    /// the next run.
     pub(super) fn on_patch_run<E: From<Ec2Event>>(&mut self, run: u32, ctx: &mut Ec2Ctx<E>) {
         let Some(schedule) = self.patch_schedule else {
             return;
@@ -98,6 +101,7 @@ impl Ec2Side {
         }
     }
 
+    /// Instance `slot` is patched and rebooted: back in service.
     pub(super) fn on_patch_done<E: From<Ec2Event>>(
         &mut self,
         slot: u32,

@@ -126,6 +126,8 @@ impl Ec2Side {
         ctx.at(at, Ec2Event::Visible { slot });
     }
 
+    /// A returned message becomes visible again, or goes to the DLQ after
+    /// its last receive.
     pub(super) fn on_visible<E: From<Ec2Event>>(&mut self, slot: u32, ctx: &mut Ec2Ctx<E>) {
         let Some(returning) = self.returning.get(slot as usize).copied() else {
             return;

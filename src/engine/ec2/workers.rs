@@ -13,6 +13,7 @@ use crate::engine::sqs::Msg;
 use crate::engine::time::{SimDuration, SimTime};
 use rand::RngExt;
 
+/// How a piece of work ends, decided when it starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Outcome {
     Success,
@@ -20,6 +21,8 @@ pub(super) enum Outcome {
     Timeout,
 }
 
+/// A piece of work: an HTTP request through the load balancer, or a
+/// message received from a queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Work {
     Http {
@@ -33,14 +36,18 @@ pub(super) enum Work {
     },
 }
 
+/// Work running on a worker slot (an entry of the job table).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Job {
+    /// The instance's slot in the instance table.
     pub(super) inst: u32,
+    /// Bumped when the entry is freed, so a stale `Done` is ignored.
     pub(super) gen: u32,
     pub(super) live: bool,
     pub(super) work: Work,
     pub(super) outcome: Outcome,
     pub(super) started: SimTime,
+    /// Sampled service time.
     pub(super) service: SimDuration,
 }
 
@@ -251,6 +258,7 @@ impl Ec2Side {
         });
     }
 
+    /// A request cut off by a crash or a drain deadline: a 502.
     pub(super) fn cut_off(&mut self, source: u16, arrived: SimTime, now: SimTime) {
         self.fc.http_502 += 1;
         self.counters.failed += 1;
@@ -260,6 +268,7 @@ impl Ec2Side {
     }
 }
 
+/// The source `work` came from.
 fn work_source(work: Work) -> u16 {
     match work {
         Work::Http { source, .. } | Work::Msg { source, .. } => source,
