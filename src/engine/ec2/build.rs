@@ -7,12 +7,12 @@ use super::config::Ec2Config;
 use super::defaults;
 use super::fleet::{FleetInts, FleetSeries};
 use super::load_balancer::{AlbMeter, Router};
-use super::operator::{Alarm, OperatorWork, Pager};
+use super::operator::{Operator, OperatorWork};
 use super::patching::PatchSchedule;
+use super::workers::ServiceModel;
 use super::{Ec2Ctx, Ec2Event, Ec2Side, FleetCounters};
 use crate::engine::billing::usage::Ec2Usage;
 use crate::engine::billing::Catalog;
-use crate::engine::dist::{rng_stream, Distribution, Sampler, STREAM_EC2_SERVICE};
 use crate::engine::happening::Happenings;
 use crate::engine::lambda::SourceCounters;
 use crate::engine::metrics::{Counters, Integrals, Latency};
@@ -38,15 +38,6 @@ impl Ec2Side {
             .ec2
             .instance(&cfg.instance_type)
             .map_or(2, |t| t.vcpu);
-        let duration = cfg
-            .duration
-            .clone()
-            .or_else(|| function.map(|f| f.duration.clone()))
-            .unwrap_or_default();
-        let error_rate = cfg
-            .error_rate
-            .or(function.map(|f| f.error_rate))
-            .unwrap_or(0.0);
         let source_kinds: Vec<SourceKind> = sources.iter().map(|s| s.kind).collect();
         let (queues, sqs_sources) = source_queues(cfg, sources);
         let has_api = source_kinds.contains(&SourceKind::Api);
@@ -54,8 +45,7 @@ impl Ec2Side {
             .auto_scaling
             .as_ref()
             .map(|group| ScalingGroup::new(group, cfg.instances));
-        let alarm = overload_alarm(cfg, scaling_group.is_some());
-        let lb = &cfg.load_balancer;
+        let load_balancer = &cfg.load_balancer;
         let mut failures = cfg.failures.clone();
         failures.truncate(defaults::MAX_EC2_ENTRIES);
         Ec2Side {
@@ -63,25 +53,21 @@ impl Ec2Side {
             vcpu,
             worker_slots: cfg.slots(vcpu),
             local_queue_capacity: cfg.queue_length.min(defaults::MAX_LOCAL_QUEUE) as usize,
-            routing: lb.routing,
-            sampler: dist_sampler(&duration),
-            service_time_factor: 1.0
-                / cfg
-                    .speed_factor
-                    .clamp(1.0 / defaults::MAX_SPEED_FACTOR, defaults::MAX_SPEED_FACTOR),
-            error_rate,
+            routing: load_balancer.routing,
+            service: ServiceModel::new(cfg, function, seed),
             boot_time: secs(cfg.boot_s),
-            request_timeout: secs(lb.request_timeout_s),
-            deregistration_delay: secs(lb.deregistration_delay_s),
-            response_bytes: kb_bytes(lb.response_kb),
-            billable_rule_evaluations: u64::from(lb.rules.saturating_sub(defaults::FREE_RULES)),
+            request_timeout: secs(load_balancer.request_timeout_s),
+            deregistration_delay: secs(load_balancer.deregistration_delay_s),
+            response_bytes: kb_bytes(load_balancer.response_kb),
+            billable_rule_evaluations: u64::from(
+                load_balancer.rules.saturating_sub(defaults::FREE_RULES),
+            ),
             detection: secs(cfg.health_check.detection_s()),
             zones: cfg.zones.clamp(1, defaults::ZONES_MAX),
             payload_bytes: sources.iter().map(|s| kb_bytes(s.payload_kb)).collect(),
             source_kinds,
             initial_instances: cfg.instances.min(defaults::MAX_INSTANCES),
             end: SimTime::ZERO + secs(duration_s),
-            rng: rng_stream(seed, STREAM_EC2_SERVICE, 0),
             fixed_target: cfg.instances.min(defaults::MAX_INSTANCES),
             scaling_group,
             patch_schedule: cfg.patching.as_ref().map(PatchSchedule::new),
@@ -89,12 +75,7 @@ impl Ec2Side {
             patch_active: 0,
             failures,
             zone_down_until: vec![SimTime::ZERO; cfg.zones.clamp(1, defaults::ZONES_MAX) as usize],
-            on_call: cfg.operator.on_call,
-            operator_response: secs(cfg.operator.response_s),
-            alarm,
-            operator_target_cpu: cfg.operator.target_cpu_percent,
-            pager: Pager::default(),
-            overload_pending: false,
+            operator: Operator::new(&cfg.operator, cfg.auto_scaling.is_some()),
             last_cpu: None,
             instances: Vec::new(),
             free_instance_slots: Vec::new(),
@@ -207,24 +188,4 @@ fn source_queues(cfg: &Ec2Config, sources: &[Source]) -> (Vec<Option<SqsQueue>>,
         }
     }
     (queues, sqs_sources)
-}
-
-/// The CPU alarm that pages the operator of a fixed fleet (none under Auto
-/// Scaling, which reacts by itself).
-fn overload_alarm(cfg: &Ec2Config, auto_scaling: bool) -> Option<Alarm> {
-    if auto_scaling {
-        return None;
-    }
-    cfg.operator
-        .alarm_cpu_percent
-        .map(|cpu| Alarm::new(cpu, cfg.operator.alarm_datapoints))
-}
-
-/// The service-time sampler of `duration` (the default model if invalid).
-fn dist_sampler(duration: &Distribution) -> Sampler {
-    if duration.problems().is_empty() {
-        duration.sampler()
-    } else {
-        Distribution::default().sampler()
-    }
 }

@@ -76,12 +76,11 @@ use self::autoscaling::ScalingGroup;
 use self::config::{Failure, Routing};
 use self::fleet::{FleetInts, FleetSeries, Instance};
 use self::load_balancer::{AlbMeter, Router};
-use self::operator::{Alarm, OperatorWork, Pager};
+use self::operator::{Operator, OperatorWork};
 use self::patching::PatchSchedule;
 use self::polling::Returning;
-use self::workers::Job;
+use self::workers::{Job, ServiceModel};
 use super::billing::usage::Ec2Usage;
-use super::dist::{Rng, Sampler};
 use super::happening::{HappeningKind, Happenings, Side};
 use super::lambda::SourceCounters;
 use super::metrics::{Counters, Integrals, Latency};
@@ -194,38 +193,39 @@ pub struct Ec2Side {
     // configuration
     type_name: String,
     vcpu: u32,
+    /// Pieces of work an instance runs at once.
     worker_slots: u32,
+    /// Requests an instance queues beyond its worker slots.
     local_queue_capacity: usize,
     routing: Routing,
-    sampler: Sampler,
-    service_time_factor: f64,
-    error_rate: f64,
+    service: ServiceModel,
     boot_time: SimDuration,
     request_timeout: SimDuration,
     deregistration_delay: SimDuration,
     response_bytes: u64,
+    /// Rule evaluations per request beyond the free ones.
     billable_rule_evaluations: u64,
+    /// Time for the health checks to notice a failed instance.
     detection: SimDuration,
     zones: u32,
     source_kinds: Vec<SourceKind>,
     payload_bytes: Vec<u64>,
     initial_instances: u32,
     end: SimTime,
-    rng: Rng,
 
     scaling_group: Option<ScalingGroup>,
+    /// Desired size of a fixed fleet (changed only by the operator).
     fixed_target: u32,
     patch_schedule: Option<PatchSchedule>,
+    /// Rolling patch: ids of the instances still to patch, in order.
     patch_queue: VecDeque<u64>,
+    /// Instances out of service for patching now.
     patch_active: u64,
     failures: Vec<Failure>,
+    /// Per zone: down until then (`SimTime::MAX`: until brought up).
     zone_down_until: Vec<SimTime>,
-    on_call: bool,
-    operator_response: SimDuration,
-    alarm: Option<Alarm>,
-    operator_target_cpu: f64,
-    pager: Pager,
-    overload_pending: bool,
+    operator: Operator,
+    /// The fleet's last measured CPU, in percent.
     last_cpu: Option<f64>,
 
     // state

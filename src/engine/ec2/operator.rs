@@ -17,6 +17,7 @@
 //! ```
 
 use super::autoscaling;
+use super::config::OperatorConfig;
 use super::defaults;
 use super::fleet::InstanceState;
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
@@ -107,13 +108,49 @@ impl Alarm {
     }
 }
 
+/// The on-call operator's settings and state.
+pub(super) struct Operator {
+    /// Whether anyone is on call (if not, pages go unanswered).
+    pub(super) on_call: bool,
+    /// Time from a page to the operator's action.
+    pub(super) response: SimDuration,
+    /// The CPU alarm of a fixed fleet.
+    pub(super) alarm: Option<Alarm>,
+    /// The CPU the operator sizes a fleet for, in percent.
+    pub(super) target_cpu: f64,
+    pub(super) pager: Pager,
+    /// An overload alarm waits for the operator.
+    pub(super) overload_pending: bool,
+}
+
+impl Operator {
+    /// The operator of a validated config; a fleet under Auto Scaling has
+    /// no overload alarm (it reacts by itself).
+    pub(super) fn new(cfg: &OperatorConfig, auto_scaling: bool) -> Operator {
+        let alarm = if auto_scaling {
+            None
+        } else {
+            cfg.alarm_cpu_percent
+                .map(|cpu| Alarm::new(cpu, cfg.alarm_datapoints))
+        };
+        Operator {
+            on_call: cfg.on_call,
+            response: SimDuration::from_secs_f64(cfg.response_s),
+            alarm,
+            target_cpu: cfg.target_cpu_percent,
+            pager: Pager::default(),
+            overload_pending: false,
+        }
+    }
+}
+
 impl Ec2Side {
     /// An alert: pages the operator on call, unless a page is already open.
     pub(super) fn page<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
-        if !self.on_call {
+        if !self.operator.on_call {
             return;
         }
-        if let Some(at) = self.pager.page(ctx.now, self.operator_response) {
+        if let Some(at) = self.operator.pager.page(ctx.now, self.operator.response) {
             self.work.pages += 1;
             ctx.log(HappeningKind::Paged, None, None);
             ctx.at(at, Ec2Event::Operator);
@@ -127,12 +164,18 @@ impl Ec2Side {
         cpu: Option<f64>,
         ctx: &mut Ec2Ctx<E>,
     ) {
-        if self.alarm.as_mut().is_some_and(|alarm| alarm.observe(cpu)) && !self.overload_pending {
-            self.overload_pending = true;
+        if self
+            .operator
+            .alarm
+            .as_mut()
+            .is_some_and(|alarm| alarm.observe(cpu))
+            && !self.operator.overload_pending
+        {
+            self.operator.overload_pending = true;
             self.page(ctx);
-            if self.pager.acting_at.is_none() {
+            if self.operator.pager.acting_at.is_none() {
                 // Nobody on call: the alarm stays unanswered.
-                self.overload_pending = false;
+                self.operator.overload_pending = false;
             }
         }
     }
@@ -140,7 +183,7 @@ impl Ec2Side {
     /// The operator acts on the open page: replaces every failed instance
     /// by hand and, after an overload alarm, resizes the fleet.
     pub(super) fn on_operator<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
-        self.pager.resolved();
+        self.operator.pager.resolved();
         let failed: Vec<u32> = (0..self.instances.len() as u32)
             .filter(|&slot| self.instances[slot as usize].state == InstanceState::Failed)
             .collect();
@@ -150,11 +193,11 @@ impl Ec2Side {
             self.work.instances_replaced_by_hand += 1;
             ctx.log(HappeningKind::InstanceReplaced, None, Some(id));
         }
-        if std::mem::take(&mut self.overload_pending) && self.scaling_group.is_none() {
+        if std::mem::take(&mut self.operator.overload_pending) && self.scaling_group.is_none() {
             if let Some(cpu) = self.last_cpu {
                 let serving = self.fleet.now[InstanceState::InService.index()] as u32;
                 let want =
-                    autoscaling::needed_capacity(cpu, serving.max(1), self.operator_target_cpu)
+                    autoscaling::needed_capacity(cpu, serving.max(1), self.operator.target_cpu)
                         .min(defaults::MAX_INSTANCES);
                 if want > self.fixed_target {
                     self.fixed_target = want;

@@ -5,13 +5,72 @@
 //! next message (see `polling`). A crash or a drain deadline cuts off what
 //! an instance holds.
 
+use super::config::Ec2Config;
+use super::defaults;
 use super::fleet::{InstanceState, Queued};
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::dist::{rng_stream, Distribution, Rng, Sampler, STREAM_EC2_SERVICE};
 use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::Function;
 use crate::engine::slots::store;
 use crate::engine::sqs::Msg;
 use crate::engine::time::{SimDuration, SimTime};
 use rand::RngExt;
+
+/// How long work takes and whether it fails: the duration model (the
+/// fleet's own, or the Lambda function's) scaled by the instance's speed,
+/// and the error rate.
+pub(super) struct ServiceModel {
+    sampler: Sampler,
+    /// Service-time multiplier: 1 / the instance's speed factor.
+    time_factor: f64,
+    error_rate: f64,
+    rng: Rng,
+}
+
+impl ServiceModel {
+    /// The model of a validated `ec2` section; `function` lends its
+    /// duration model and error rate where the section has none.
+    pub(super) fn new(cfg: &Ec2Config, function: Option<&Function>, seed: u64) -> ServiceModel {
+        let duration = cfg
+            .duration
+            .clone()
+            .or_else(|| function.map(|f| f.duration.clone()))
+            .unwrap_or_default();
+        let error_rate = cfg
+            .error_rate
+            .or(function.map(|f| f.error_rate))
+            .unwrap_or(0.0);
+        ServiceModel {
+            sampler: dist_sampler(&duration),
+            time_factor: 1.0
+                / cfg
+                    .speed_factor
+                    .clamp(1.0 / defaults::MAX_SPEED_FACTOR, defaults::MAX_SPEED_FACTOR),
+            error_rate,
+            rng: rng_stream(seed, STREAM_EC2_SERVICE, 0),
+        }
+    }
+
+    /// A service time.
+    fn sample(&mut self) -> SimDuration {
+        self.sampler.sample_scaled(&mut self.rng, self.time_factor)
+    }
+
+    /// Whether a piece of work (not timed out) ends in an error.
+    fn fails(&mut self) -> bool {
+        self.error_rate > 0.0 && self.rng.random::<f64>() < self.error_rate
+    }
+}
+
+/// The service-time sampler of `duration` (the default model if invalid).
+fn dist_sampler(duration: &Distribution) -> Sampler {
+    if duration.problems().is_empty() {
+        duration.sampler()
+    } else {
+        Distribution::default().sampler()
+    }
+}
 
 /// How a piece of work ends, decided when it starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,9 +124,7 @@ impl Ec2Side {
         {
             self.fc.served_while_not_in_service += 1;
         }
-        let service = self
-            .sampler
-            .sample_scaled(&mut self.rng, self.service_time_factor);
+        let service = self.service.sample();
         let limit = match work {
             Work::Http { .. } => self.request_timeout,
             Work::Msg { source, .. } => self.queues[source as usize]
@@ -76,7 +133,7 @@ impl Ec2Side {
         };
         let outcome = if service > limit {
             Outcome::Timeout
-        } else if self.error_rate > 0.0 && self.rng.random::<f64>() < self.error_rate {
+        } else if self.service.fails() {
             Outcome::Error
         } else {
             Outcome::Success
