@@ -18,8 +18,11 @@
 //! assert_eq!(t.observe(Some((100.0, 2)), b, true), Some(4));
 //! ```
 
-use super::config::TargetTracking;
-use super::defaults as d;
+use super::config::{AutoScalingConfig, ScalingMetric, ScheduledAction, TargetTracking};
+use super::defaults;
+use super::fleet::InstanceState;
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::time::{SimDuration, SimTime};
 use serde::Serialize;
 
 /// Minimum, maximum and desired capacity [instances].
@@ -32,18 +35,18 @@ pub struct Bounds {
 
 impl Bounds {
     /// `n` clamped to [min, max].
-    pub fn clamp(&self, n: u32) -> u32 {
-        n.clamp(self.min, self.max.max(self.min))
+    pub fn clamp(&self, capacity: u32) -> u32 {
+        capacity.clamp(self.min, self.max.max(self.min))
     }
 
     /// Applies a scheduled action's changes; desired is kept within the
     /// new bounds (as AWS does).
     pub fn apply(&mut self, min: Option<u32>, max: Option<u32>, desired: Option<u32>) {
-        if let Some(m) = min {
-            self.min = m;
+        if let Some(value) = min {
+            self.min = value;
         }
-        if let Some(m) = max {
-            self.max = m;
+        if let Some(value) = max {
+            self.max = value;
         }
         if self.max < self.min {
             self.max = self.min;
@@ -61,6 +64,7 @@ pub struct Tracker {
 }
 
 impl Tracker {
+    /// A tracker of `policy`, with no datapoint yet.
     pub fn new(policy: TargetTracking) -> Tracker {
         Tracker {
             policy,
@@ -94,7 +98,7 @@ impl Tracker {
         if value > target {
             self.above += 1;
             self.below = 0;
-        } else if value < target * d::SCALE_IN_THRESHOLD_SHARE {
+        } else if value < target * defaults::SCALE_IN_THRESHOLD_SHARE {
             self.below += 1;
             self.above = 0;
         } else {
@@ -107,8 +111,8 @@ impl Tracker {
             return (want > b.desired).then_some(want);
         }
         if self.below >= self.policy.scale_in_datapoints && may_scale_in {
-            let step =
-                libm::floor(f64::from(b.desired) * d::SCALE_IN_MAX_STEP_SHARE).max(1.0) as u32;
+            let step = libm::floor(f64::from(b.desired) * defaults::SCALE_IN_MAX_STEP_SHARE)
+                .max(1.0) as u32;
             let want = b.clamp(needed.max(b.desired.saturating_sub(step)));
             return (want < b.desired).then_some(want);
         }
@@ -124,7 +128,214 @@ pub fn needed_capacity(value: f64, counted: u32, target: f64) -> u32 {
     }
     // A hair below an integer is that integer (floating-point noise).
     let x = f64::from(counted) * value / target - 1e-9;
-    libm::ceil(x.max(0.0)).min(f64::from(d::MAX_INSTANCES)) as u32
+    libm::ceil(x.max(0.0)).min(f64::from(defaults::MAX_INSTANCES)) as u32
+}
+
+/// An Auto Scaling group's settings and state.
+pub(super) struct ScalingGroup {
+    pub(super) bounds: Bounds,
+    pub(super) tracker: Option<Tracker>,
+    /// Instance warm-up: a new instance's metrics are not counted before.
+    pub(super) warmup: SimDuration,
+    /// Scale-in cooldown after the last scaling activity.
+    pub(super) cooldown: SimDuration,
+    /// Health-check grace period after launch.
+    pub(super) grace: SimDuration,
+    pub(super) scheduled: Vec<ScheduledAction>,
+    /// The last scaling activity (target tracking or a scheduled action).
+    pub(super) last_activity: SimTime,
+}
+
+/// The metrics of one 1-minute period.
+struct PeriodMetrics {
+    /// Mean CPU of the instances past their warm-up [%]; none if none is.
+    cpu: Option<f64>,
+    /// Instances the CPU is measured over [instances].
+    counted: u32,
+    /// Whether an instance is booting or warming up (no scale-in then).
+    warming: bool,
+    /// Requests per registered target in the period; none without targets.
+    requests_per_target: Option<f64>,
+    /// Registered targets [instances].
+    targets: u32,
+}
+
+impl ScalingGroup {
+    /// The group of a validated config; the fleet starts at `instances`
+    /// clamped to its bounds.
+    pub(super) fn new(cfg: &AutoScalingConfig, instances: u32) -> ScalingGroup {
+        let secs = SimDuration::from_secs_f64;
+        let mut scheduled = cfg.scheduled.clone();
+        scheduled.truncate(defaults::MAX_EC2_ENTRIES);
+        ScalingGroup {
+            bounds: Bounds {
+                min: cfg.min,
+                max: cfg.max.max(cfg.min),
+                desired: instances.clamp(cfg.min, cfg.max.max(cfg.min)),
+            },
+            tracker: cfg.target_tracking.clone().map(Tracker::new),
+            warmup: secs(cfg.warmup_s),
+            cooldown: secs(cfg.scale_in_cooldown_s),
+            grace: secs(cfg.health_check_grace_s),
+            scheduled,
+            last_activity: SimTime::ZERO,
+        }
+    }
+}
+
+impl Ec2Side {
+    /// Min, max and desired capacity (a fixed fleet: its size for all three).
+    pub fn bounds(&self) -> Bounds {
+        match &self.scaling_group {
+            Some(group) => group.bounds,
+            None => Bounds {
+                min: self.fixed_target,
+                max: self.fixed_target,
+                desired: self.fixed_target,
+            },
+        }
+    }
+
+    /// Whether Auto Scaling manages the fleet.
+    pub fn auto_scaling(&self) -> bool {
+        self.scaling_group.is_some()
+    }
+
+    /// A 1-minute metric period ends: the period's CPU and requests per
+    /// target feed target tracking, or the overload alarm of a fixed fleet.
+    pub(super) fn on_tick<E: From<Ec2Event>>(&mut self, ctx: &mut Ec2Ctx<E>) {
+        let now = ctx.now;
+        let period = SimDuration::from_secs(defaults::METRIC_PERIOD_S);
+        if let Some(alb) = self.alb.as_mut() {
+            alb.advance(now);
+        }
+        let metrics = self.period_metrics(now, period);
+        self.last_cpu = metrics.cpu.or(self.last_cpu);
+        self.requests_in_period = 0;
+        for queue in self.queues.iter().flatten() {
+            if let Some(sent) = queue.oldest_sent() {
+                self.fc.oldest_message_age_max_us = self
+                    .fc
+                    .oldest_message_age_max_us
+                    .max(now.since(sent).as_micros());
+            }
+        }
+        if self.scaling_group.is_some() {
+            if self.track_target(&metrics, now) {
+                self.note_desired();
+                self.reconcile(ctx);
+            }
+        } else {
+            self.check_overload_alarm(metrics.cpu, ctx);
+        }
+        if now + period <= self.end {
+            ctx.at(now + period, Ec2Event::Tick);
+        }
+    }
+
+    /// The metrics of the period that ends at `now`: CPU over the instances
+    /// past their warm-up, and requests per target. Takes each instance's
+    /// busy time since the last tick.
+    fn period_metrics(&mut self, now: SimTime, period: SimDuration) -> PeriodMetrics {
+        let period_start = SimTime::ZERO + now.since_start().saturating_sub(period);
+        let warmup = self
+            .scaling_group
+            .as_ref()
+            .map_or(SimDuration::ZERO, |group| group.warmup);
+        let (mut busy, mut counted, mut warming) = (0u128, 0u32, false);
+        for inst in self.instances.iter_mut() {
+            if inst.state == InstanceState::Terminated {
+                continue;
+            }
+            let busy_since_mark = inst.take_busy_since_mark(now);
+            let warm = inst.initial || inst.in_service_since + warmup <= period_start;
+            match inst.state {
+                InstanceState::InService if warm => {
+                    busy += busy_since_mark;
+                    counted += 1;
+                }
+                InstanceState::InService
+                    if !inst.initial && inst.in_service_since + warmup > now =>
+                {
+                    warming = true
+                }
+                InstanceState::Booting => warming = true,
+                _ => {}
+            }
+        }
+        let cpu = (counted > 0).then(|| {
+            busy as f64
+                / (f64::from(counted) * f64::from(self.worker_slots) * period.as_micros() as f64)
+                * 100.0
+        });
+        let targets = self.targets.len() as u32;
+        PeriodMetrics {
+            cpu,
+            counted,
+            warming,
+            requests_per_target: (targets > 0)
+                .then(|| self.requests_in_period as f64 / f64::from(targets)),
+            targets,
+        }
+    }
+
+    /// Target tracking takes the period's datapoint; true when it changed
+    /// the desired capacity.
+    fn track_target(&mut self, metrics: &PeriodMetrics, now: SimTime) -> bool {
+        let Some(group) = self.scaling_group.as_mut() else {
+            return false;
+        };
+        let Some(tracker) = group.tracker.as_mut() else {
+            return false;
+        };
+        let datapoint = match tracker.policy().metric {
+            ScalingMetric::Cpu => metrics.cpu.map(|cpu| (cpu, metrics.counted)),
+            ScalingMetric::RequestsPerTarget => metrics
+                .requests_per_target
+                .map(|requests| (requests, metrics.targets)),
+        };
+        let may_scale_in = !metrics.warming && now >= group.last_activity + group.cooldown;
+        let Some(want) = tracker.observe(datapoint, group.bounds, may_scale_in) else {
+            return false;
+        };
+        if want > group.bounds.desired {
+            self.fc.scale_outs += 1;
+        } else {
+            self.fc.scale_ins += 1;
+        }
+        group.bounds.desired = want;
+        group.last_activity = now;
+        true
+    }
+
+    /// Records the group's desired capacity in the fleet counters.
+    pub(super) fn note_desired(&mut self) {
+        if let Some(group) = &self.scaling_group {
+            let bounds = group.bounds;
+            self.fc.max_desired = self.fc.max_desired.max(u64::from(bounds.desired));
+            if bounds.desired > bounds.max {
+                self.fc.desired_over_max = self
+                    .fc
+                    .desired_over_max
+                    .max(u64::from(bounds.desired - bounds.max));
+            }
+        }
+    }
+
+    /// Scheduled action `index` applies its new bounds.
+    pub(super) fn on_scheduled<E: From<Ec2Event>>(&mut self, index: u32, ctx: &mut Ec2Ctx<E>) {
+        let Some(group) = self.scaling_group.as_mut() else {
+            return;
+        };
+        let Some(action) = group.scheduled.get(index as usize).copied() else {
+            return;
+        };
+        group.bounds.apply(action.min, action.max, action.desired);
+        group.last_activity = ctx.now;
+        self.fc.scheduled_actions += 1;
+        self.note_desired();
+        self.reconcile(ctx);
+    }
 }
 
 #[cfg(test)]
@@ -147,7 +358,7 @@ mod tests {
         assert_eq!(needed_capacity(51.0, 3, 50.0), 4);
         assert_eq!(needed_capacity(0.0, 3, 50.0), 0);
         assert_eq!(needed_capacity(f64::NAN, 3, 50.0), 3);
-        assert_eq!(needed_capacity(1e12, 3, 50.0), d::MAX_INSTANCES);
+        assert_eq!(needed_capacity(1e12, 3, 50.0), defaults::MAX_INSTANCES);
     }
 
     #[test]

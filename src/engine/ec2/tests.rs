@@ -1,8 +1,12 @@
 //! Unit tests of the EC2 platform, driven by a small event loop of their
 //! own (the engine's loop feeds it the same way).
 
+use super::config::{Ec2Config, PatchMode};
+use super::fleet::{AfterDrain, InstanceState};
 use super::*;
+use crate::engine::dist::Distribution;
 use crate::engine::metrics::Series;
+use crate::engine::scenario::{Function, Source};
 use crate::engine::traffic::ArrivalGen;
 
 #[derive(Clone, Copy, Debug)]
@@ -89,19 +93,21 @@ impl Run {
         let s = &self.side;
         assert!(s.counters.balances(), "at {at}: {:?}", s.counters);
         assert_eq!(s.fc.served_while_not_in_service, 0);
-        for i in &s.insts {
+        for i in &s.instances {
             if !i.state.runs_work() {
                 assert_eq!(i.busy, 0, "instance {} busy while {:?}", i.id, i.state);
                 assert!(i.local.is_empty());
             }
-            assert!(i.busy <= s.slots);
-            assert!(i.local.len() <= s.queue_len);
+            assert!(i.busy <= s.worker_slots);
+            assert!(i.local.len() <= s.local_queue_capacity);
         }
         let b = s.bounds();
         assert!(b.desired <= b.max && b.min <= b.desired, "{b:?}");
-        if s.patch.is_some_and(|p| p.mode == PatchMode::Rolling) {
+        if s.patch_schedule
+            .is_some_and(|p| p.mode == PatchMode::Rolling)
+        {
             let out = s
-                .insts
+                .instances
                 .iter()
                 .filter(|i| {
                     i.state == InstanceState::Patching
@@ -347,7 +353,7 @@ fn az_outage_takes_its_zone() {
     assert_eq!(r.side.fc.replaced_automatically, 2);
     assert!(r
         .side
-        .insts
+        .instances
         .iter()
         .filter(|i| i.state == InstanceState::Booting)
         .all(|i| i.zone != 1));

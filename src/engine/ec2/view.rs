@@ -3,10 +3,11 @@
 //! side's where the meaning is the same.
 
 use super::autoscaling::Bounds;
+use super::defaults;
 use super::fleet::{FleetPoint, InstanceState};
-use super::ops::OperatorWork;
+use super::operator::OperatorWork;
 use super::{Ec2Side, FleetCounters};
-use crate::engine::billing::usage::Ec2Usage;
+use crate::engine::billing::usage::{Ec2Usage, EventSourceUsage};
 use crate::engine::happening::Side;
 use crate::engine::lambda::SourceCounters;
 use crate::engine::metrics::{
@@ -170,9 +171,9 @@ pub struct Ec2Report {
 impl Ec2Side {
     /// The state now, for drawing a frame.
     pub fn snapshot(&self, now: SimTime) -> Ec2Snapshot {
-        let slots = f64::from(self.slots);
+        let slots = f64::from(self.worker_slots);
         let mut instances: Vec<InstanceView> = self
-            .insts
+            .instances
             .iter()
             .filter(|i| i.state != InstanceState::Terminated)
             .map(|i| InstanceView {
@@ -190,19 +191,19 @@ impl Ec2Side {
             .queues
             .iter()
             .enumerate()
-            .filter_map(|(s, q)| {
-                let q = q.as_ref()?;
+            .filter_map(|(source, queue)| {
+                let queue = queue.as_ref()?;
                 Some(Ec2QueueView {
-                    source: s as u32,
-                    visible: q.visible_len(),
-                    invisible: q.invisible,
-                    oldest_age_us: q.oldest_sent().map_or(0, |t| now.since(t).as_micros()),
+                    source: source as u32,
+                    visible: queue.visible_len(),
+                    invisible: queue.invisible,
+                    oldest_age_us: queue.oldest_sent().map_or(0, |t| now.since(t).as_micros()),
                 })
             })
             .collect();
         Ec2Snapshot {
             instances,
-            by_state: StateCounts::from_fn(|s| self.count(s)),
+            by_state: StateCounts::from_fn(|state| self.count(state)),
             bounds: self.bounds(),
             auto_scaling: self.auto_scaling(),
             cpu_percent: if self.fleet.slots_now == 0 {
@@ -222,30 +223,34 @@ impl Ec2Side {
     /// The report at `now` (integrals advanced to `now`); `series` is the
     /// EC2 side's main series.
     pub fn report(&self, name: &str, now: SimTime, series: &Series) -> Ec2Report {
-        let c = self.counters;
-        let attempts = c.invocations + c.throttles;
+        let counters = self.counters;
+        let attempts = counters.invocations + counters.throttles;
         let secs = now.as_secs_f64();
         let usage = self.usage_at(now);
-        let instance_seconds = usage.instances.values().map(|u| u.billable_seconds).sum();
+        let instance_seconds = usage
+            .instances
+            .values()
+            .map(|usage_of_type| usage_of_type.billable_seconds)
+            .sum();
         let empty = self.empty_receives();
-        let mut fc = self.fc;
-        fc.empty_receives = empty;
+        let mut fleet_counters = self.fc;
+        fleet_counters.empty_receives = empty;
         Ec2Report {
             side: Side::Ec2,
             name: name.to_string(),
             instance_type: self.type_name.clone(),
             vcpu: self.vcpu,
-            worker_slots: self.slots,
+            worker_slots: self.worker_slots,
             auto_scaling: self.auto_scaling(),
-            counters: c,
-            accounting_balances: c.balances(),
+            counters,
+            accounting_balances: counters.balances(),
             rejection_probability: if attempts == 0 {
                 0.0
             } else {
-                c.throttles as f64 / attempts as f64
+                counters.throttles as f64 / attempts as f64
             },
             throughput_per_s: if secs > 0.0 {
-                c.succeeded as f64 / secs
+                counters.succeeded as f64 / secs
             } else {
                 0.0
             },
@@ -264,7 +269,7 @@ impl Ec2Side {
             mean_by_state: StateCounts::from_fn(|s| self.fleet.mean(s)),
             max_by_state: StateCounts::from_fn(|s| self.fleet.max[s.index()]),
             mean_cpu_percent: self.fleet.mean_cpu(u128::from(self.ints.sums[G_BUSY])) * 100.0,
-            fleet: fc,
+            fleet: fleet_counters,
             operator_work: self.work,
             operator_work_by: EC2_OPERATOR_WORK_BY,
             usage,
@@ -285,5 +290,83 @@ impl Ec2Side {
             self.ints.mean(G_INIT),
             self.ints.mean(G_IDLE),
         )
+    }
+}
+
+impl Ec2Side {
+    /// Worker slots per instance.
+    pub fn slots(&self) -> u32 {
+        self.worker_slots
+    }
+
+    /// vCPUs per instance.
+    pub fn vcpu(&self) -> u32 {
+        self.vcpu
+    }
+
+    /// Instance type name.
+    pub fn instance_type(&self) -> &str {
+        &self.type_name
+    }
+
+    /// The billable usage from time zero to `now`: every launch from launch
+    /// to termination (instances still running billed up to `now`), with
+    /// billing's 60-second minimum, and the load balancer's hours.
+    pub fn usage_at(&self, now: SimTime) -> Ec2Usage {
+        let mut usage = self.usage.clone();
+        for inst in &self.instances {
+            if inst.state != InstanceState::Terminated {
+                usage.record_launch(&self.type_name, now.since(inst.launched));
+            }
+        }
+        usage.alb = self.alb.as_ref().map(|meter| meter.usage_at(now));
+        usage
+    }
+
+    /// Empty long-poll receives of idle workers up to now: each idle worker
+    /// slot polls each queue once per 20 s wait [requests].
+    pub fn empty_receives(&self) -> u64 {
+        if self.sqs_sources.is_empty() {
+            return 0;
+        }
+        let idle_us = self.ints.sums[G_IDLE];
+        (idle_us / (defaults::SQS_LONG_POLL_S * 1_000_000))
+            .saturating_mul(self.sqs_sources.len() as u64)
+    }
+
+    /// Requests to the managed event sources in front of the fleet: its
+    /// SQS queues (sends, receives, deletes and empty long polls) and S3
+    /// uploads. No API Gateway: API traffic reaches the fleet through the ALB.
+    pub fn event_source_usage(&self) -> EventSourceUsage {
+        EventSourceUsage {
+            sqs_standard_requests: self.sqs_requests.saturating_add(self.empty_receives()),
+            s3_put_requests: self.s3_put_requests,
+            ..EventSourceUsage::default()
+        }
+    }
+
+    /// Mean queueing delay (arrival to start of work) [ms].
+    pub fn mean_wait_ms(&self) -> f64 {
+        if self.waits == 0 {
+            0.0
+        } else {
+            self.wait_sum_us as f64 / self.waits as f64 / 1e3
+        }
+    }
+
+    /// Age of the oldest waiting message now [µs].
+    pub fn oldest_message_age_us(&self, now: SimTime) -> u64 {
+        self.queues
+            .iter()
+            .flatten()
+            .filter_map(|queue| queue.oldest_sent())
+            .map(|sent| now.since(sent).as_micros())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Instances in `state` now.
+    pub fn count(&self, state: InstanceState) -> u64 {
+        self.fleet.now[state.index()]
     }
 }

@@ -1,10 +1,13 @@
-//! The Application Load Balancer: picks a target (round robin or least
+//! The Application Load Balancer in front of the fleet: the side's request
+//! path (a request arrives, is routed to a target or answered 503/502, and
+//! its connection closes), target registration, and the load balancer's
+//! parts: a [`Router`] that picks a target (round robin or least
 //! outstanding requests) and meters what the LCU bill needs, hour by clock
 //! hour: new connections, active connections, processed bytes and rule
 //! evaluations.
 //!
 //! ```
-//! use fanout::engine::ec2::alb::Router;
+//! use fanout::engine::ec2::load_balancer::Router;
 //! use fanout::engine::ec2::config::Routing;
 //! let mut r = Router::default();
 //! let targets = [10, 11, 12];
@@ -13,7 +16,13 @@
 //! ```
 
 use super::config::Routing;
+use super::fleet::{InstanceState, Queued};
+use super::workers::Work;
+use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::happening::HappeningKind;
+
 use crate::engine::billing::usage::{alb_billable_hours, AlbHour, AlbUsage};
+use crate::engine::time::SimDuration;
 use crate::engine::time::SimTime;
 
 const HOUR_US: u64 = 3_600_000_000;
@@ -88,10 +97,10 @@ impl AlbMeter {
         while now >= self.hour_start_us + HOUR_US {
             let end = self.hour_start_us + HOUR_US;
             self.integrate(end);
-            let mut h = self.current;
-            h.hours = 1;
-            h.active_connection_minutes = minutes(self.active_int);
-            self.done.push(h);
+            let mut hour = self.current;
+            hour.hours = 1;
+            hour.active_connection_minutes = minutes(self.active_int);
+            self.done.push(hour);
             self.current = AlbHour::default();
             self.active_int = 0;
             self.hour_start_us = end;
@@ -100,10 +109,10 @@ impl AlbMeter {
     }
 
     #[inline]
-    fn integrate(&mut self, t: u64) {
-        if t > self.last_us {
-            self.active_int += u128::from(self.active) * u128::from(t - self.last_us);
-            self.last_us = t;
+    fn integrate(&mut self, now_us: u64) {
+        if now_us > self.last_us {
+            self.active_int += u128::from(self.active) * u128::from(now_us - self.last_us);
+            self.last_us = now_us;
         }
     }
 
@@ -132,15 +141,15 @@ impl AlbMeter {
     /// The usage from time zero to `now` (without changing the meter):
     /// one entry per started clock hour.
     pub fn usage_at(&self, now: SimTime) -> AlbUsage {
-        let mut m = self.clone();
-        m.advance(now);
-        let mut hours = m.done;
+        let mut meter = self.clone();
+        meter.advance(now);
+        let mut hours = meter.done;
         let now_us = now.as_micros();
-        if now_us > m.hour_start_us || hours.is_empty() {
-            let mut h = m.current;
-            h.hours = 1;
-            h.active_connection_minutes = minutes(m.active_int);
-            hours.push(h);
+        if now_us > meter.hour_start_us || hours.is_empty() {
+            let mut hour = meter.current;
+            hour.hours = 1;
+            hour.active_connection_minutes = minutes(meter.active_int);
+            hours.push(hour);
         }
         debug_assert_eq!(
             hours.len() as u64,
@@ -157,6 +166,102 @@ impl AlbMeter {
 /// Connection·µs to connection-minutes, rounded to the nearest.
 fn minutes(conn_us: u128) -> u64 {
     u64::try_from((conn_us + 30_000_000) / 60_000_000).unwrap_or(u64::MAX)
+}
+
+impl Ec2Side {
+    /// An API request reaches the load balancer: it goes to a target's free
+    /// worker slot or local queue, or is answered 503 (no target, or the
+    /// target full) or 502 (a failed target not yet detected).
+    pub(super) fn on_request<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
+        let now = ctx.now;
+        let bytes = self.payload_bytes[source as usize];
+        if let Some(alb) = self.alb.as_mut() {
+            alb.request(now, bytes, self.billable_rule_evaluations);
+        }
+        self.requests_in_period += 1;
+        let instances = &self.instances;
+        let picked = self.router.pick(self.routing, &self.targets, |slot| {
+            instances[slot as usize].outstanding()
+        });
+        let Some(slot) = picked else {
+            self.fc.http_503_no_target += 1;
+            self.reject(source, ctx);
+            return;
+        };
+        let inst = &self.instances[slot as usize];
+        let id = inst.id;
+        if inst.state == InstanceState::Failed {
+            // Still registered: the health checks have not noticed yet.
+            self.fc.http_502 += 1;
+            self.counters.failed += 1;
+            self.per_source[source as usize].failed += 1;
+            self.latency.record(1);
+            self.close_connection(now);
+            ctx.log(HappeningKind::BadGateway, Some(source), Some(id));
+        } else if inst.busy < self.worker_slots {
+            self.counters.in_flight += 1;
+            self.record_wait(SimDuration::ZERO);
+            self.start_work(
+                slot,
+                Work::Http {
+                    source,
+                    arrived: now,
+                },
+                ctx,
+            );
+        } else if inst.local.len() < self.local_queue_capacity {
+            self.set_waiting(now, 1, true);
+            self.mutate(slot, now, |i| {
+                i.local.push_back(Queued {
+                    source,
+                    arrived: now,
+                })
+            });
+            ctx.log(HappeningKind::RoutedWarm, Some(source), Some(id));
+        } else {
+            self.reject(source, ctx);
+        }
+    }
+
+    /// The load balancer answers 503.
+    pub(super) fn reject<E: From<Ec2Event>>(&mut self, source: u16, ctx: &mut Ec2Ctx<E>) {
+        self.fc.http_503 += 1;
+        self.counters.throttles += 1;
+        self.counters.dropped += 1;
+        self.per_source[source as usize].dropped += 1;
+        self.per_source[source as usize].throttles += 1;
+        self.close_connection(ctx.now);
+        ctx.log(HappeningKind::Throttled, Some(source), None);
+    }
+
+    /// A connection closes after its response.
+    pub(super) fn close_connection(&mut self, now: SimTime) {
+        let bytes = self.response_bytes;
+        if let Some(alb) = self.alb.as_mut() {
+            alb.close(now, bytes);
+        }
+    }
+
+    /// Registers instance `slot` as a target, in order of instance id.
+    pub(super) fn register(&mut self, slot: u32) {
+        let id = self.instances[slot as usize].id;
+        self.instances[slot as usize].registered = true;
+        let instances = &self.instances;
+        let pos = self
+            .targets
+            .partition_point(|&s| instances[s as usize].id < id);
+        if self.targets.get(pos) != Some(&slot) {
+            self.targets.insert(pos, slot);
+        }
+    }
+
+    /// Removes instance `slot` from the targets.
+    pub(super) fn deregister(&mut self, slot: u32) {
+        self.instances[slot as usize].registered = false;
+        if let Some(pos) = self.targets.iter().position(|&s| s == slot) {
+            self.targets.remove(pos);
+        }
+    }
 }
 
 #[cfg(test)]
