@@ -13,8 +13,8 @@ use super::workers::ServiceModel;
 use super::{Ec2Ctx, Ec2Event, Ec2Side, FleetCounters};
 use crate::engine::billing::usage::Ec2Usage;
 use crate::engine::billing::Catalog;
+use crate::engine::counters::SourceCounters;
 use crate::engine::happening::Happenings;
-use crate::engine::lambda::SourceCounters;
 use crate::engine::metrics::{Counters, Integrals, Latency};
 use crate::engine::queue::EventQueue;
 use crate::engine::scenario::{Function, Source, SourceKind};
@@ -119,8 +119,8 @@ impl Ec2Side {
     ) {
         let mut ctx = Ec2Ctx {
             now: queue.now(),
-            q: queue,
-            h: happenings,
+            queue,
+            happenings,
         };
         for _ in 0..self.initial_instances {
             if let Some(slot) = self.launch(&mut ctx) {

@@ -208,7 +208,7 @@ impl Ec2Side {
             return Err(ActionError::ZoneAlreadyDown { zone });
         }
         self.zone_down_until[zone as usize] = SimTime::MAX;
-        ctx.h.push(
+        ctx.happenings.push(
             ctx.now,
             Side::Ec2,
             HappeningKind::ZoneDown,
@@ -231,7 +231,7 @@ impl Ec2Side {
             return Err(ActionError::ZoneNotDown { zone });
         }
         self.zone_down_until[zone as usize] = ctx.now;
-        ctx.h.push(
+        ctx.happenings.push(
             ctx.now,
             Side::Ec2,
             HappeningKind::ZoneUp,

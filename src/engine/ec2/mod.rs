@@ -81,8 +81,8 @@ use self::patching::PatchSchedule;
 use self::polling::Returning;
 use self::workers::{Job, ServiceModel};
 use super::billing::usage::Ec2Usage;
+use super::counters::SourceCounters;
 use super::happening::{HappeningKind, Happenings, Side};
-use super::lambda::SourceCounters;
 use super::metrics::{Counters, Integrals, Latency};
 use super::queue::EventQueue;
 use super::scenario::SourceKind;
@@ -125,16 +125,16 @@ pub enum Ec2Event {
 /// The scheduling context: the shared queue and happening log.
 pub struct Ec2Ctx<'a, E> {
     pub now: SimTime,
-    pub q: &'a mut EventQueue<E>,
-    pub h: &'a mut Happenings,
+    pub queue: &'a mut EventQueue<E>,
+    pub happenings: &'a mut Happenings,
 }
 
 impl<E: From<Ec2Event>> Ec2Ctx<'_, E> {
     /// Schedules at `at`, never before now (so scheduling cannot fail).
     #[inline]
     fn at(&mut self, at: SimTime, event: Ec2Event) {
-        let at = at.max(self.now).max(self.q.now());
-        let _ = self.q.schedule(at, E::from(event));
+        let at = at.max(self.now).max(self.queue.now());
+        let _ = self.queue.schedule(at, E::from(event));
     }
     #[inline]
     /// Logs an EC2 happening: the kinds the Lambda side uses too keep
@@ -142,7 +142,7 @@ impl<E: From<Ec2Event>> Ec2Ctx<'_, E> {
     /// message received by one, `Throttled` the load balancer's 503), so a
     /// drawing treats "reached a worker" and "refused" alike on both sides.
     fn log(&mut self, what: HappeningKind, source: Option<u16>, instance: Option<u64>) {
-        self.h
+        self.happenings
             .push(self.now, Side::Ec2, what, source.map(u32::from), instance);
     }
 }

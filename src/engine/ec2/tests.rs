@@ -70,14 +70,14 @@ impl Run {
         while let Some((at, e)) = self.q.pop_until(t) {
             let mut ctx = Ec2Ctx {
                 now: at,
-                q: &mut self.q,
-                h: &mut self.h,
+                queue: &mut self.q,
+                happenings: &mut self.h,
             };
             match e {
                 Ev::Arrival(s) => {
                     self.side.on_arrival(s, &mut ctx);
                     if let Some(n) = self.gens[s as usize].next_arrival() {
-                        let _ = ctx.q.schedule(n.max(at), Ev::Arrival(s));
+                        let _ = ctx.queue.schedule(n.max(at), Ev::Arrival(s));
                     }
                 }
                 Ev::Ec2(e) => self.side.on_event(e, &mut ctx),

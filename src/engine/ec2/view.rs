@@ -8,8 +8,8 @@ use super::fleet::{FleetPoint, InstanceState};
 use super::operator::OperatorWork;
 use super::{Ec2Side, FleetCounters};
 use crate::engine::billing::usage::{Ec2Usage, EventSourceUsage};
+use crate::engine::counters::SourceCounters;
 use crate::engine::happening::Side;
-use crate::engine::lambda::SourceCounters;
 use crate::engine::metrics::{
     Counters, LatencySummary, Series, SeriesPoint, G_BUSY, G_IDLE, G_INIT, G_PROVISIONED, G_TOTAL,
     G_WAITING,

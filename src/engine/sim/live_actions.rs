@@ -72,8 +72,8 @@ impl Simulation {
             .ok_or(ActionError::NoEc2 { field: "instance" })?;
         let mut ctx = Ec2Ctx {
             now,
-            q: &mut self.queue,
-            h: &mut self.happenings,
+            queue: &mut self.queue,
+            happenings: &mut self.happenings,
         };
         ec2.fail_instance(instance, &mut ctx)?;
         Ok(())
@@ -87,8 +87,8 @@ impl Simulation {
             .ok_or(ActionError::NoEc2 { field: "zone" })?;
         let mut ctx = Ec2Ctx {
             now,
-            q: &mut self.queue,
-            h: &mut self.happenings,
+            queue: &mut self.queue,
+            happenings: &mut self.happenings,
         };
         if up {
             ec2.zone_up(zone, &mut ctx)?;

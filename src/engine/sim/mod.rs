@@ -257,8 +257,8 @@ impl Simulation {
                 if let Some(ec2) = self.ec2.as_mut() {
                     let mut ctx = Ec2Ctx {
                         now: at,
-                        q: &mut self.queue,
-                        h: &mut self.happenings,
+                        queue: &mut self.queue,
+                        happenings: &mut self.happenings,
                     };
                     ec2.on_event(event, &mut ctx);
                 }
@@ -282,8 +282,8 @@ impl Simulation {
         if let Some(ec2) = self.ec2.as_mut() {
             let mut ctx = Ec2Ctx {
                 now: arrival,
-                q: &mut self.queue,
-                h: &mut self.happenings,
+                queue: &mut self.queue,
+                happenings: &mut self.happenings,
             };
             ec2.on_arrival(source, &mut ctx);
         }
