@@ -31,6 +31,7 @@ mod lambda;
 mod money;
 pub mod pricing;
 pub mod projection;
+mod statement;
 pub mod sweep;
 pub mod usage;
 
@@ -45,6 +46,7 @@ pub use ec2::{ec2_bill, ec2_charges, lcu_hours, BillError, Ec2BillOptions};
 pub use events::{event_source_charges, event_sources_bill};
 pub use lambda::{lambda_bill, lambda_charges, tier_bounds, LambdaBillOptions};
 pub use money::{amount, group_thousands, Money, PicoUsd, PriceParseError};
+pub use statement::{render_table, Statement, StatementJson};
 pub use usage::{
     AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, InstanceUsage, InvocationTotals, LambdaUsage,
     UsageError,
