@@ -7,6 +7,7 @@ pub mod billing;
 pub mod defaults;
 pub mod dist;
 pub mod ec2;
+pub mod estimate;
 pub mod happening;
 pub mod lambda;
 pub mod metrics;
