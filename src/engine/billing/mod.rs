@@ -24,9 +24,9 @@ pub mod accrual;
 mod arch;
 mod bill;
 mod catalog;
-mod ec2;
+mod ec2_charges;
 mod events;
-mod lambda;
+mod lambda_charges;
 mod money;
 pub mod pricing;
 pub mod projection;
@@ -52,9 +52,9 @@ pub use catalog::{
     LcuDimensions, OverrideError, PerArch, Price, PriceOverrides, Provenance, Region, S3Prices,
     SqsPrices, Tier,
 };
-pub use ec2::{ec2_bill, ec2_charges, lcu_hours, BillError, Ec2BillOptions};
+pub use ec2_charges::{ec2_bill, ec2_charges, lcu_hours, BillError, Ec2BillOptions};
 pub use events::{event_source_charges, event_sources_bill};
-pub use lambda::{lambda_bill, lambda_charges, tier_bounds, LambdaBillOptions};
+pub use lambda_charges::{lambda_bill, lambda_charges, tier_bounds, LambdaBillOptions};
 pub use money::{amount, group_thousands, Money, PicoUsd, PriceParseError};
 pub use statement::{render_table, Statement, StatementJson};
 pub use usage::{

@@ -15,8 +15,8 @@
 //! ```
 
 use super::catalog::{Catalog, PriceOverrides, Region};
-use super::ec2::Ec2BillOptions;
-use super::lambda::LambdaBillOptions;
+use super::ec2_charges::Ec2BillOptions;
+use super::lambda_charges::LambdaBillOptions;
 use serde::{Deserialize, Serialize};
 
 /// The largest EC2 discount a scenario may assume [%]: AWS advertises Spot

@@ -1,7 +1,7 @@
 //! The bill of a self-managed EC2 deployment: instances, the Application
 //! Load Balancer, EBS storage and its event sources.
 //!
-//! Rules (aws-facts.md, late 2025):
+//! Rules (`docs/aws-facts.md`, late 2025):
 //! - Instances: per second from launch (booting included) to termination,
 //!   with a 60-second minimum per launch (applied by the producer with
 //!   [`super::usage::ec2_billable_seconds`]), at the on-demand hourly rate;
