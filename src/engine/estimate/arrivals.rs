@@ -3,7 +3,6 @@
 //! period, traces in 60 s bins, schedules and bursts by count), the slice
 //! boundaries they share, and the expected load of a period.
 
-use super::fleet::SliceLoad;
 use crate::engine::order::{f64_key, sort_by_u64};
 use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::{Pattern, Scenario};
@@ -12,6 +11,10 @@ use crate::engine::scenario::{Pattern, Scenario};
 pub(super) const CYCLE_SLICES: usize = 96;
 /// Bin width for replayed traces [s].
 const TRACE_BIN_S: f64 = 60.0;
+
+/// One slice's EC2 load: (start [s], length [s], busy workers, API
+/// arrivals, busy workers serving API requests).
+pub(super) type SliceLoad = (f64, f64, f64, f64, f64);
 
 /// One source's traffic: pieces of constant rate (start, end, arrivals).
 pub(super) type Pieces = Vec<(f64, f64, f64)>;

@@ -5,8 +5,8 @@
 //!
 //! Files: [`arrivals`] (patterns as pieces of constant rate),
 //! [`lambda_side`] (billed duration, provisioned share, cold starts, SQS
-//! batches), [`fleet`] (the EC2 load, fleet sizing, the queue, the load
-//! balancer), [`operated_fleet`] (a fixed fleet with failures and the
+//! batches), [`fleet`] (the EC2 service model, the queue, the load
+//! balancer), [`sizing`] (how the fleet is sized), [`operated_fleet`] (a fixed fleet with failures and the
 //! operator), [`tracked_fleet`] (Auto Scaling stepped minute by minute),
 //! [`window`] (one window's expected usage, [`estimate`]), [`month`] (a
 //! month priced, [`month()`]) and [`sweep`] (Lambda against EC2 over
@@ -60,6 +60,7 @@ mod fleet;
 mod lambda_side;
 mod month;
 mod operated_fleet;
+mod sizing;
 pub mod sweep;
 #[cfg(test)]
 mod tests;

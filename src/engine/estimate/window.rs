@@ -3,13 +3,14 @@
 //! invocations and requests (see [`super::lambda_side`]) and EC2 load (see
 //! [`super::fleet`]), then both sides' usage is assembled.
 
-use super::arrivals::{arrivals_in, pieces, slice_edges, Pieces};
-use super::fleet::{alb_usage, fleet_usage, noise, Ec2Service, FleetLoad, QueueReads, SliceLoad};
+use super::arrivals::{arrivals_in, pieces, slice_edges, Pieces, SliceLoad};
+use super::fleet::{alb_usage, noise, Ec2Service, FleetLoad, QueueReads};
 use super::lambda_side::{LambdaModel, LambdaTotals, SqsSamples};
+use super::sizing::fleet_usage;
 use super::{round, AggregateOptions, Estimate};
 use crate::engine::billing::usage::{async_request_units, sqs_request_units, EventSourceUsage};
 use crate::engine::defaults as d;
-use crate::engine::ec2::defaults as ed;
+use crate::engine::scenario::ec2::defaults as ed;
 use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::{Scenario, Source, SourceKind};
 
