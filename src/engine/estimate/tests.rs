@@ -133,3 +133,22 @@ fn a_larger_scale_costs_more_and_counts_more() {
         1e-12
     ));
 }
+
+/// Moved from the scenario's tests (the scenario must not import the
+/// simulator); it belongs beside the report: a simulated report's pretty
+/// JSON (written compact and re-indented) equals serde_json's.
+#[test]
+fn report_pretty_json_equals_serde_json_pretty() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/scenarios");
+    let mut n = 0;
+    for f in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let s = Scenario::from_json(&text).unwrap();
+        let mut sim = crate::engine::sim::Simulation::new(&s).unwrap();
+        sim.advance_to(crate::engine::time::SimTime::from_micros(2_000_000));
+        let r = sim.report();
+        assert_eq!(r.to_json(), serde_json::to_string_pretty(&r).unwrap());
+        n += 1;
+    }
+    assert!(n >= 10);
+}
