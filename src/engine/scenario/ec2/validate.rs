@@ -109,7 +109,7 @@ impl Ec2Config {
         match &self.duration {
             Some(dist) => {
                 for (field, v, msg) in dist.problems() {
-                    p.push(&format!("duration.{field}"), v, msg);
+                    p.push(format!("duration.{field}"), v, msg);
                 }
             }
             None if !has_function => p.push_message(
@@ -194,7 +194,7 @@ impl Ec2Config {
             {
                 if zone >= self.zones {
                     p.push(
-                        &format!("failures[{i}].zone"),
+                        format!("failures[{i}].zone"),
                         zone,
                         format!(
                             "is not a zone of this fleet (0 to {})",
@@ -367,7 +367,7 @@ impl Ec2Config {
                 if let Some(v) = v {
                     if v > d::MAX_INSTANCES {
                         p.push(
-                            &format!("auto_scaling.scheduled[{i}].{name}"),
+                            format!("auto_scaling.scheduled[{i}].{name}"),
                             v,
                             format!("is above the engine maximum of {}", d::MAX_INSTANCES),
                         );
@@ -377,7 +377,7 @@ impl Ec2Config {
             if let (Some(lo), Some(hi)) = (s.min, s.max) {
                 if hi < lo {
                     p.push(
-                        &format!("auto_scaling.scheduled[{i}].max"),
+                        format!("auto_scaling.scheduled[{i}].max"),
                         hi,
                         format!("is below its min ({lo})"),
                     );
