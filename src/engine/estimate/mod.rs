@@ -3,12 +3,12 @@
 //! the distributions without simulating a single invocation, then priced
 //! by the ordinary bills) and the sweep over traffic volumes built on it.
 //!
-//! Files: [`arrivals`] (patterns as pieces of constant rate),
-//! [`lambda_side`] (billed duration, provisioned share, cold starts, SQS
-//! batches), [`fleet`] (the EC2 service model, the queue, the load
-//! balancer), [`sizing`] (how the fleet is sized), [`operated_fleet`] (a fixed fleet with failures and the
-//! operator), [`tracked_fleet`] (Auto Scaling stepped minute by minute),
-//! [`window`] (one window's expected usage, [`estimate`]), [`month`] (a
+//! Files: `arrivals` (patterns as pieces of constant rate),
+//! `lambda_side` (billed duration, provisioned share, cold starts, SQS
+//! batches), `fleet` (the EC2 service model, the queue, the load
+//! balancer), `sizing` (how the fleet is sized), `operated_fleet` (a fixed fleet with failures and the
+//! operator), `tracked_fleet` (Auto Scaling stepped minute by minute),
+//! `window` (one window's expected usage, [`estimate`]), `month` (a
 //! month priced, [`month()`]) and [`sweep`] (Lambda against EC2 over
 //! volumes).
 //!

@@ -73,7 +73,7 @@ fn tracked_path(
         desired: ec2.instances.clamp(a.min, a.max.max(a.min)),
     };
     // Cohorts of instances: (launch time [s], count, initial).
-    let mut cohorts: Vec<(f64, u32, bool)> = vec![(0.0, bounds.desired, true)];
+    let mut cohorts: Vec<Cohort> = vec![(0.0, bounds.desired, true)];
     let mut billed = 0u64;
     let mut launches = u64::from(bounds.desired);
     let mut peak = bounds.desired;
@@ -82,39 +82,12 @@ fn tracked_path(
     let mut next_scheduled = 0;
     let mut slice = 0;
     let mut t = 0.0;
-    let terminate = |c: &mut Vec<(f64, u32, bool)>, mut n: u32, now: f64, billed: &mut u64| {
-        // Newest first, as the group scales in.
-        while n > 0 {
-            let Some(last) = c.last_mut() else { break };
-            let k = last.1.min(n);
-            *billed +=
-                u64::from(k) * ec2_billable_seconds(SimDuration::from_secs_f64(now - last.0));
-            last.1 -= k;
-            n -= k;
-            if last.1 == 0 {
-                c.pop();
-            }
-        }
-    };
     while t < window {
         let end = (t + METRIC_PERIOD).min(window);
         // Expected busy workers and API requests in [t, end).
         let (busy, api, queued) = load_in(load, &mut slice, t, end);
-        let in_service: u32 = cohorts
-            .iter()
-            .filter(|c| c.2 || c.0 + ec2.boot_s <= t)
-            .map(|c| c.1)
-            .sum();
-        // Worker-seconds in service: an instance serves from the moment its
-        // boot ends, usually inside a period.
-        let capacity = cohorts
-            .iter()
-            .map(|c| {
-                let from = if c.2 { 0.0 } else { c.0 + ec2.boot_s };
-                f64::from(c.1) * (end - from.max(t)).max(0.0)
-            })
-            .sum::<f64>()
-            * f.slots;
+        let (in_service, serving_s) = in_service(&cohorts, ec2.boot_s, t, end);
+        let capacity = serving_s * f.slots;
         // API work beyond the capacity is refused; queued work waits for
         // what capacity is left [worker-seconds].
         // The metric sees this period's random work, not its expectation.
@@ -122,14 +95,7 @@ fn tracked_path(
         let k = if busy > 0.0 { drawn / busy } else { 0.0 };
         let served = backlog.serve(t, end, (busy - queued).max(0.0) * k, queued * k, capacity);
         idle += (capacity - served).max(0.0);
-        let counted: u32 = cohorts
-            .iter()
-            .filter(|c| c.2 || c.0 + ec2.boot_s + a.warmup_s <= t)
-            .map(|c| c.1)
-            .sum();
-        let warming = cohorts
-            .iter()
-            .any(|c| !c.2 && c.0 + ec2.boot_s + a.warmup_s > end);
+        let (counted, warming) = warmed_up(&cohorts, (ec2.boot_s, a.warmup_s), t, end);
         let cpu = (capacity > 0.0).then(|| served / capacity * 100.0);
         let datapoint = match tracker.policy().metric {
             ScalingMetric::Cpu => cpu.map(|c| (c, counted)).filter(|d| d.1 > 0),
@@ -161,4 +127,57 @@ fn tracked_path(
     let alive: u32 = cohorts.iter().map(|c| c.1).sum();
     terminate(&mut cohorts, alive, window, &mut billed);
     (billed, launches, peak, idle)
+}
+
+/// Cohorts of instances: (launch time [s], count, initial).
+type Cohort = (f64, u32, bool);
+
+/// Terminates `n` instances at `now`, newest first as the group scales in,
+/// adding their billable seconds to `billed`.
+fn terminate(cohorts: &mut Vec<Cohort>, mut n: u32, now: f64, billed: &mut u64) {
+    while n > 0 {
+        let Some(last) = cohorts.last_mut() else {
+            break;
+        };
+        let k = last.1.min(n);
+        *billed += u64::from(k) * ec2_billable_seconds(SimDuration::from_secs_f64(now - last.0));
+        last.1 -= k;
+        n -= k;
+        if last.1 == 0 {
+            cohorts.pop();
+        }
+    }
+}
+
+/// Instances in service at `t`, and the instance-seconds in service in
+/// [t, end): an instance serves from the moment its boot ends, usually
+/// inside a period.
+fn in_service(cohorts: &[Cohort], boot_s: f64, t: f64, end: f64) -> (u32, f64) {
+    let count: u32 = cohorts
+        .iter()
+        .filter(|c| c.2 || c.0 + boot_s <= t)
+        .map(|c| c.1)
+        .sum();
+    let seconds = cohorts
+        .iter()
+        .map(|c| {
+            let from = if c.2 { 0.0 } else { c.0 + boot_s };
+            f64::from(c.1) * (end - from.max(t)).max(0.0)
+        })
+        .sum::<f64>();
+    (count, seconds)
+}
+
+/// Instances the metric counts at `t` (booted, then warmed up: `(boot_s,
+/// warmup_s)` after launch), and whether any is still warming up at `end`.
+fn warmed_up(cohorts: &[Cohort], (boot_s, warmup_s): (f64, f64), t: f64, end: f64) -> (u32, bool) {
+    let counted: u32 = cohorts
+        .iter()
+        .filter(|c| c.2 || c.0 + boot_s + warmup_s <= t)
+        .map(|c| c.1)
+        .sum();
+    let warming = cohorts
+        .iter()
+        .any(|c| !c.2 && c.0 + boot_s + warmup_s > end);
+    (counted, warming)
 }

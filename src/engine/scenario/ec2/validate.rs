@@ -2,7 +2,9 @@
 //! path, value and allowed range, one function per part of the section.
 
 use super::defaults as d;
-use super::{AutoScalingConfig, Ec2Config, Failure, PatchConfig, PatchMode, ScalingMetric};
+use super::{
+    AutoScalingConfig, Ec2Config, Failure, PatchConfig, PatchMode, ScalingMetric, TargetTracking,
+};
 use crate::engine::billing::Catalog;
 use crate::engine::defaults as ed;
 use crate::engine::defaults::MAX_DURATION_S;
@@ -314,76 +316,9 @@ impl Ec2Config {
             "allowed",
         );
         if let Some(t) = &a.target_tracking {
-            match t.metric {
-                ScalingMetric::Cpu => p.range(
-                    "auto_scaling.target_tracking.target",
-                    t.target,
-                    1.0,
-                    100.0,
-                    "CPU %",
-                ),
-                ScalingMetric::RequestsPerTarget => p.range(
-                    "auto_scaling.target_tracking.target",
-                    t.target,
-                    1.0,
-                    1e9,
-                    "requests-per-target",
-                ),
-            }
-            p.range_u(
-                "auto_scaling.target_tracking.scale_out_datapoints",
-                t.scale_out_datapoints,
-                1,
-                60,
-                "allowed",
-            );
-            p.range_u(
-                "auto_scaling.target_tracking.scale_in_datapoints",
-                t.scale_in_datapoints,
-                1,
-                60,
-                "allowed",
-            );
+            validate_target_tracking(p, t);
         }
-        if a.scheduled.len() > d::MAX_EC2_ENTRIES {
-            p.push(
-                "auto_scaling.scheduled",
-                a.scheduled.len(),
-                format!(
-                    "entries is above the engine maximum of {}",
-                    d::MAX_EC2_ENTRIES
-                ),
-            );
-        }
-        let sched = &a.scheduled[..a.scheduled.len().min(d::MAX_EC2_ENTRIES)];
-        p.times(
-            "auto_scaling.scheduled",
-            "at_s",
-            sched.iter().map(|s| s.at_s),
-            run_end,
-        );
-        for (i, s) in sched.iter().enumerate() {
-            for (name, v) in [("min", s.min), ("max", s.max), ("desired", s.desired)] {
-                if let Some(v) = v {
-                    if v > d::MAX_INSTANCES {
-                        p.push(
-                            format!("auto_scaling.scheduled[{i}].{name}"),
-                            v,
-                            format!("is above the engine maximum of {}", d::MAX_INSTANCES),
-                        );
-                    }
-                }
-            }
-            if let (Some(lo), Some(hi)) = (s.min, s.max) {
-                if hi < lo {
-                    p.push(
-                        format!("auto_scaling.scheduled[{i}].max"),
-                        hi,
-                        format!("is below its min ({lo})"),
-                    );
-                }
-            }
-        }
+        validate_scheduled(p, a, run_end);
     }
 
     fn validate_patching(&self, p: &mut Problems, pc: &PatchConfig) {
@@ -427,6 +362,83 @@ impl Ec2Config {
                 pc.out_of_service_s,
                 format!("makes a patch window{how} that is not shorter than its period (every_days {} = {period} s)", pc.every_days),
             );
+        }
+    }
+}
+
+/// The target tracking policy.
+fn validate_target_tracking(p: &mut Problems, t: &TargetTracking) {
+    match t.metric {
+        ScalingMetric::Cpu => p.range(
+            "auto_scaling.target_tracking.target",
+            t.target,
+            1.0,
+            100.0,
+            "CPU %",
+        ),
+        ScalingMetric::RequestsPerTarget => p.range(
+            "auto_scaling.target_tracking.target",
+            t.target,
+            1.0,
+            1e9,
+            "requests-per-target",
+        ),
+    }
+    p.range_u(
+        "auto_scaling.target_tracking.scale_out_datapoints",
+        t.scale_out_datapoints,
+        1,
+        60,
+        "allowed",
+    );
+    p.range_u(
+        "auto_scaling.target_tracking.scale_in_datapoints",
+        t.scale_in_datapoints,
+        1,
+        60,
+        "allowed",
+    );
+}
+
+/// Scheduled actions: how many, when, and their sizes.
+fn validate_scheduled(p: &mut Problems, a: &AutoScalingConfig, run_end: f64) {
+    if a.scheduled.len() > d::MAX_EC2_ENTRIES {
+        p.push(
+            "auto_scaling.scheduled",
+            a.scheduled.len(),
+            format!(
+                "entries is above the engine maximum of {}",
+                d::MAX_EC2_ENTRIES
+            ),
+        );
+    }
+    let sched = &a.scheduled[..a.scheduled.len().min(d::MAX_EC2_ENTRIES)];
+    p.times(
+        "auto_scaling.scheduled",
+        "at_s",
+        sched.iter().map(|s| s.at_s),
+        run_end,
+    );
+    for (i, s) in sched.iter().enumerate() {
+        for (name, v) in [("min", s.min), ("max", s.max), ("desired", s.desired)] {
+            if let Some(v) = v {
+                if v > d::MAX_INSTANCES {
+                    p.push(
+                        format!("auto_scaling.scheduled[{i}].{name}"),
+                        v,
+                        format!("is above the engine maximum of {}", d::MAX_INSTANCES),
+                    );
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (s.min, s.max) {
+            if hi < lo {
+                p.push(
+                    format!("auto_scaling.scheduled[{i}].max"),
+                    hi,
+                    format!("is below its min ({lo})"),
+                );
+            }
         }
     }
 }
