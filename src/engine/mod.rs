@@ -8,6 +8,7 @@ pub mod counters;
 pub mod defaults;
 pub mod dist;
 pub mod ec2;
+pub mod estimate;
 pub mod happening;
 pub mod lambda;
 pub mod metrics;

@@ -6,11 +6,11 @@
 //! The CSV goes to stdout alone (for plotting); the break-evens then go to
 //! stderr. Exit codes: 0 ok, 1 unreadable file, 2 bad input.
 
-use fanout::engine::billing::aggregate::fleet_config;
 use fanout::engine::billing::group_thousands;
 use fanout::engine::billing::pricing::Pricing;
-use fanout::engine::billing::sweep::{sweep, Sweep, MAX_POINTS};
 use fanout::engine::billing::Money;
+use fanout::engine::estimate::fleet_config;
+use fanout::engine::estimate::sweep::{sweep, Sweep, MAX_POINTS};
 use fanout::engine::scenario::Scenario;
 use std::path::Path;
 use std::process::ExitCode;

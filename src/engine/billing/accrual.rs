@@ -29,8 +29,8 @@
 
 use super::bill::{Bill, Charge, Tally};
 use super::catalog::Catalog;
-use super::ec2::{ec2_bill, ec2_charges, Ec2BillOptions};
-use super::lambda::{lambda_bill, lambda_charges, LambdaBillOptions};
+use super::ec2_charges::{ec2_bill, ec2_charges, Ec2BillOptions};
+use super::lambda_charges::{lambda_bill, lambda_charges, LambdaBillOptions};
 use super::money::Money;
 use super::pricing::Pricing;
 use super::projection::{project_ec2, project_event_sources, project_lambda, projection_note};

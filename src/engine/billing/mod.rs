@@ -21,18 +21,29 @@
 //! ```
 
 pub mod accrual;
-pub mod aggregate;
 mod arch;
 mod bill;
 mod catalog;
-mod ec2;
+mod ec2_charges;
 mod events;
-mod lambda;
+mod lambda_charges;
 mod money;
 pub mod pricing;
 pub mod projection;
-pub mod sweep;
+mod statement;
 pub mod usage;
+
+/// The aggregate month moved to [`crate::engine::estimate`] (it runs
+/// simulations, so it sits above the simulator, not in billing).
+pub mod aggregate {
+    // old path, kept for the merge
+    pub use crate::engine::estimate::*;
+}
+/// The sweep moved to [`crate::engine::estimate::sweep`].
+pub mod sweep {
+    // old path, kept for the merge
+    pub use crate::engine::estimate::sweep::*;
+}
 
 pub use arch::Architecture;
 pub use bill::{Bill, BillLine, Charge, Ledger, Priced, Quantity, Rate, Tally, Words};
@@ -41,10 +52,11 @@ pub use catalog::{
     LcuDimensions, OverrideError, PerArch, Price, PriceOverrides, Provenance, Region, S3Prices,
     SqsPrices, Tier,
 };
-pub use ec2::{ec2_bill, ec2_charges, lcu_hours, BillError, Ec2BillOptions};
+pub use ec2_charges::{ec2_bill, ec2_charges, lcu_hours, BillError, Ec2BillOptions};
 pub use events::{event_source_charges, event_sources_bill};
-pub use lambda::{lambda_bill, lambda_charges, tier_bounds, LambdaBillOptions};
+pub use lambda_charges::{lambda_bill, lambda_charges, tier_bounds, LambdaBillOptions};
 pub use money::{amount, group_thousands, Money, PicoUsd, PriceParseError};
+pub use statement::{render_table, Statement, StatementJson};
 pub use usage::{
     AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, InstanceUsage, InvocationTotals, LambdaUsage,
     UsageError,

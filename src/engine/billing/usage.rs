@@ -154,7 +154,7 @@ pub struct LambdaUsage {
     pub on_demand: InvocationTotals,
     /// On-demand invocations that spilled over the provisioned level while
     /// provisioned concurrency WAS enabled: on-demand rates, no free tier
-    /// (AWS's reading, see aws-facts.md).
+    /// (AWS's reading, see `docs/aws-facts.md`).
     pub on_demand_while_provisioned: InvocationTotals,
     /// Requests served by provisioned environments [requests].
     pub provisioned_requests: u64,

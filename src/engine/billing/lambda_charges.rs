@@ -1,6 +1,6 @@
 //! The Lambda bill of one function over a month (or a window).
 //!
-//! Rules (aws-facts.md, Lambda pricing page, late 2025):
+//! Rules (`docs/aws-facts.md`, Lambda pricing page, late 2025):
 //! - Requests at one price; provisioned-served requests likewise.
 //! - Duration in GB-s = memory MB / 1,024 × billed seconds, each invocation
 //!   already rounded UP to 1 ms by the producer (a timed-out invocation is
@@ -23,7 +23,7 @@
 //!   environments' INIT is never billed as duration.
 
 use super::bill::{Bill, Charge, Ledger, Quantity, Rate, Words};
-use super::catalog::Catalog;
+use super::catalog::{Catalog, LambdaPrices};
 use super::events::charge_price;
 use super::money::PicoUsd;
 use super::usage::{EventSourceUsage, LambdaUsage};
@@ -75,9 +75,21 @@ pub fn lambda_charges(
     ledger: &mut impl Ledger,
 ) {
     let p = &catalog.lambda;
-    let arch = u.architecture;
-    let mem = u128::from(u.memory_mb);
+    request_charges(u, p, opts, ledger);
+    let (od_ms, spill_ms) = duration_charges(u, p, opts, ledger);
+    provisioned_charges(u, p, ledger);
+    ephemeral_charges(u, p, u128::from(od_ms) + u128::from(spill_ms), ledger);
+    notes(u, p, opts, ledger);
+    events::event_source_charges(sources, catalog, opts.free_tier, ledger);
+}
 
+/// Requests: the free tier, then the rest at the request price.
+fn request_charges(
+    u: &LambdaUsage,
+    p: &LambdaPrices,
+    opts: LambdaBillOptions,
+    ledger: &mut impl Ledger,
+) {
     // Requests.
     let total_requests = u128::from(u.on_demand.requests)
         + u128::from(u.on_demand_while_provisioned.requests)
@@ -106,7 +118,19 @@ pub fn lambda_charges(
         "requests",
         &p.requests,
     );
+}
 
+/// On-demand duration: the free tier, then the tiers. Returns the billed
+/// on-demand milliseconds (outside, and while, provisioned concurrency is
+/// configured).
+fn duration_charges(
+    u: &LambdaUsage,
+    p: &LambdaPrices,
+    opts: LambdaBillOptions,
+    ledger: &mut impl Ledger,
+) -> (u64, u64) {
+    let arch = u.architecture;
+    let mem = u128::from(u.memory_mb);
     // On-demand duration: free tier, then the tiers.
     let od_ms = u.on_demand.billed_ms_for(opts.init_billed);
     let spill_ms = u
@@ -156,7 +180,13 @@ pub fn lambda_charges(
         lower = upper;
         lower_gb_s = tier.up_to_gb_s.unwrap_or(u64::MAX);
     }
+    (od_ms, spill_ms)
+}
 
+/// Provisioned concurrency: configured, and the duration it served.
+fn provisioned_charges(u: &LambdaUsage, p: &LambdaPrices, ledger: &mut impl Ledger) {
+    let arch = u.architecture;
+    let mem = u128::from(u.memory_mb);
     // Provisioned concurrency.
     let configured = p.provisioned_configured.get(arch);
     ledger.charge(
@@ -182,13 +212,22 @@ pub fn lambda_charges(
             rate: served.into(),
         },
     );
+}
 
+/// Ephemeral storage above the included size, over all billed duration
+/// (`on_demand_ms` is the on-demand part) [ms].
+fn ephemeral_charges(
+    u: &LambdaUsage,
+    p: &LambdaPrices,
+    on_demand_ms: u128,
+    ledger: &mut impl Ledger,
+) {
     // Ephemeral storage above the included size, over all billed duration.
     let extra_mb = u128::from(
         u.ephemeral_storage_mb
             .saturating_sub(p.included_ephemeral_storage_mb),
     );
-    let all_ms = u128::from(od_ms) + u128::from(spill_ms) + u128::from(u.provisioned_billed_ms);
+    let all_ms = on_demand_ms + u128::from(u.provisioned_billed_ms);
     ledger.charge(
         Charge::Ephemeral,
         Quantity::ratio(extra_mb * all_ms, MB_MS_PER_GB_S),
@@ -203,7 +242,11 @@ pub fn lambda_charges(
             rate: (&p.ephemeral_storage).into(),
         },
     );
+}
 
+/// The bill's notes: sizes, the INIT rule, the free tier, provisioned spans.
+fn notes(u: &LambdaUsage, p: &LambdaPrices, opts: LambdaBillOptions, ledger: &mut impl Ledger) {
+    let arch = u.architecture;
     ledger.note(|| format!(
         "Lambda: {arch}, {} MB memory, {} MB ephemeral storage; each invocation's duration rounded up to 1 ms, GB = MB / 1,024; timed-out invocations billed to the timeout.",
         super::money::group_thousands(&u.memory_mb.to_string()),
@@ -229,7 +272,6 @@ pub fn lambda_charges(
     if u.provisioned_enabled() {
         ledger.note(|| "Provisioned concurrency: billed from enable to disable, each span rounded up to 5 minutes, used or not.".to_owned());
     }
-    events::event_source_charges(sources, catalog, opts.free_tier, ledger);
 }
 
 /// 6,000,000,000 → "6B"; 11,250,000,000 → "11.25B".

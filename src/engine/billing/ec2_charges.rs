@@ -1,7 +1,7 @@
 //! The bill of a self-managed EC2 deployment: instances, the Application
 //! Load Balancer, EBS storage and its event sources.
 //!
-//! Rules (aws-facts.md, late 2025):
+//! Rules (`docs/aws-facts.md`, late 2025):
 //! - Instances: per second from launch (booting included) to termination,
 //!   with a 60-second minimum per launch (applied by the producer with
 //!   [`super::usage::ec2_billable_seconds`]), at the on-demand hourly rate;
@@ -16,7 +16,7 @@
 use super::bill::{Bill, Charge, Ledger, Quantity, Rate, Words};
 use super::catalog::{Catalog, LcuDimensions, Provenance};
 use super::events::{charge_price, event_source_charges};
-use super::usage::{AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, MONTH_SECONDS};
+use super::usage::{AlbHour, AlbUsage, Ec2Usage, EventSourceUsage, InstanceUsage, MONTH_SECONDS};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -71,51 +71,7 @@ pub fn ec2_charges(
 ) -> Result<(), BillError> {
     let discount = opts.discount_basis_points.min(10_000);
     for (name, usage) in &u.instances {
-        let it = catalog
-            .ec2
-            .instance(name)
-            .ok_or_else(|| BillError::UnknownInstanceType {
-                name: name.clone(),
-                known: catalog.ec2.names().join(", "),
-            })?;
-        let usd = if discount > 0 {
-            it.price.usd.discounted(discount)
-        } else {
-            it.price.usd
-        };
-        ledger.charge(
-            Charge::Instances,
-            Quantity::ratio(u128::from(usage.billable_seconds), 3_600),
-            usd,
-            it.price.per,
-            || {
-                let mut rate = Rate::from(&it.price);
-                let mut item = format!(
-                    "EC2 {name} ({} vCPU, {} GiB), Linux",
-                    it.vcpu, it.memory_gib
-                );
-                if discount > 0 {
-                    rate.usd = usd;
-                    rate.status = Provenance::Assumption;
-                    item.push_str(&format!(
-                        ", {} off {}/h on-demand",
-                        percent(discount),
-                        it.price.usd
-                    ));
-                } else {
-                    item.push_str(", on-demand");
-                }
-                if usage.launches > 0 {
-                    let s = if usage.launches == 1 { "" } else { "es" };
-                    item.push_str(&format!(", {} launch{s}", usage.launches));
-                }
-                Words {
-                    item,
-                    unit: "instance-hours",
-                    rate,
-                }
-            },
-        );
+        instance_charge(name, usage, catalog, discount, ledger)?;
     }
     if let Some(alb) = &u.alb {
         charge_price(
@@ -154,6 +110,62 @@ pub fn ec2_charges(
         ledger.note(|| "ALB: a partial hour is a full hour; each hour's LCUs are its largest dimension (25 new connections/s, 3,000 active connections/min, 1 GB/h processed for EC2 targets or 0.4 GB/h for Lambda, 1,000 rule evaluations/s).".to_owned());
     }
     event_source_charges(sources, catalog, opts.free_tier, ledger);
+    Ok(())
+}
+
+/// One instance type's time, at the discount (basis points) if any.
+fn instance_charge(
+    name: &str,
+    usage: &InstanceUsage,
+    catalog: &Catalog,
+    discount: u32,
+    ledger: &mut impl Ledger,
+) -> Result<(), BillError> {
+    let it = catalog
+        .ec2
+        .instance(name)
+        .ok_or_else(|| BillError::UnknownInstanceType {
+            name: name.to_owned(),
+            known: catalog.ec2.names().join(", "),
+        })?;
+    let usd = if discount > 0 {
+        it.price.usd.discounted(discount)
+    } else {
+        it.price.usd
+    };
+    ledger.charge(
+        Charge::Instances,
+        Quantity::ratio(u128::from(usage.billable_seconds), 3_600),
+        usd,
+        it.price.per,
+        || {
+            let mut rate = Rate::from(&it.price);
+            let mut item = format!(
+                "EC2 {name} ({} vCPU, {} GiB), Linux",
+                it.vcpu, it.memory_gib
+            );
+            if discount > 0 {
+                rate.usd = usd;
+                rate.status = Provenance::Assumption;
+                item.push_str(&format!(
+                    ", {} off {}/h on-demand",
+                    percent(discount),
+                    it.price.usd
+                ));
+            } else {
+                item.push_str(", on-demand");
+            }
+            if usage.launches > 0 {
+                let s = if usage.launches == 1 { "" } else { "es" };
+                item.push_str(&format!(", {} launch{s}", usage.launches));
+            }
+            Words {
+                item,
+                unit: "instance-hours",
+                rate,
+            }
+        },
+    );
     Ok(())
 }
 

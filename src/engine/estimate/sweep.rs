@@ -4,9 +4,9 @@
 //! where the curves cross.
 //!
 //! ```
-//! use fanout::engine::billing::aggregate::fleet_config;
 //! use fanout::engine::billing::pricing::Pricing;
-//! use fanout::engine::billing::sweep::sweep;
+//! use fanout::engine::estimate::fleet_config;
+//! use fanout::engine::estimate::sweep::sweep;
 //! use fanout::engine::scenario::Scenario;
 //! let s = Scenario::from_json(r#"{"version":1,"duration_s":3600,
 //!   "sources":[{"kind":"api","pattern":{"type":"poisson","rate_per_s":10}}],
@@ -16,10 +16,11 @@
 //! assert!(sw.points[0].lambda < sw.points[0].ec2_fixed);
 //! ```
 
-use super::aggregate::{arrivals_per_month, month, AggregateOptions, FleetSizing};
-use super::money::Money;
-use super::pricing::Pricing;
-use crate::engine::ec2::config::Ec2Config;
+use super::{arrivals_per_month, month, AggregateOptions, FleetSizing, MonthEstimate, METHOD};
+use crate::engine::billing::pricing::Pricing;
+use crate::engine::billing::Money;
+use crate::engine::order::{f64_key, sort_by_u64};
+use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::Scenario;
 use serde::Serialize;
 use thiserror::Error;
@@ -204,7 +205,7 @@ impl SweepRun {
     /// Both deployments' monthly bills at a WHOLE volume, so the grid
     /// points and the bisection of [`SweepRun::finish`] price exactly the
     /// same thing.
-    fn at(&self, v: u64, sizing: FleetSizing) -> super::aggregate::MonthEstimate {
+    fn at(&self, v: u64, sizing: FleetSizing) -> MonthEstimate {
         month(
             &self.scenario,
             &self.ec2,
@@ -240,15 +241,13 @@ impl SweepRun {
             |p| p.ec2_autoscaling,
             |v| diff_at(Ec2Variant::AutoScaling, v),
         ));
-        crate::engine::order::sort_by_u64(&mut break_evens, |b| {
-            crate::engine::order::f64_key(b.requests_per_month)
-        });
+        sort_by_u64(&mut break_evens, |b| f64_key(b.requests_per_month));
         Sweep {
             points: self.points,
             break_evens,
             method: format!(
                 "{} Volumes scale every source's rate; the fixed fleet is sized for the busiest slice at the target utilization (at least one instance per Availability Zone); Auto Scaling follows each slice's load with no upper bound.",
-                super::aggregate::METHOD
+                METHOD
             ),
         }
     }
@@ -316,7 +315,7 @@ fn bisect(mut lo: u64, mut hi: u64, crossed: impl Fn(u64) -> bool) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::billing::aggregate::fleet_config;
+    use crate::engine::estimate::fleet_config;
 
     fn api() -> Scenario {
         Scenario::from_json(
