@@ -1,5 +1,6 @@
 //! The AWS defaults, assumptions and engine limits of the EC2 side, each
-//! with where it comes from (see `aws-facts.md` in the guide).
+//! with where it comes from (all of them gathered, with the prices, in
+//! `docs/aws-facts.md`).
 //!
 //! Kept beside the EC2 code rather than in the engine-wide table because
 //! only the fleet uses them; the assumptions among them are also listed in
@@ -13,7 +14,7 @@ use crate::engine::defaults::Assumption;
 /// Launch to in service: boot, application start and first health checks
 /// [s]. ASSUMPTION: AWS does not document it; third parties measure ~5 s
 /// pending→running and 25–30 s to SSH, plus the application's own start,
-/// so aws-facts.md asks for 60–90 s. We take the middle.
+/// so docs/aws-facts.md asks for 60–90 s. We take the middle.
 pub const BOOT_DEFAULT_S: f64 = 75.0;
 /// Instance type of a fleet that names none. Source: price catalog (a
 /// general-purpose type every account can launch).
@@ -70,7 +71,7 @@ pub const RULES_MAX: u32 = 100;
 // ----------------------------------------------------------- Auto Scaling
 
 /// Period of the metric target tracking reads [s]: 1-minute metrics.
-/// Source: aws-facts.md, "EC2 Auto Scaling target tracking".
+/// Source: docs/aws-facts.md, "EC2 Auto Scaling target tracking".
 pub const METRIC_PERIOD_S: u64 = 60;
 /// Datapoints above target before a scale-out [periods]: the high alarm of
 /// a target tracking policy is 3 of 3 one-minute datapoints. Source:
@@ -88,13 +89,13 @@ pub const SCALE_IN_THRESHOLD_SHARE: f64 = 0.9;
 pub const SCALE_IN_MAX_STEP_SHARE: f64 = 0.1;
 /// Instance warm-up: a new instance counts toward the metric, and scale-in
 /// may happen, only this long after it is in service [s]. Source:
-/// aws-facts.md (defaults to the 300 s DefaultCooldown when not set).
+/// docs/aws-facts.md (defaults to the 300 s DefaultCooldown when not set).
 pub const WARMUP_DEFAULT_S: f64 = 300.0;
 /// Cooldown after a scaling activity before a scale-in [s]. Source:
-/// aws-facts.md, `DefaultCooldown` 300 s.
+/// docs/aws-facts.md, `DefaultCooldown` 300 s.
 pub const COOLDOWN_DEFAULT_S: f64 = 300.0;
 /// Health check grace period: no health-check replacement this soon after
-/// launch [s]. Source: aws-facts.md (300 s).
+/// launch [s]. Source: docs/aws-facts.md (300 s).
 pub const HEALTH_GRACE_DEFAULT_S: f64 = 300.0;
 /// Smallest and largest Auto Scaling minimum default [instances].
 pub const ASG_MIN_DEFAULT: u32 = 1;
