@@ -1,4 +1,4 @@
-// What the frame-cost work must not lose (see the README's Benchmarks):
+// What the frame-cost work must not lose (see docs/performance.md):
 // particles still fly (now on a canvas inside the stage), and the charts and
 // the meters still follow the run while they redraw a few times a second
 // instead of every frame.

@@ -71,7 +71,9 @@ impl Invariants {
         })?;
         self.last_event = t;
         let c = sim.counters();
-        require(c.balances(), || format!("Lambda accounting at {t:?}: {c:?}"))?;
+        require(c.balances(), || {
+            format!("Lambda accounting at {t:?}: {c:?}")
+        })?;
         let in_use = sim.lambda().concurrency_in_use();
         require(in_use <= self.limit, || {
             format!("concurrency {in_use} above its limit {}", self.limit)
@@ -98,7 +100,9 @@ impl Invariants {
                 format!("EC2 accounting at {t:?}: {:?}", e.counters)
             })?;
             let b = &e.bounds;
-            require(b.min <= b.desired && b.desired <= b.max, || format!("{b:?}"))?;
+            require(b.min <= b.desired && b.desired <= b.max, || {
+                format!("{b:?}")
+            })?;
             // Instances that exist and are not on their way out: never more
             // than the group's maximum (a fixed fleet's bound is its size,
             // which only the paged operator raises, by hand).
@@ -151,7 +155,10 @@ impl Invariants {
         }
         if !sc.lambda {
             require(r.lambda.counters.arrived == 0, || {
-                format!("{} arrivals on an undeployed Lambda side", r.lambda.counters.arrived)
+                format!(
+                    "{} arrivals on an undeployed Lambda side",
+                    r.lambda.counters.arrived
+                )
             })?;
         }
         let Some(cost) = r.cost.as_ref() else {
