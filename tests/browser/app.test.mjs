@@ -74,6 +74,9 @@ test('the README screenshot: both sides drawn at 1280×800', async () => {
   await page.goto(env.url + README_LINK);
   await page.locator('#sim-clock').waitFor();
   await paused(page, 'true');
+  // The simulator itself: the preset's row just under the sticky toolbar
+  // (the page's scroll-padding-top), both panels whole.
+  await page.locator('#preset').evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await page.waitForFunction(() =>
     document.querySelectorAll('[data-testid=lambda-panel] .grid rect').length > 0
     && document.querySelectorAll('[data-testid=ec2-panel] g.instance').length > 0);
