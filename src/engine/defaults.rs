@@ -1,5 +1,6 @@
 //! Every AWS default and limit the engine uses, in one table, each with the
-//! AWS documentation page it comes from (see `aws-facts.md` in the guide).
+//! AWS documentation page it comes from (all of them gathered, with the
+//! prices, in `docs/aws-facts.md`).
 //!
 //! Three kinds of numbers live here:
 //! - documented AWS defaults and limits (the source is named);

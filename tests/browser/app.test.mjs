@@ -1,9 +1,11 @@
 // The built app (dist/) in real headless Chromium: it mounts with the
 // engine-driven stage, the animation advances on its own, pause stops it,
-// and the page fits a phone.
+// the page fits a phone, and the README's screenshot is taken.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, newPage, screenshotPath } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite, newPage, screenshotPath, README_SHOT } from './harness.mjs';
 import { clock, sleep, num, setSpeed, paused } from './util.mjs';
 
 const env = suite();
@@ -57,6 +59,31 @@ test('the engine drives the stage; pause stops it and play resumes', async () =>
   assert.notEqual(await clock(page), p1, 'resumed: the clock moves again');
 
   await page.screenshot({ path: screenshotPath('app-1280x800.png') });
+  assert.deepEqual(problems, { errors: [], foreign: [] });
+  await page.close();
+});
+
+// The README's screenshot (docs/img/fanout-1280x800.png), taken on every
+// run so that it shows the app as it is: a preset opened paused at a fixed
+// simulated instant by its link, so the picture changes only when the app
+// does.
+const README_LINK = '#v=1&preset=flash-sale&seed=7&t=330';
+
+test('the README screenshot: both sides drawn at 1280×800', async () => {
+  const { page, problems } = await newPage(env.browser, { width: 1280, height: 800 });
+  await page.goto(env.url + README_LINK);
+  await page.locator('#sim-clock').waitFor();
+  await paused(page, 'true');
+  // The simulator itself: the preset's row just under the sticky toolbar
+  // (the page's scroll-padding-top), both panels whole.
+  await page.locator('#preset').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await page.waitForFunction(() =>
+    document.querySelectorAll('[data-testid=lambda-panel] .grid rect').length > 0
+    && document.querySelectorAll('[data-testid=ec2-panel] g.instance').length > 0);
+  await sleep(500);
+  fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
+  await page.screenshot({ path: README_SHOT });
+  assert.ok(fs.statSync(README_SHOT).size > 10_000, 'a picture, not a blank page');
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });

@@ -81,6 +81,9 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
   return { page, problems };
 }
 
+/** The README's screenshot, which `app.test.mjs` keeps fresh. */
+export const README_SHOT = path.join(ROOT, 'docs', 'img', 'fanout-1280x800.png');
+
 export function screenshotPath(name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   return path.join(SHOTS, name);

@@ -1,11 +1,11 @@
-// What the frame-cost work must not lose (see the README's Benchmarks):
+// What the frame-cost work must not lose (see docs/performance.md):
 // particles still fly (now on a canvas inside the stage), and the charts and
 // the meters still follow the run while they redraw a few times a second
 // instead of every frame.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, newPage } from './harness.mjs';
-import { sleep, setSpeed, until } from './util.mjs';
+import { sleep, setSpeed, until, evaluateWithBlobs } from './util.mjs';
 
 let server;
 let browser;
@@ -82,29 +82,12 @@ test('the charts and the meters keep following the run', async () => {
  * pixels (alpha ≥ 128), its bounding box in CSS px. Overlapping particles
  * make one larger blob; the median blob is one particle.
  */
-const blobs = (page) => page.getByTestId('particles').evaluate((c) => {
+const particleBlobs = (page) => evaluateWithBlobs(page, (blobs) => {
+  const c = document.querySelector('[data-testid=particles]');
   const { width: w, height: h } = c;
   const d = c.getContext('2d').getImageData(0, 0, w, h).data;
   const per = w / c.getBoundingClientRect().width; // device px per CSS px
-  const seen = new Uint8Array(w * h);
-  const out = [];
-  for (let start = 0; start < w * h; start++) {
-    if (seen[start] || d[start * 4 + 3] < 128) continue;
-    let [x0, x1, y0, y1] = [w, -1, h, -1];
-    const stack = [start];
-    seen[start] = 1;
-    while (stack.length) {
-      const i = stack.pop();
-      const x = i % w;
-      const y = (i - x) / w;
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i - w, i + w]) {
-        if (j >= 0 && j < w * h && !seen[j] && d[j * 4 + 3] >= 128) { seen[j] = 1; stack.push(j); }
-      }
-    }
-    out.push({ w: (x1 - x0 + 1) / per, h: (y1 - y0 + 1) / per });
-  }
-  return out;
+  return blobs(d, w, h, 128).map((b) => ({ w: (b.x1 - b.x0 + 1) / per, h: (b.y1 - b.y0 + 1) / per }));
 });
 
 for (const [width, height] of [[320, 568], [360, 640], [1280, 800]]) {
@@ -122,7 +105,7 @@ for (const [width, height] of [[320, 568], [360, 640], [1280, 800]]) {
     // round blob) is at least 6 CSS px across.
     const sizes = [];
     for (let i = 0; i < 20 && sizes.length < 15; i++) {
-      const b = await blobs(page);
+      const b = await particleBlobs(page);
       sizes.push(...b.filter((x) => Math.abs(x.w - x.h) <= 1.5).map((x) => Math.min(x.w, x.h)));
       await sleep(60);
     }

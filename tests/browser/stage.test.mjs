@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { sleep, setSpeed, until } from './util.mjs';
+import { sleep, setSpeed, until, evaluateWithBlobs } from './util.mjs';
 import { stageProblems } from './stage-text.mjs';
 
 const env = suite();
@@ -189,29 +189,15 @@ const hold = (page, on) => page.evaluate((on) => {
 /** The particles on the held canvas: the centre of each round blob [CSS px
  * in the page] with the canvas's colour there; and the particle pixels on
  * each line of the stage's text. */
-const particlesNow = (page) => page.evaluate(() => {
+const particlesNow = (page) => evaluateWithBlobs(page, (blobs) => {
   const stageAt = () => { const r = document.querySelector('svg.stage').getBoundingClientRect(); return `${r.left + scrollX},${r.top + scrollY},${r.width}`; };
   const c = document.querySelector('[data-testid=particles]');
   const cb = c.getBoundingClientRect();
   const per = c.width / cb.width;
   const { width: w, height: h } = c;
   const d = c.getContext('2d').getImageData(0, 0, w, h).data;
-  const seen = new Uint8Array(w * h);
   const dots = [];
-  for (let start = 0; start < w * h; start++) {
-    if (seen[start] || d[start * 4 + 3] < 255) continue;
-    let [x0, x1, y0, y1] = [w, -1, h, -1];
-    const stack = [start];
-    seen[start] = 1;
-    while (stack.length) {
-      const i = stack.pop();
-      const x = i % w;
-      const y = (i - x) / w;
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i - w, i + w]) {
-        if (j >= 0 && j < w * h && !seen[j] && d[j * 4 + 3] === 255) { seen[j] = 1; stack.push(j); }
-      }
-    }
+  for (const { x0, x1, y0, y1 } of blobs(d, w, h, 255)) {
     // A single particle: round, its centre opaque.
     if (Math.abs((x1 - x0) - (y1 - y0)) > 1 || x1 - x0 < 3) continue;
     const [cx, cy] = [Math.round((x0 + x1) / 2), Math.round((y0 + y1) / 2)];

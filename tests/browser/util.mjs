@@ -69,3 +69,38 @@ export const sideways = (page) => page.evaluate(() => {
     narrow: !!stage && stage.classList.contains('narrow'),
   };
 });
+
+/**
+ * The separate blobs of painted pixels in the RGBA data `d` of a `w` × `h`
+ * canvas: pixels whose alpha is at least `minAlpha`, joined through their
+ * four neighbours (a flood fill). Returns each blob's bounding box in
+ * device pixels, `{ x0, x1, y0, y1 }` (inclusive). Pure and self-contained,
+ * so that it runs in the page: see `evaluateWithBlobs`.
+ */
+export function blobs(d, w, h, minAlpha) {
+  const seen = new Uint8Array(w * h);
+  const out = [];
+  for (let start = 0; start < w * h; start++) {
+    if (seen[start] || d[start * 4 + 3] < minAlpha) continue;
+    let [x0, x1, y0, y1] = [w, -1, h, -1];
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length) {
+      const i = stack.pop();
+      const x = i % w;
+      const y = (i - x) / w;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i - w, i + w]) {
+        if (j >= 0 && j < w * h && !seen[j] && d[j * 4 + 3] >= minAlpha) { seen[j] = 1; stack.push(j); }
+      }
+    }
+    out.push({ x0, x1, y0, y1 });
+  }
+  return out;
+}
+
+/**
+ * `page.evaluate(fn)`, with `fn` called in the page on `blobs` (above): a
+ * page cannot import this module, so the helper's source goes along.
+ */
+export const evaluateWithBlobs = (page, fn) => page.evaluate(`(${fn})(${blobs})`);

@@ -1,14 +1,19 @@
-//! Helpers shared by the integration tests: scenarios from JSON or from the
-//! examples in static/scenarios/, simulated time, and the `fanout` binary
-//! run on a temporary input file. A test file takes it with `mod common;`,
-//! a test folder's main.rs with `#[path = "../common/mod.rs"] mod common;`,
-//! a benchmark with `#[path = "../tests/common/mod.rs"] mod common;`.
+//! Helpers shared by the integration tests, written once: scenarios from
+//! JSON or from the examples in static/scenarios/, simulations of them,
+//! simulated time, the `fanout` binary run on a temporary input file, and
+//! the engine's invariants ([`invariants`]). A test folder's main.rs takes
+//! it with `#[path = "../common/mod.rs"] mod common;`, a test file at the
+//! top of tests/ with `mod common;`, a benchmark with
+//! `#[path = "../tests/common/mod.rs"] mod common;`.
 
 // Each test binary compiles its own copy of this module and uses only part
 // of it.
 #![allow(dead_code)]
 
+pub mod invariants;
+
 use fanout::engine::scenario::Scenario;
+use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -23,6 +28,25 @@ pub fn scenario(json: &str) -> Scenario {
     Scenario::from_json(json).unwrap_or_else(|e| panic!("test scenario invalid: {e:?}"))
 }
 
+/// A simulation of the scenario `json`, recording its happenings (what the
+/// stage draws: cold starts, throttles, ...) for the test to drain.
+pub fn sim(json: &str) -> Simulation {
+    Simulation::new(&scenario(json)).expect("valid")
+}
+
+/// A simulation of `sc` without the happening log: for tests that read
+/// counters, snapshots, reports or cost (nobody drains the log).
+pub fn quiet(sc: &Scenario) -> Simulation {
+    let mut s = Simulation::new(sc).expect("valid");
+    s.set_record_happenings(false);
+    s
+}
+
+/// [`quiet`] for the scenario `json`.
+pub fn quiet_sim(json: &str) -> Simulation {
+    quiet(&scenario(json))
+}
+
 /// The example scenario `static/scenarios/{name}.json`.
 pub fn example(name: &str) -> Scenario {
     let path = root().join(format!("static/scenarios/{name}.json"));
@@ -31,7 +55,7 @@ pub fn example(name: &str) -> Scenario {
 }
 
 /// The example scenarios whose month the aggregate mode prices against the
-/// simulation (`tests/billing_aggregate.rs`) and in its benchmark
+/// simulation (`tests/engine/billing/aggregate.rs`) and in its benchmark
 /// (`benches/billing.rs`).
 pub const AGGREGATE_EXAMPLES: [&str; 6] = [
     "steady-api",

@@ -1,39 +1,20 @@
-//! Scenario tests of the Lambda engine (one integration-test binary).
+//! The engine's scenario tests, one integration-test binary:
+//! - `lambda`: the Lambda side (behaviour, scaling, examples, properties);
+//! - `ec2`: the EC2 side (M/M/c against Erlang C, Little's law, Auto
+//!   Scaling, failures, patching, live actions, properties, bad input);
+//! - `billing`: cost accrual during a run and the aggregate month against
+//!   the simulation;
+//! - `invariants`: both sides together over random valid scenarios;
+//! - `fuzz_regressions`: the fuzz targets' seeds and crashes, replayed.
+//!
+//! One module or test by name: `cargo test --test engine ec2::`,
+//! `cargo test --test engine invariants`.
 
-mod behaviour;
-mod examples;
-mod properties;
-mod scaling;
+mod billing;
+mod ec2;
+mod fuzz_regressions;
+mod invariants;
+mod lambda;
 
 #[path = "../common/mod.rs"]
 mod common;
-
-pub use common::{example, scenario, secs};
-use fanout::engine::happening::{Happening, HappeningKind};
-use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::SimTime;
-
-pub fn sim(json: &str) -> Simulation {
-    Simulation::new(&scenario(json)).expect("valid")
-}
-
-/// Runs to `t` and returns the happenings of that stretch.
-pub fn run_to(sim: &mut Simulation, t: f64) -> Vec<Happening> {
-    sim.advance_to(secs(t));
-    let b = sim.drain_happenings();
-    assert_eq!(b.left_out, 0, "test drains often enough to see everything");
-    b.happenings
-}
-
-pub fn count(h: &[Happening], kind: HappeningKind) -> usize {
-    h.iter().filter(|x| x.kind == kind).count()
-}
-
-/// The times [µs] of the happenings of `kind`, in order.
-pub fn times_of(h: &[Happening], kind: HappeningKind) -> Vec<u64> {
-    h.iter()
-        .filter(|x| x.kind == kind)
-        .map(|x| x.at.as_micros())
-        .collect()
-}

@@ -1,6 +1,6 @@
-//! Scenario tests of the EC2 side (one integration-test binary): M/M/c
-//! against Erlang C, Little's law on both sides, Auto Scaling, failures,
-//! patching, properties, examples and bad input.
+//! Scenario tests of the EC2 side: M/M/c against Erlang C, Little's law on
+//! both sides, Auto Scaling, failures, patching, live actions, properties,
+//! examples and bad input.
 
 mod bad_input;
 mod examples;
@@ -10,20 +10,11 @@ mod mmc;
 mod operations;
 mod scaling;
 
-#[path = "../common/mod.rs"]
-mod common;
-
-pub use common::{example, fanout, scenario, secs, temp};
+pub use crate::common::{example, fanout, quiet, quiet_sim, scenario, secs, temp};
 use fanout::engine::ec2::view::{Ec2Report, Ec2Snapshot};
 use fanout::engine::scenario::Scenario;
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
-
-pub fn sim(json: &str) -> Simulation {
-    let mut s = Simulation::new(&scenario(json)).expect("valid");
-    s.set_record_happenings(false);
-    s
-}
 
 pub fn ec2_snap(s: &Simulation) -> Ec2Snapshot {
     s.snapshot().ec2.expect("scenario has an ec2 section")

@@ -42,7 +42,7 @@ fn simulated_wait_ms(c: u32, rho: f64, messages: f64, first_seed: u64, seeds: u6
                     "operator": {{"alarm_cpu_percent": null}}}}"#
             ),
         );
-        let mut s = sim(&json);
+        let mut s = quiet_sim(&json);
         s.advance_to(s.end());
         sum += ec2_report(&s).mean_queue_wait_ms;
     }
@@ -101,7 +101,7 @@ fn littles_law_on_both_sides() {
         r#"{"timeout_s": 10, "duration": {"type": "exponential", "mean_ms": 80}, "init_duration": {"type": "fixed", "ms": 200}}"#,
         r#"{"instances": 2, "worker_slots": 2, "queue_length": 1000, "operator": {"alarm_cpu_percent": null}}"#,
     );
-    let mut s = sim(&json);
+    let mut s = quiet_sim(&json);
     // Past the end, so everything in flight finishes.
     s.advance_to(secs(3_100.0));
     let r = s.report();

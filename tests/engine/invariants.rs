@@ -1,7 +1,7 @@
 //! Invariants over random valid scenarios with BOTH deployments (and the
-//! EC2 side alone), checked at every event. tests/engine/properties.rs
-//! covers the Lambda side alone (accounting, limits, timeout, scaling rate
-//! windows) and tests/ec2/fleet_properties.rs the fleet's states; this file
+//! EC2 side alone), checked at every event. `lambda::properties` covers
+//! the Lambda side alone (accounting, limits, timeout, scaling rate
+//! windows) and `ec2::fleet_properties` the fleet's states; this module
 //! adds what neither checks: the two sides together in one run, time never
 //! going backwards (events, snapshots, every series), the cost never
 //! negative nor decreasing (live meter and cost series, both sides, under
@@ -11,13 +11,16 @@
 //! `engine::progress` at every instant, also for a burst of 1,000,000
 //! requests at one instant).
 //!
-//! `cargo test --test invariants` runs 256 cases; more with
-//! `FANOUT_INVARIANT_CASES=5000 cargo test --release --test invariants`.
+//! The invariants themselves are in `tests/common/invariants.rs`, shared
+//! with the fuzz crate.
+//!
+//! `cargo test --test engine invariants` runs 256 cases; more with
+//! `FANOUT_INVARIANT_CASES=5000 cargo test --release --test engine invariants`.
 
-use fanout::engine::ec2::fleet::InstanceState;
+use crate::common::invariants::Invariants;
+use crate::common::quiet;
 use fanout::engine::progress::InstantWatch;
 use fanout::engine::scenario::{ScalingModel, Scenario};
-use fanout::engine::sim::Simulation;
 use fanout::engine::time::SimTime;
 use proptest::prelude::*;
 
@@ -194,94 +197,30 @@ fn case() -> impl Strategy<Value = String> {
     })
 }
 
-/// Every point of a series is at or after the one before.
-fn ordered(what: &str, times: impl IntoIterator<Item = f64>) -> Result<(), TestCaseError> {
-    let mut last = f64::NEG_INFINITY;
-    for t in times {
-        prop_assert!(t >= last, "{what}: time went back from {last} to {t}");
-        last = t;
-    }
-    Ok(())
-}
-
+/// Runs the generated scenario `json` with the invariants of
+/// `tests/common/invariants.rs` checked at every event (the full picture
+/// every 128 events), then the report's.
 fn check(json: &str) -> Result<(), TestCaseError> {
+    let fail = |e: String| TestCaseError::fail(format!("{e}\n{json}"));
     let sc = Scenario::from_json(json)
         .map_err(|e| TestCaseError::fail(format!("generated scenario invalid: {e:?}\n{json}")))?;
-    let mut sim = Simulation::new(&sc).expect("valid scenario builds");
-    sim.set_record_happenings(false);
-    let f = &sc.function;
-    let limit = f
-        .reserved_concurrency
-        .unwrap_or(sc.account.concurrency_limit);
-    let timeout_us = (f.timeout_s * 1e6).round() as u64;
-    let ec2 = sc.ec2.as_ref().expect("every case has a fleet");
-    let asg_max = ec2.auto_scaling.as_ref().map(|a| a.max);
+    let mut sim = quiet(&sc);
+    let timeout_us = (sc.function.timeout_s * 1e6).round() as u64;
+    prop_assert!(sc.ec2.is_some(), "every case has a fleet");
     let stop =
         SimTime::ZERO + fanout::engine::time::SimDuration::from_secs_f64(sc.duration_s + 240.0);
 
-    let mut last_t = sim.now();
-    let mut last_snap = sim.snapshot().at;
-    let mut last_cost = (0i64, 0i64);
+    let mut invariants = Invariants::new(&sc, &sim);
     let mut steps = 0u64;
     // Time never stops: each instant ends within its bound (engine::progress).
     let mut watch = InstantWatch::new();
-    while let Some(t) = watch
-        .step(&mut sim)
-        .map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?
-    {
-        prop_assert!(t >= last_t, "event time went back: {last_t:?} -> {t:?}");
-        last_t = t;
-        let c = sim.counters();
-        prop_assert!(c.balances(), "Lambda accounting at {t:?}: {c:?}");
-        prop_assert!(sim.lambda().concurrency_in_use() <= limit);
+    while let Some(t) = watch.step(&mut sim).map_err(|e| fail(e.to_string()))? {
+        invariants.after_event(&sim, t).map_err(fail)?;
         steps += 1;
         // The full picture every 128 events (pricing is not free).
         if steps % 128 == 0 || t >= stop {
-            let snap = sim.snapshot();
-            prop_assert!(snap.at >= last_snap, "snapshot time went back");
-            last_snap = snap.at;
-            prop_assert!(snap.lambda.busy <= u64::from(limit));
-            let e = snap.ec2.as_ref().expect("fleet snapshot");
-            prop_assert!(
-                e.counters.balances(),
-                "EC2 accounting at {t:?}: {:?}",
-                e.counters
-            );
-            prop_assert!(
-                e.bounds.min <= e.bounds.desired && e.bounds.desired <= e.bounds.max,
-                "{:?}",
-                e.bounds
-            );
-            // Instances that exist and are not on their way out: never more
-            // than the group's maximum (a fixed fleet's bound is its size,
-            // which only the paged operator raises, by hand).
-            let live = e
-                .instances
-                .iter()
-                .filter(|i| !matches!(i.state, InstanceState::Draining | InstanceState::Terminated))
-                .count() as u32;
-            prop_assert!(
-                live <= e.bounds.max,
-                "{live} live instances, maximum {} at {t:?}",
-                e.bounds.max
-            );
-            if let Some(m) = asg_max {
-                prop_assert!(
-                    e.bounds.max <= m,
-                    "Auto Scaling maximum {} above the configured {m}",
-                    e.bounds.max
-                );
-            }
-            prop_assert_eq!(e.fleet.served_while_not_in_service, 0);
-            let cost = sim.cost_now();
-            let l = cost.lambda.total.as_micros();
-            let x = cost.ec2.map_or(0, |c| c.total.as_micros());
-            prop_assert!(l >= 0 && x >= 0, "negative cost at {t:?}: {cost:?}");
-            prop_assert!(
-                l >= last_cost.0 && x >= last_cost.1,
-                "cost went down at {t:?}: {last_cost:?} -> {cost:?}"
-            );
-            last_cost = (l, x);
+            prop_assert!(sim.snapshot().ec2.is_some(), "fleet snapshot");
+            invariants.full_picture(&sim, t).map_err(fail)?;
         }
         if t >= stop {
             break;
@@ -298,58 +237,9 @@ fn check(json: &str) -> Result<(), TestCaseError> {
     }
 
     let r = sim.report();
-    prop_assert!(r.lambda.accounting_balances);
-    prop_assert!(r.ec2.as_ref().is_some_and(|e| e.accounting_balances));
-    // Cost series: time ordered, never negative, never decreasing, and the
-    // last point no higher than the bill so far.
-    let cost = r.cost.as_ref().expect("the report has a cost section");
-    ordered("cost series", cost.series.iter().map(|p| p.t_s))?;
-    let mut prev = (0i64, 0i64);
-    for p in &cost.series {
-        let l = p.lambda.total.as_micros();
-        let x = p.ec2.map_or(0, |c| c.total.as_micros());
-        prop_assert!(
-            l >= prev.0 && x >= prev.1 && l >= 0 && x >= 0,
-            "cost series {prev:?} -> {p:?}"
-        );
-        // The five fields sum to the total on each side.
-        let lc = p.lambda;
-        prop_assert_eq!(
-            lc.requests + lc.duration + lc.provisioned + lc.ephemeral + lc.event_sources,
-            lc.total
-        );
-        if let Some(ec) = p.ec2 {
-            prop_assert_eq!(
-                ec.instances + ec.alb + ec.sqs + ec.ebs + ec.event_sources,
-                ec.total
-            );
-        }
-        prev = (l, x);
-    }
-    // Every itemized bill (so far and the projected month) sums to its total.
-    for side in [&cost.lambda, &cost.ec2].into_iter().flatten() {
-        for bill in [&side.bill, &side.projected_month.bill] {
-            prop_assert_eq!(bill.sum_of_lines(), bill.total, "{}", bill.title);
-            prop_assert!(
-                bill.lines.iter().all(|l| l.amount.as_micros() >= 0),
-                "{}",
-                bill.title
-            );
-        }
-        prop_assert_eq!(side.so_far, side.bill.total);
-        prop_assert!(side.so_far.as_micros() >= last_cost.0.min(last_cost.1).min(0));
-    }
-    if let (Some(side), Some(last)) = (&cost.lambda, cost.series.last()) {
-        prop_assert!(
-            last.lambda.total <= side.so_far,
-            "series above the bill so far"
-        );
-    }
-    // The Lambda side is fed only when deployed.
-    if !sc.lambda {
-        prop_assert_eq!(r.lambda.counters.arrived, 0);
-        prop_assert!(cost.lambda.is_none());
-    }
+    prop_assert!(r.ec2.is_some(), "the report has an EC2 side");
+    prop_assert!(r.cost.is_some(), "the report has a cost section");
+    invariants.report(&sc, &r).map_err(fail)?;
     // Scaling models without a burst never start more than the account can.
     if matches!(sc.account.scaling, ScalingModel::Current) && sc.lambda {
         prop_assert!(r.lambda.counters.cold_starts <= r.lambda.counters.invocations);
@@ -379,8 +269,7 @@ fn a_million_requests_at_one_instant_keep_time_moving() {
             "ec2": {"instance_type": "t3.micro", "instances": 10, "worker_slots": 8, "queue_length": 10000, "boot_s": 0}}"#,
     )
     .expect("valid");
-    let mut sim = Simulation::new(&sc).expect("valid");
-    sim.set_record_happenings(false);
+    let mut sim = quiet(&sc);
     let mut watch = InstantWatch::new();
     while watch
         .step(&mut sim)

@@ -2,14 +2,11 @@
 //! every point's itemized lines sum exactly to its total, and the series
 //! stays bounded.
 
-mod common;
-
-use common::example;
+use crate::common::{example, quiet};
 use fanout::engine::billing::accrual::CostMeter;
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::Money;
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
 use proptest::prelude::*;
 
@@ -28,8 +25,7 @@ fn scenario(rate: f64, memory_mb: u32, ms: f64, provisioned: u32, seed: u64) -> 
 
 /// Runs `s`, closing a cost bucket every `step` of simulated time.
 fn accrue(s: &Scenario, pricing: &Pricing, step: SimDuration) -> CostMeter {
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_record_happenings(false);
+    let mut sim = quiet(s);
     let mut meter = CostMeter::new(pricing);
     let mut t = SimTime::ZERO;
     while t < sim.end() {
@@ -87,8 +83,7 @@ proptest! {
 fn the_final_point_is_the_report_so_far() {
     let s = scenario(20.0, 1_024, 100.0, 5, 1);
     let pricing = Pricing::default();
-    let mut sim = Simulation::new(&s).expect("valid");
-    sim.set_record_happenings(false);
+    let mut sim = quiet(&s);
     sim.advance_to(sim.end());
     let meter = {
         let mut m = CostMeter::new(&pricing);
@@ -119,8 +114,7 @@ fn the_simulation_accrues_cost_per_side_at_its_series_boundaries() {
     let mut s = example("steady-api");
     s.duration_s = 300.0;
     s.pricing.free_tier = false;
-    let mut sim = Simulation::new(&s).expect("valid");
-    sim.set_record_happenings(false);
+    let mut sim = quiet(&s);
     sim.advance_to(sim.end());
     let pts = sim.cost_series();
     assert!(pts.len() >= 299, "{}", pts.len());

@@ -1,8 +1,6 @@
 //! `fanout run`: tables, JSON, `--until`, and exit codes on bad input.
 
-mod common;
-
-use common::{fanout, temp};
+use crate::common::{fanout, temp};
 
 #[test]
 fn prints_a_table() {

@@ -114,8 +114,7 @@ proptest! {
     #[test]
     fn both_sides_balance_and_the_fleet_obeys_its_states(json in case()) {
         let sc = Scenario::from_json(&json).map_err(|e| TestCaseError::fail(format!("{e:?}\n{json}")))?;
-        let mut s = Simulation::new(&sc).unwrap();
-        s.set_record_happenings(false);
+        let mut s = quiet(&sc);
         let mut t = 0.0;
         while t < 420.0 {
             t += 3.0;

@@ -5,7 +5,7 @@
 use super::*;
 
 fn patched(mode: &str) -> Simulation {
-    sim(&both(
+    quiet_sim(&both(
         1_000.0,
         7,
         &api(100.0, false),

@@ -1,9 +1,7 @@
 //! `fanout sweep`: CSV shape, rising costs, the break-even, and exit code 2
 //! with a message naming the flag on bad input.
 
-mod common;
-
-use common::{fanout, temp};
+use crate::common::{fanout, temp};
 
 /// A memory-heavy API: Lambda's price per busy second is above an EC2
 /// slot's, so Lambda wins at low volume (the fleet's fixed floor) and loses

@@ -14,7 +14,7 @@ fn fleet(auto_scaling: bool) -> Simulation {
     } else {
         ""
     };
-    sim(&both(
+    quiet_sim(&both(
         1_800.0,
         11,
         &api(300.0, true),
@@ -180,7 +180,7 @@ fn bad_arguments_are_refused_with_the_field_and_range() {
         "{m}"
     );
     // The rate limit holds for the scaled peak too.
-    let mut busy = sim(&both(
+    let mut busy = quiet_sim(&both(
         60.0,
         1,
         &api(2_000.0, true),

@@ -18,7 +18,7 @@ fn step_scales_out_after_metric_periods_and_boot_never_above_max() {
             "auto_scaling": {"min": 2, "max": 6, "warmup_s": 120,
                 "target_tracking": {"metric": "cpu", "target": 50, "scale_out_datapoints": 3}}}"#,
     );
-    let mut s = sim(&json);
+    let mut s = quiet_sim(&json);
     let mut first_launch = None;
     let mut first_new_in_service = None;
     let mut t = 0.0;
@@ -68,7 +68,7 @@ fn scale_in_waits_for_warm_up() {
             "auto_scaling": {"min": 1, "max": 10, "warmup_s": 2400, "scale_in_cooldown_s": 0,
                 "target_tracking": {"metric": "cpu", "target": 50}}}"#,
     );
-    let mut s = sim(&json);
+    let mut s = quiet_sim(&json);
     s.advance_to(secs(181.0));
     assert_eq!(ec2_snap(&s).bounds.desired, 8);
     s.advance_to(secs(2_639.0));
@@ -94,7 +94,7 @@ fn crash_is_replaced_under_auto_scaling() {
             "auto_scaling": {"min": 3, "max": 3, "target_tracking": null},
             "failures": [{"type": "instance_crash", "at_s": 600}]}"#,
     );
-    let mut s = sim(&json);
+    let mut s = quiet_sim(&json);
     s.advance_to(secs(659.0));
     assert_eq!(ec2_snap(&s).by_state.failed, 1);
     s.advance_to(secs(661.0));
@@ -126,7 +126,7 @@ fn crash_without_auto_scaling_is_not_replaced_and_pages() {
             "failures": [{"type": "instance_crash", "at_s": 600}],
             "operator": {"response_s": 3600}}"#,
     );
-    let mut s = sim(&json);
+    let mut s = quiet_sim(&json);
     s.advance_to(s.end());
     let r = ec2_report(&s);
     let e = ec2_snap(&s);
@@ -155,7 +155,7 @@ fn az_outage_takes_a_share_of_the_fleet() {
             "failures": [{"type": "az_outage", "at_s": 300, "zone": 2, "duration_s": 3600}],
             "operator": {"response_s": 120}}"#,
     );
-    let mut s = sim(&json);
+    let mut s = quiet_sim(&json);
     s.advance_to(secs(301.0));
     assert_eq!(ec2_snap(&s).by_state.failed, 2);
     s.advance_to(s.end());

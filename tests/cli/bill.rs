@@ -4,9 +4,7 @@
 //! To accept a deliberate change of output, run the tests with
 //! `UPDATE_SNAPSHOTS=1` and review the diff of tests/snapshots/.
 
-mod common;
-
-use common::{fanout_output, root, temp};
+use crate::common::{fanout_output, root, temp};
 use std::path::Path;
 
 /// Compares `actual` with the committed snapshot, or rewrites it.

@@ -1,11 +1,11 @@
 // Where a frame's main-thread time goes (a diagnostic, not a test): loads
-// the built app like bench.mjs, then records 3 s of a DevTools trace and
+// the built app like browser-bench.mjs, then records 3 s of a DevTools trace and
 // a CPU profile and prints, per frame, the time in each kind of
 // main-thread work (script, style, layout, paint, …) and the functions
 // with the most self time. Run after `trunk build --release`:
-//   node tests/browser/profile.mjs [a|b]     (a: Steady API, b: stress; both by default)
-import { serve, launch, newPage } from './harness.mjs';
-import { setSpeed, sleep } from './util.mjs';
+//   node scripts/browser-profile.mjs [a|b]     (a: Steady API, b: stress; both by default)
+import { serve, launch, newPage } from '../tests/browser/harness.mjs';
+import { setSpeed, sleep } from '../tests/browser/util.mjs';
 
 const which = process.argv[2] ?? 'ab';
 const server = await serve(process.env.PROFILE_DIST); // another build, e.g. one with debug names

@@ -1,6 +1,6 @@
 // A browser benchmark (not a test): frame-time percentiles of the built app
 // in headless Chromium. Run after `trunk build --release`:
-//   node tests/browser/bench.mjs            (3 rounds; BENCH_ROUNDS=n for more)
+//   node scripts/browser-bench.mjs           (3 rounds; BENCH_ROUNDS=n for more)
 //   (a) the Steady API preset at 100×;
 //   (b) the stress preset at 100×: ~1,000 live Lambda environments (density
 //       view) beside 50 EC2 instances, 2,000 requests a second.
@@ -13,8 +13,8 @@
 // whole renderer's (main thread, compositor and raster threads).
 // BENCH_DIST=dir measures another build (e.g. an older one, for a before/after).
 import os from 'node:os';
-import { serve, launch, newPage } from './harness.mjs';
-import { setSpeed, sleep, num } from './util.mjs';
+import { serve, launch, newPage } from '../tests/browser/harness.mjs';
+import { setSpeed, sleep, num } from '../tests/browser/util.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const server = await serve(process.env.BENCH_DIST);

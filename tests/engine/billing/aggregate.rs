@@ -4,21 +4,18 @@
 //!
 //! The full-length comparison simulates every example scenario (tens of
 //! millions of invocations): run it with
-//! `cargo test --release --no-default-features --test billing_aggregate -- --ignored`.
+//! `cargo test --release --no-default-features --test engine billing::aggregate -- --ignored`.
 //! The default run compares shorter windows that a debug build simulates
 //! in seconds (the EC2 side alone for the fleet examples), so a regression
 //! of the aggregate mode fails every `cargo test`.
 
-mod common;
-
-use common::{example, AGGREGATE_EXAMPLES};
+use crate::common::{example, quiet, AGGREGATE_EXAMPLES};
 use fanout::engine::billing::accrual::Pricer;
 use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::projection::{project_ec2, project_event_sources, project_lambda};
 use fanout::engine::billing::Money;
 use fanout::engine::scenario::{Pattern, Scenario};
-use fanout::engine::sim::Simulation;
 use fanout::engine::time::SimDuration;
 
 /// Every example with an `ec2` section.
@@ -36,8 +33,7 @@ const EXAMPLES_WITH_FLEETS: [&str; 9] = [
 
 /// (simulated, aggregate) monthly Lambda cost of `s`.
 fn both(s: &Scenario, pricing: &Pricing) -> (Money, Money) {
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_record_happenings(false);
+    let mut sim = quiet(s);
     sim.advance_to(sim.end());
     let window = SimDuration::from_secs_f64(s.duration_s);
     let pricer = Pricer::new(pricing);
@@ -81,8 +77,7 @@ fn check(s: &Scenario, label: &str) -> (f64, f64) {
 fn both_ec2(s: &Scenario) -> Option<(Money, Money)> {
     s.ec2.as_ref()?;
     let pricing = Pricing::default();
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_record_happenings(false);
+    let mut sim = quiet(s);
     sim.advance_to(sim.end());
     let window = SimDuration::from_secs_f64(s.duration_s);
     let pricer = Pricer::new(&pricing);

@@ -32,8 +32,7 @@ fn instance_failure_with_and_without_auto_scaling() {
                 a.health_check_grace_s = 0.0;
             }
         }
-        let mut s = Simulation::new(&sc).unwrap();
-        s.set_record_happenings(false);
+        let mut s = quiet(&sc);
         s.advance_to(s.end());
         ec2_report(&s)
     };
@@ -54,8 +53,7 @@ fn patch_tuesday_patches_every_instance_by_hand() {
     p.first_at_s = 60.0;
     p.out_of_service_s = 60.0;
     sc.duration_s = 60.0 + 4.0 * 60.0 + 60.0;
-    let mut s = Simulation::new(&sc).unwrap();
-    s.set_record_happenings(false);
+    let mut s = quiet(&sc);
     s.advance_to(s.end());
     let r = s.report();
     let e = r.ec2.unwrap();

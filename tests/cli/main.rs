@@ -1,0 +1,11 @@
+//! The `fanout` command line, run as a binary on files (one integration-test
+//! binary): `run` (tables, JSON, `--until`), `bill` (snapshots under
+//! tests/snapshots/) and `sweep` (CSV, break-even), each with the exit
+//! codes and messages of bad input.
+
+mod bill;
+mod run;
+mod sweep;
+
+#[path = "../common/mod.rs"]
+mod common;
