@@ -8,6 +8,7 @@ pub mod defaults;
 pub mod dist;
 pub mod ec2;
 pub mod happening;
+pub mod idle_set;
 pub mod lambda;
 pub mod metrics;
 pub mod order;
