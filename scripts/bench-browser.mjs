@@ -2,9 +2,7 @@
 // invocations simulated per wall-clock second by the built wasm, timed
 // around the `fanout_bench` export (scenario parse, set-up and the run to
 // the end; no happenings recorded, nothing drawn). Best of BENCH_ROUNDS,
-// with the machine's load average, since the machine may be shared, and
-// the main thread's CPU time (Chromium's script time in thread ticks),
-// which other processes disturb far less than wall time.
+// with the machine's load average, since the machine may be shared.
 import os from 'node:os';
 import { serve, launch } from '../tests/browser/harness.mjs';
 
@@ -39,38 +37,28 @@ const CASES = [
 const server = await serve(process.env.BENCH_DIST);
 const browser = await launch();
 const page = await browser.newPage();
-const cdp = await page.context().newCDPSession(page);
-await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-const scriptSecs = async () => {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0;
-};
 await page.goto(server.url);
 await page.waitForFunction(() => typeof window.wasmBindings?.fanout_bench === 'function', null, { timeout: 60000 });
 console.log(`${await browser.version()}, ${os.cpus().length} cores`);
 const best = CASES.map(() => Infinity);
-const bestCpu = CASES.map(() => Infinity);
 let invocations = CASES.map(() => 0);
 for (let r = 1; r <= ROUNDS; r++) {
   for (const [i, [label, json]] of CASES.entries()) {
     const load = os.loadavg()[0];
-    const cpu0 = await scriptSecs();
     const { n, ms } = await page.evaluate((json) => {
       const t0 = performance.now();
       const n = window.wasmBindings.fanout_bench(json);
       return { n, ms: performance.now() - t0 };
     }, json);
-    const cpu = (await scriptSecs()) - cpu0;
     if (n < 0) throw new Error(`${label}: the scenario did not load`);
     best[i] = Math.min(best[i], ms);
-    bestCpu[i] = Math.min(bestCpu[i], cpu);
     invocations[i] = n;
-    console.log(`round ${r}: ${label}: ${n} invocations in ${(ms / 1e3).toFixed(3)} s = ${(n / ms / 1e3).toFixed(2)} M invocations/s; CPU ${cpu.toFixed(3)} s = ${(n / cpu / 1e6).toFixed(2)} M invocations/CPU-s (load average ${load.toFixed(2)})`);
+    console.log(`round ${r}: ${label}: ${n} invocations in ${(ms / 1e3).toFixed(3)} s = ${(n / ms / 1e3).toFixed(2)} M invocations/s (load average ${load.toFixed(2)})`);
   }
 }
 console.log(`best of ${ROUNDS}:`);
 for (const [i, [label]] of CASES.entries()) {
-  console.log(`  ${label}: ${(best[i] / 1e3).toFixed(3)} s, ${(invocations[i] / best[i] / 1e3).toFixed(2)} M invocations/s; CPU ${bestCpu[i].toFixed(3)} s, ${(invocations[i] / bestCpu[i] / 1e6).toFixed(2)} M invocations/CPU-s`);
+  console.log(`  ${label}: ${(best[i] / 1e3).toFixed(3)} s, ${(invocations[i] / best[i] / 1e3).toFixed(2)} M invocations/s`);
 }
 await browser.close();
 await server.close();
