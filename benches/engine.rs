@@ -7,6 +7,10 @@
 //! (b) 1,000 req/s (Poisson) for one simulated hour at 100 ms;
 //! (c) a spike from 10 to 5,000 req/s and back (100 ms, account limit 10,000).
 //!
+//! (s) the SimFaaS workload of issue 17 at 0.9, 10, 100 and 1,000 req/s,
+//!     about 10^6 invocations each (advance_to only is timed), with the
+//!     peak resident memory of each run.
+//!
 //! EC2 cases (issue 4): (b) again with an EC2 fleet fed the same arrivals
 //! (invocations counted on both sides), the fleet alone, the fleet with
 //! least-outstanding-requests routing and Auto Scaling, and an SQS M/M/4
@@ -30,6 +34,85 @@ fn peak_rss_kb() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+/// CPU time this thread has run so far [s] (Linux's schedstat, in ns; 0
+/// elsewhere). On a loaded machine it shows what wall time hides.
+fn cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map_or(0.0, |ns| ns as f64 / 1e9)
+}
+
+/// Resets the peak resident memory to the current one (Linux; else nothing).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The SimFaaS model (static/scenarios/simfaas.json) at `rate` req/s for
+/// about `invocations` invocations.
+fn simfaas(rate: f64, invocations: f64) -> Scenario {
+    scenario(&format!(
+        r#"{{"version":1,"name":"simfaas","seed":1,"duration_s":{},
+        "sources":[{{"kind":"api","pattern":{{"type":"poisson","rate_per_s":{rate}}}}}],
+        "function":{{"timeout_s":900,"duration":{{"type":"exponential","mean_ms":1991}},
+          "cold_duration":{{"type":"exponential","mean_ms":2244}},
+          "init_duration":{{"type":"fixed","ms":0}},"keep_alive_s":600}},
+        "account":{{"concurrency_limit":100000,"scaling":{{"model":"unlimited"}}}}}}"#,
+        (invocations / rate).round()
+    ))
+}
+
+/// Issue 17's table: the SimFaaS workload at each rate, timing only
+/// `advance_to` (best of `repeats`), with each run's peak memory.
+fn simfaas_cases(repeats: u32) {
+    println!("(s) SimFaaS workload, ~10^6 invocations each, advance_to only (best of {repeats})");
+    println!(
+        "    {:>7} {:>10} {:>7} {:>9} {:>7} {:>11} {:>8} {:>10} {:>8}",
+        "rate/s",
+        "invocs",
+        "wall s",
+        "M inv/s",
+        "CPU s",
+        "M inv/CPU-s",
+        "cold %",
+        "mean envs",
+        "peak KB"
+    );
+    for rate in [0.9, 10.0, 100.0, 1_000.0] {
+        let s = simfaas(rate, 1e6);
+        let mut best = f64::MAX;
+        let mut best_cpu = f64::MAX;
+        let mut peak = 0;
+        let mut last = None;
+        for _ in 0..repeats {
+            reset_peak_rss();
+            let mut sim = Simulation::new(&s).expect("valid");
+            sim.set_record_happenings(false);
+            let end = sim.end();
+            let start = Instant::now();
+            let cpu = cpu_secs();
+            sim.advance_to(end);
+            best = best.min(start.elapsed().as_secs_f64());
+            best_cpu = best_cpu.min(cpu_secs() - cpu);
+            peak = peak.max(peak_rss_kb());
+            last = Some(sim.report());
+        }
+        let r = last.expect("ran at least once");
+        let n = r.lambda.counters.invocations;
+        println!(
+            "    {rate:>7} {n:>10} {best:>7.3} {:>9.2} {best_cpu:>7.3} {:>11.2} {:>8.4} {:>10.2} {peak:>8}",
+            n as f64 / best / 1e6,
+            n as f64 / best_cpu / 1e6,
+            r.lambda.cold_start_probability * 100.0,
+            r.lambda.mean_environments,
+        );
+    }
 }
 
 fn run(label: &str, s: &Scenario, repeats: u32) {
@@ -93,6 +176,21 @@ fn main() {
         run("(b) 1,000 req/s x 1 h x 100 ms", &b, 3);
         return;
     }
+    // FANOUT_BENCH=s runs only the SimFaaS table; FANOUT_BENCH=s1000 only
+    // its 1,000 req/s case, ten times (for profiling).
+    if only == "s" {
+        simfaas_cases(5);
+        return;
+    }
+    if only == "s1000" {
+        let s = simfaas(1_000.0, 1e6);
+        for _ in 0..10 {
+            let mut sim = Simulation::new(&s).expect("valid");
+            sim.set_record_happenings(false);
+            sim.advance_to(sim.end());
+        }
+        return;
+    }
     println!(
         "fanout engine benchmark (native, {} profile)",
         if cfg!(debug_assertions) {
@@ -101,6 +199,7 @@ fn main() {
             "optimized"
         }
     );
+    simfaas_cases(3);
     run("(a) SimFaaS reference: 0.9 req/s, 10^6 s", &a, 3);
     run("(b) 1,000 req/s x 1 h x 100 ms", &b, 5);
     run("(c) spike 10 -> 5,000 -> 10 req/s, 30 min", &c, 5);

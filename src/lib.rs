@@ -8,3 +8,6 @@ pub mod engine;
 
 #[cfg(feature = "ui")]
 pub mod ui;
+
+#[cfg(all(feature = "ui", target_arch = "wasm32"))]
+pub mod wasm_bench;

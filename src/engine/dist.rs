@@ -222,7 +222,8 @@ impl Sampler {
                 min_us + u * span_us
             }
         };
-        SimDuration::from_secs_f64(us * factor / 1e6)
+        // Bit-identical to `from_secs_f64(us * factor / 1e6)`, as drawn before.
+        SimDuration::from_micros_f64(us * factor)
     }
 }
 
@@ -256,6 +257,45 @@ mod tests {
             let m = mean_of(&d, 200_000);
             let want = d.mean_ms();
             assert!((m - want).abs() / want < 0.02, "{d:?}: {m} vs {want}");
+        }
+    }
+
+    /// Three million draws as the engine makes them, converted the new way
+    /// and the old way (`from_secs_f64(us * factor / 1e6)`): bit-identical.
+    #[test]
+    fn draws_convert_exactly_as_before() {
+        let samplers = [
+            Distribution::Exponential { mean_ms: 1_991.0 }.sampler(),
+            Distribution::LogNormal {
+                median_ms: 3.0,
+                p99_ms: 90_000.0,
+            }
+            .sampler(),
+            Distribution::Uniform {
+                min_ms: 0.0,
+                max_ms: 1.0,
+            }
+            .sampler(),
+        ];
+        let mut rng = rng_stream(17, 1, 0);
+        for s in samplers {
+            for i in 0..1_000_000u32 {
+                let factor = [1.0, 0.5, 1.75, 1.0 / 3.0][(i % 4) as usize];
+                let us = match s {
+                    Sampler::Exponential { mean_us } => rng.sample::<f64, _>(Exp1) * mean_us,
+                    Sampler::LogNormal { mu, sigma } => {
+                        libm::exp(mu + sigma * rng.sample::<f64, _>(StandardNormal))
+                    }
+                    Sampler::Uniform { min_us, span_us } => min_us + rng.random::<f64>() * span_us,
+                    Sampler::Fixed(d) => d.as_micros() as f64,
+                };
+                let x = us * factor;
+                assert_eq!(
+                    SimDuration::from_micros_f64(x),
+                    SimDuration::from_secs_f64(x / 1e6),
+                    "{x:e}"
+                );
+            }
         }
     }
 

@@ -128,8 +128,13 @@ impl Integrals {
         let t = t.as_micros();
         let dt = t.saturating_sub(self.last);
         if dt > 0 {
+            // Only the gauges that are not zero (about half in a typical
+            // run: INIT, waiting and provisioned are mostly zero) move.
             for g in 0..GAUGES {
-                self.sums[g] = self.sums[g].saturating_add(self.now[g].saturating_mul(dt));
+                let now = self.now[g];
+                if now != 0 {
+                    self.sums[g] = self.sums[g].saturating_add(now.saturating_mul(dt));
+                }
             }
             self.last = t;
         }

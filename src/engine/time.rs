@@ -43,6 +43,7 @@ impl SimDuration {
     }
     /// From fractional seconds, rounded to the nearest microsecond; negative
     /// and NaN become zero, overflow saturates.
+    #[inline]
     pub fn from_secs_f64(s: f64) -> Self {
         if s.is_nan() || s <= 0.0 {
             return SimDuration::ZERO;
@@ -51,8 +52,27 @@ impl SimDuration {
         if us >= u64::MAX as f64 {
             SimDuration::MAX
         } else {
-            SimDuration(libm::round(us) as u64)
+            SimDuration(round_half_away(us))
         }
+    }
+
+    /// From fractional microseconds: exactly `from_secs_f64(us / 1e6)` (the
+    /// same rounding, bit for bit), without the division and the
+    /// multiplication back on the usual path. Only a value within a hair
+    /// of a half microsecond, where that round trip could move it across
+    /// the half, or a huge one, takes the long way.
+    #[inline]
+    pub fn from_micros_f64(us: f64) -> Self {
+        // Below 2^50 µs (~36 years) the fraction is exact; the round trip
+        // through seconds moves a value by at most two ulps, < us · 2^-51.
+        if us > 0.0 && us < (1u64 << 50) as f64 {
+            let whole = us as u64;
+            let frac = us - whole as f64;
+            if (frac - 0.5).abs() > us * (1.0 / (1u64 << 49) as f64) {
+                return SimDuration(whole + u64::from(frac > 0.5));
+            }
+        }
+        SimDuration::from_secs_f64(us / 1e6)
     }
     pub const fn as_micros(self) -> u64 {
         self.0
@@ -98,6 +118,17 @@ impl fmt::Display for SimDuration {
             write!(f, "{} h {} min", us / 3_600_000_000, (us / 60_000_000) % 60)
         }
     }
+}
+
+/// `x` rounded to the nearest integer, halves away from zero, for `x` in
+/// [0, 2^64): libm's `round` in two exact IEEE operations (a truncation and
+/// a subtraction, exact below 2^52; above, `x` is already whole), so the
+/// same on every target and without a call.
+#[inline]
+fn round_half_away(x: f64) -> u64 {
+    let whole = x as u64;
+    let frac = x - whole as f64;
+    whole + u64::from(frac >= 0.5)
 }
 
 fn trim(x: f64) -> String {
@@ -186,6 +217,68 @@ mod tests {
         assert_eq!(SimDuration::from_secs_f64(1e300), SimDuration::MAX);
     }
 
+    /// Today's conversion as it was written before issue 17 (libm's round).
+    fn from_secs_f64_libm(s: f64) -> SimDuration {
+        if s.is_nan() || s <= 0.0 {
+            return SimDuration::ZERO;
+        }
+        let us = s * 1e6;
+        if us >= u64::MAX as f64 {
+            SimDuration::MAX
+        } else {
+            SimDuration(libm::round(us) as u64)
+        }
+    }
+
+    /// Values where rounding is decided: halves and their neighbours a few
+    /// ulps away, at every scale, plus the edges.
+    fn hard_values() -> Vec<f64> {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            -1.0,
+            0.5,
+            1.5,
+            2.5,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+        ];
+        v.extend([f64::MIN_POSITIVE, 5e-324, 0.49999999999999994]);
+        for e in 0..64 {
+            let base = (1u64 << e) as f64;
+            for k in [0.0, 0.5, 1.0, 1.5, 2.5, 1e6 + 0.5, 123_456.5] {
+                let mut x = base + k;
+                for _ in 0..4 {
+                    x = f64::from_bits(x.to_bits() - 1);
+                }
+                for _ in 0..9 {
+                    v.push(x);
+                    x = f64::from_bits(x.to_bits() + 1);
+                }
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn fast_rounding_is_libm_round_bit_for_bit() {
+        for x in hard_values() {
+            for s in [x, x / 1e6] {
+                assert_eq!(
+                    SimDuration::from_secs_f64(s),
+                    from_secs_f64_libm(s),
+                    "{s:e}"
+                );
+            }
+            assert_eq!(
+                SimDuration::from_micros_f64(x),
+                from_secs_f64_libm(x / 1e6),
+                "{x:e}"
+            );
+        }
+    }
+
     #[test]
     fn millis_round_up_like_lambda_billing() {
         assert_eq!(SimDuration::from_micros(0).as_millis_ceil(), 0);
@@ -204,6 +297,33 @@ mod tests {
         let mut t = SimTime::ZERO;
         t += SimDuration::from_millis(3);
         assert_eq!(t.as_micros(), 3_000);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Any draw as the engine makes it (a positive f64 of µs, or any
+        /// bit pattern at all): the direct conversion equals the old one.
+        #[test]
+        fn micros_f64_equals_the_old_round_trip(
+            us in 0.0f64..1e12,
+            bits in proptest::num::u64::ANY,
+            k in 0u64..1_000_000_000,
+            ulps in -3i64..=3,
+        ) {
+            let half = f64::from_bits(((k as f64) + 0.5).to_bits().wrapping_add_signed(ulps));
+            for x in [us, f64::from_bits(bits), half, us * 1e-6] {
+                proptest::prop_assert_eq!(
+                    SimDuration::from_micros_f64(x),
+                    from_secs_f64_libm(x / 1e6),
+                    "{:e}", x
+                );
+                proptest::prop_assert_eq!(
+                    SimDuration::from_secs_f64(x),
+                    from_secs_f64_libm(x),
+                    "{:e}", x
+                );
+            }
+        }
     }
 
     #[test]
