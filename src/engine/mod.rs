@@ -10,7 +10,6 @@ pub mod dist;
 pub mod ec2;
 pub mod estimate;
 pub mod happening;
-pub mod idle_set;
 pub mod lambda;
 pub mod metrics;
 pub mod order;

@@ -117,10 +117,16 @@ impl LambdaSide {
         self.counters.environments_created += 1;
         self.ints.advance(now);
         self.ints.add(G_TOTAL, 1);
-        store(&mut self.envs, &mut self.free, env, |old, env| Env {
+        let slot = store(&mut self.envs, &mut self.free, env, |old, env| Env {
             gen: old.gen,
             ..env
-        })
+        });
+        if provisioned {
+            self.idle_provisioned.created(slot);
+        } else {
+            self.idle_on_demand.created(slot);
+        }
+        slot
     }
 
     /// Draws the handler time and outcome of an invocation starting now.
@@ -346,9 +352,9 @@ impl LambdaSide {
         env.last_end = now;
         env.init = SimDuration::ZERO;
         if env.provisioned {
-            self.idle_provisioned.push(env.id, slot);
+            self.idle_provisioned.insert(slot);
         } else {
-            self.idle_on_demand.push(env.id, slot);
+            self.idle_on_demand.insert(slot);
             if !env.expiry_pending {
                 env.expiry_pending = true;
                 let gen = env.gen;
@@ -373,12 +379,10 @@ impl LambdaSide {
         env.state = None;
         env.gen = env.gen.wrapping_add(1);
         env.expiry_pending = false;
-        if was_idle {
-            if provisioned {
-                self.idle_provisioned.removed(&self.envs);
-            } else {
-                self.idle_on_demand.removed(&self.envs);
-            }
+        if provisioned {
+            self.idle_provisioned.destroyed(slot);
+        } else {
+            self.idle_on_demand.destroyed(slot);
         }
         self.ints.sub(G_TOTAL, 1);
         self.free.push(slot);

@@ -86,7 +86,7 @@ impl LambdaSide {
             self.provisioned_envs += 1;
             self.ints.add(G_IDLE, 1);
             let id = self.envs[slot as usize].id;
-            self.idle_provisioned.push(id, slot);
+            self.idle_provisioned.insert(slot);
             ctx.log(HappeningKind::EnvProvisioned, None, Some(id));
         }
     }

@@ -90,7 +90,7 @@ impl LambdaSide {
         ctx: &mut LambdaCtx<'_, E>,
     ) -> Result<(), ()> {
         let source = job.source(self);
-        if let Some(slot) = self.idle_provisioned.pop(&self.envs) {
+        if let Some(slot) = self.idle_provisioned.take_newest() {
             self.warm_start(slot, job, ctx);
             return Ok(());
         }
@@ -98,7 +98,7 @@ impl LambdaSide {
             self.throttle(source, true, ctx);
             return Err(());
         }
-        if let Some(slot) = self.idle_on_demand.pop(&self.envs) {
+        if let Some(slot) = self.idle_on_demand.take_newest() {
             self.warm_start(slot, job, ctx);
             return Ok(());
         }
