@@ -4,6 +4,7 @@
 //! a self-managed EC2 fleet, with their bills. It knows nothing of the
 //! browser. [`ui`] (feature `ui`) is the Yew app that animates its snapshots.
 
+pub mod common;
 pub mod engine;
 
 #[cfg(feature = "ui")]

@@ -5,11 +5,6 @@
 //! counters, happenings and the bill; the only state kept here is about
 //! drawing (cell slots, particles, when a cell was last seen busy).
 
-use super::budget::Budget;
-use super::cost::{ec2_meter, lambda_meter, CostMeter};
-use super::history::{History, Sample, SideSample};
-use super::lod::Slots;
-use super::particles::{sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME};
 use crate::engine::action::{Action, ActionError, LoggedAction};
 use crate::engine::ec2::ops::OperatorWork;
 use crate::engine::happening::{HappeningKind as H, Side};
@@ -18,6 +13,13 @@ use crate::engine::metrics::LatencySummary;
 use crate::engine::scenario::{Scenario, ScenarioError, SourceKind};
 use crate::engine::sim::{Simulation, Snapshot};
 use crate::engine::time::SimTime;
+use crate::ui::charts::cost::{ec2_meter, lambda_meter, CostMeter};
+use crate::ui::view_model::budget::Budget;
+use crate::ui::view_model::history::{History, Sample, SideSample};
+use crate::ui::view_model::lod::Slots;
+use crate::ui::view_model::particles::{
+    sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME,
+};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -429,7 +431,7 @@ impl SimHandle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::presets::PRESETS;
+    use crate::common::presets::PRESETS;
 
     #[test]
     fn frames_follow_the_engine() {

@@ -1,8 +1,8 @@
 //! The charts panel: both sides over time on shared axes, from the sampled
 //! history of engine numbers.
 
-use super::chart::{Chart, Line, YFormat};
-use super::history::{Sample, SideSample};
+use crate::ui::charts::line_chart::{Chart, Line, YFormat};
+use crate::ui::view_model::history::{Sample, SideSample};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Fast-forward ("skip ahead" by an hour or a day of simulated time), done
 //! in per-frame slices: each animation frame advances the engine within the
-//! same wall-time budget as normal play ([`super::budget`]), so the page
+//! same wall-time budget as normal play ([`crate::ui::view_model::budget`]), so the page
 //! keeps drawing and answering; a progress bar shows how far it got and
 //! Cancel stops it where it is.
 //!
@@ -10,7 +10,7 @@
 //! the whole simulation state shipped back after the skip; the budgeted
 //! loop the app already has does the job with no extra bundle.
 
-use super::format::clock_short;
+use crate::common::format::clock_short;
 use crate::engine::time::{SimDuration, SimTime};
 use yew::prelude::*;
 

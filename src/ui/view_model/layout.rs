@@ -207,7 +207,7 @@ mod tests {
 /// leaves it at its right edge, and feeds an instance from the lane under
 /// its row. Pure geometry, tested natively against the text's boxes.
 pub mod wide {
-    use crate::ui::particles::ease;
+    use crate::ui::view_model::particles::ease;
 
     /// The gutter between the sources (their labels end at x = 175) and
     /// the panels (from x = 220).

@@ -9,11 +9,11 @@
 //! so; costs share one axis; dots are the computed volumes and the lines
 //! only join them; each crossing is marked and labelled.
 
-use super::budget::FRAME_BUDGET_MS;
-use super::format::usd_axis;
+use crate::common::format::usd_axis;
 use crate::engine::billing::aggregate::fleet_config;
 use crate::engine::billing::sweep::{Ec2Variant, Sweep, SweepRun};
 use crate::engine::scenario::Scenario;
+use crate::ui::view_model::budget::FRAME_BUDGET_MS;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use yew::prelude::*;
 

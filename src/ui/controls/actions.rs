@@ -32,7 +32,7 @@ pub fn describe(a: &LoggedAction) -> String {
         Action::SetRate { source, rate_per_s } => format!(
             "source {} peak rate set to {} req/s",
             source + 1,
-            crate::ui::format::num(rate_per_s)
+            crate::common::format::num(rate_per_s)
         ),
         Action::ScaleTraffic { factor, .. } => format!("traffic × {factor}"),
     };
@@ -42,7 +42,7 @@ pub fn describe(a: &LoggedAction) -> String {
 /// Reads the traffic factor typed, refusing what is not a number in range.
 pub fn parse_factor(text: &str) -> Result<f64, String> {
     let t = text.trim().trim_end_matches(['×', 'x']).trim();
-    let v = super::format::parse_f64(&t.replace(',', ""))
+    let v = crate::common::format::parse_f64(&t.replace(',', ""))
         .ok_or_else(|| format!("factor: “{}” is not a number", text.trim()))?;
     crate::engine::action::check_factor(v).map_err(|e| e.to_string())?;
     Ok(v)

@@ -8,7 +8,7 @@
 //! crossing), and step lines that hold each sampled value until the next
 //! sample instead of interpolating beyond the data.
 
-use super::format::{clock_short, num, usd_axis};
+use crate::common::format::{clock_short, num, usd_axis};
 use yew::prelude::*;
 
 /// How a chart's y tick values read.

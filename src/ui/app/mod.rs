@@ -1,27 +1,30 @@
 //! The top-level component: owns the virtual clock, the running simulation
 //! ([`SimHandle`]) and the animation loop, and lays out the page.
 
-use super::breakeven::BreakEvenPanel;
-use super::charts::ChartsPanel;
-use super::clock::SimClock;
-use super::controls::Controls;
-use super::embed::{self, ControlsLevel, EmbedDialog, EmbedOptions};
-use super::fast_forward::{FastForward, FastForwardBar};
-use super::history::Sample;
-use super::import_export as io;
-use super::metrics::MetricsPanel;
-use super::operations::{describe as describe_action, OpField, OperationsPanel};
-use super::params::{set as set_param, Group, Param, ParamsPanel, SPECS};
-use super::present::{self, HelpOverlay, KeyAction};
-use super::presets::{PresetPicker, PRESETS};
-use super::share::{self, LinkState, Theme, View};
-use super::sim_handle::{FrameView, Live, SimHandle};
-use super::stage::Stage;
-use super::tour::{self, Tour, TourBar};
-use super::web;
+use crate::common::link::{self, LinkState, Theme, View};
+use crate::common::presets::PRESETS;
+use crate::common::tour::{self, Tour};
 use crate::engine::action::Action;
 use crate::engine::scenario::{Scenario, ScenarioError};
 use crate::engine::time::{SimDuration, SimTime};
+use crate::ui::charts::breakeven::BreakEvenPanel;
+use crate::ui::charts::metrics_table::MetricsPanel;
+use crate::ui::charts::over_time::ChartsPanel;
+use crate::ui::controls::actions::{describe as describe_action, OpField, OperationsPanel};
+use crate::ui::controls::fast_forward::{FastForward, FastForwardBar};
+use crate::ui::controls::params::{set as set_param, Group, Param, ParamsPanel, SPECS};
+use crate::ui::controls::presenter::{self, KeyAction};
+use crate::ui::controls::preset_picker::PresetPicker;
+use crate::ui::controls::tour_bar::TourBar;
+use crate::ui::controls::transport::Controls;
+use crate::ui::dialogs::embed::{self, ControlsLevel, EmbedDialog, EmbedOptions};
+use crate::ui::dialogs::help::HelpOverlay;
+use crate::ui::dialogs::import_export as io;
+use crate::ui::sim_handle::{FrameView, Live, SimHandle};
+use crate::ui::stage::scene::Stage;
+use crate::ui::view_model::clock::SimClock;
+use crate::ui::view_model::history::Sample;
+use crate::ui::web;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::rc::Rc;
@@ -226,7 +229,7 @@ impl App {
     /// (never inside an embed, whose history is the host page's).
     fn sync_url(&self, push: bool) {
         web::set_fragment(
-            &share::encode(&self.link_state(None)),
+            &link::encode(&self.link_state(None)),
             push && !self.embed.embed,
         );
     }
@@ -277,7 +280,7 @@ impl App {
     /// Reads tour `name` (the shipped one from the bundle, others from
     /// this site) and opens step `step`.
     fn load_tour(&mut self, ctx: &Context<Self>, name: &str, step: usize) {
-        let url = match share::tour_source(name) {
+        let url = match link::tour_source(name) {
             Ok(u) => u,
             Err(e) => {
                 self.problems.push(format!("tour: {e}."));
@@ -337,7 +340,7 @@ impl App {
             if web::is_typing(e) || (on_range && key.starts_with("Arrow")) {
                 return;
             }
-            if let Some(a) = present::action(&key, e.ctrl_key() || e.alt_key() || e.meta_key()) {
+            if let Some(a) = presenter::action(&key, e.ctrl_key() || e.alt_key() || e.meta_key()) {
                 e.prevent_default();
                 link.send_message(Msg::Key(a));
             }
@@ -383,7 +386,7 @@ impl App {
     fn fragment_now(&self) -> String {
         let paused_at = (!self.clock.is_running() && self.handle.now() > SimTime::ZERO)
             .then(|| self.handle.now());
-        share::encode(&self.link_state(paused_at))
+        link::encode(&self.link_state(paused_at))
     }
 
     fn scenario_title(&self) -> String {
@@ -428,12 +431,12 @@ impl Component for App {
         let decoded = if fragment.is_empty() {
             let mut st = LinkState::preset(embed.preset.unwrap_or(FIRST_PRESET));
             st.view.theme = embed.theme.unwrap_or_default();
-            share::Decoded {
+            link::Decoded {
                 state: st,
                 problems: Vec::new(),
             }
         } else {
-            share::decode(&fragment)
+            link::decode(&fragment)
         };
         problems.extend(decoded.problems);
         let st = decoded.state;
@@ -692,7 +695,7 @@ impl Component for App {
                         self.param_error = None;
                         self.note = Some(format!(
                             "Peak rate {} req/s from {} on: applied live, no restart.",
-                            crate::ui::format::num(rate),
+                            crate::common::format::num(rate),
                             self.handle.now()
                         ));
                         self.op_log = self.handle.actions().iter().map(describe_action).collect();
@@ -744,7 +747,7 @@ impl Component for App {
                     KeyAction::Restart => return Component::update(self, ctx, Msg::Restart),
                     KeyAction::NewSeed => return Component::update(self, ctx, Msg::NewSeed),
                     KeyAction::Faster | KeyAction::Slower => {
-                        let s = present::step_speed(self.clock.speed(), a == KeyAction::Faster);
+                        let s = presenter::step_speed(self.clock.speed(), a == KeyAction::Faster);
                         return Component::update(self, ctx, Msg::SetSpeed(s));
                     }
                     KeyAction::PrevStep | KeyAction::NextStep => {
@@ -801,7 +804,7 @@ impl Component for App {
                 true
             }
             Msg::PopState => {
-                let d = share::decode(&web::fragment());
+                let d = link::decode(&web::fragment());
                 self.problems = d.problems;
                 self.apply_link(ctx, d.state);
                 true
@@ -1064,7 +1067,7 @@ impl Component for App {
         // Encoding the link (JSON merge patch, deflate) is work: only when
         // an embed's footer or the embed dialog shows it, not every frame.
         let fragment = if e.embed || self.embed_dialog {
-            share::encode(&self.link_state(None))
+            link::encode(&self.link_state(None))
         } else {
             String::new()
         };

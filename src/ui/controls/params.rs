@@ -325,7 +325,7 @@ fn trim(x: f64) -> String {
 }
 
 fn number(text: &str) -> Result<f64, String> {
-    super::format::parse_f64(&text.trim().replace(',', ""))
+    crate::common::format::parse_f64(&text.trim().replace(',', ""))
         .ok_or_else(|| format!("“{}” is not a number", text.trim()))
 }
 
@@ -517,7 +517,7 @@ pub fn params_panel(props: &ParamsProps) -> Html {
                 <small class="help" id={help_id}>
                     { spec.help }
                     if spec.max > spec.min {
-                        { format!(" Range {}–{} {}.", crate::ui::format::num(spec.min), crate::ui::format::num(spec.max), spec.unit) }
+                        { format!(" Range {}–{} {}.", crate::common::format::num(spec.min), crate::common::format::num(spec.max), spec.unit) }
                     }
                 </small>
                 if let Some(m) = err {
@@ -582,7 +582,7 @@ mod tests {
     use crate::engine::scenario::Pattern;
 
     fn steady() -> Scenario {
-        Scenario::from_json(include_str!("../../static/scenarios/flash-sale.json")).unwrap()
+        Scenario::from_json(include_str!("../../../static/scenarios/flash-sale.json")).unwrap()
     }
 
     /// The restart note lowercases a label with `to_ascii_lowercase`

@@ -1,9 +1,9 @@
 //! Live metrics per side, the cost meters (so far, and projected per
 //! month, labelled as a projection) and the operator-work counters.
 
-use super::cost::FreeTier;
-use super::format::{count, latency_ms, num, percent};
-use super::sim_handle::{Live, SideLive};
+use crate::common::format::{count, latency_ms, num, percent};
+use crate::ui::charts::cost::FreeTier;
+use crate::ui::sim_handle::{Live, SideLive};
 use std::rc::Rc;
 use yew::prelude::*;
 

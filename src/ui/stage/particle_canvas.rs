@@ -5,7 +5,7 @@
 //!
 //! Why a canvas: a moving SVG circle costs Chromium a style recalculation
 //! and an SVG layout every frame (its `cx`/`cy` are presentation
-//! attributes), and up to [`MAX_ALIVE`](super::particles::MAX_ALIVE) of
+//! attributes), and up to [`MAX_ALIVE`](crate::ui::view_model::particles::MAX_ALIVE) of
 //! them move at once; on a canvas a frame's particles are one clear and a
 //! few paths. Colours are the theme's CSS variables, read from the canvas's
 //! computed style now and then, and at once (with a redraw) when the theme

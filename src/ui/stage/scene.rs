@@ -2,16 +2,15 @@
 //! particles (sampled from the engine's happenings) to the Lambda function's
 //! execution environments above and to the EC2 fleet below.
 
-use super::ec2_panel::{instance_center, instance_size, tally_503, Ec2Panel, ALB};
-use super::format::{count, num};
-use super::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL, PANEL_TOP};
-use super::layout::sources::{self, Slot, Style};
-use super::layout::text::{self, Font};
-use super::layout::{narrow, use_narrow, wide};
-use super::particle_canvas::{Dot, Look, ParticleCanvas};
-use super::particles::{Particle, Target};
-use super::sim_handle::{FrameView, SourceView};
+use super::sources::source_html;
 use crate::engine::scenario::SourceKind;
+use crate::ui::sim_handle::FrameView;
+use crate::ui::stage::ec2_panel::{instance_center, instance_size, tally_503, Ec2Panel, ALB};
+use crate::ui::stage::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL, PANEL_TOP};
+use crate::ui::stage::particle_canvas::{Dot, Look, ParticleCanvas};
+use crate::ui::view_model::layout::sources::{self, Slot};
+use crate::ui::view_model::layout::{narrow, use_narrow, wide};
+use crate::ui::view_model::particles::{Particle, Target};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,7 +18,7 @@ use yew::prelude::*;
 /// Where the stage draws the panels' points: as they are on the wide
 /// stage, or moved for the narrow (phone) stage, where the panels stack
 /// below the sources with their text on lines of its own
-/// ([`narrow`](super::layout::narrow)).
+/// ([`narrow`](crate::ui::view_model::layout::narrow)).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     /// The narrow (stacked) stage.
@@ -78,195 +77,6 @@ pub fn source_slots(narrow: bool, n: usize, fleet: bool) -> Vec<Slot> {
         sources::narrow(n)
     } else {
         sources::wide(n, if fleet { 600.0 } else { 420.0 })
-    }
-}
-
-fn icon(kind: Option<SourceKind>, cx: f64, cy: f64, scale: f64) -> Html {
-    let t = if scale == 1.0 {
-        format!("translate({cx:.1} {cy:.1})")
-    } else {
-        format!("translate({cx:.1} {cy:.1}) scale({scale})")
-    };
-    match kind {
-        Some(SourceKind::Api) => html! {
-            <g class="icon icon-api" transform={t}>
-                <rect x="-30" y="-26" width="60" height="52" rx="10" />
-                <path class="glyph" d="M-10 -12 L-20 0 L-10 12 M10 -12 L20 0 L10 12 M4 -14 L-4 14" />
-            </g>
-        },
-        Some(SourceKind::S3) => html! {
-            <g class="icon icon-s3" transform={t}>
-                <path d="M-30 -18 h60 l-8 42 a22 6 0 0 1 -44 0 z" />
-                <ellipse cx="0" cy="-18" rx="30" ry="8" class="rim" />
-            </g>
-        },
-        Some(SourceKind::Sqs) => html! {
-            <g class="icon icon-sqs" transform={t}>
-                <rect x="-32" y="-24" width="64" height="48" rx="6" />
-                <rect class="msg" x="-24" y="-16" width="48" height="8" rx="2" />
-                <rect class="msg" x="-24" y="-4" width="48" height="8" rx="2" />
-                <rect class="msg" x="-24" y="8" width="48" height="8" rx="2" />
-            </g>
-        },
-        Some(SourceKind::Schedule) => html! {
-            <g class="icon icon-schedule" transform={t}>
-                <circle r="26" />
-                <path class="glyph" d="M0 -16 L0 0 L12 8" />
-            </g>
-        },
-        // The sources that did not fit: a stack of cards.
-        None => html! {
-            <g class="icon icon-more" transform={t}>
-                <rect x="-18" y="-26" width="44" height="32" rx="5" />
-                <rect x="-24" y="-18" width="44" height="32" rx="5" />
-                <rect x="-30" y="-10" width="44" height="32" rx="5" />
-            </g>
-        },
-    }
-}
-
-fn kind_label(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Api => "API Gateway",
-        SourceKind::S3 => "S3 bucket",
-        SourceKind::Sqs => "SQS queue",
-        SourceKind::Schedule => "EventBridge schedule",
-    }
-}
-
-fn fmt(x: f64) -> String {
-    format!("{x:.1}")
-}
-
-/// One place of the sources: a source (icon, kind, name, rate, queue
-/// depth) or the sources that did not fit ("+k more sources", their summed
-/// rate). Names and labels are cut to the place's width with an ellipsis;
-/// the whole text is the place's tooltip.
-fn source_html(slot: &Slot, all: &[SourceView], sampled: bool) -> Html {
-    let shown = &all[slot.first.min(all.len())..(slot.first + slot.count).min(all.len())];
-    let rate: f64 = shown.iter().map(|s| s.rate_per_s).sum();
-    let rate_text = format!("{}{}/s", if sampled { "×" } else { "" }, num(rate));
-    let rate_aria = format!(
-        "{} arrivals per second{}",
-        num(rate),
-        if sampled { ", particles sampled" } else { "" }
-    );
-    let one = (shown.len() == 1).then(|| &shown[0]);
-    let kind = one.map(|s| s.kind);
-    let describe = |s: &SourceView| {
-        format!(
-            "{} ({}): {}/s",
-            if s.name.is_empty() {
-                "unnamed"
-            } else {
-                &s.name
-            },
-            kind_label(s.kind),
-            num(s.rate_per_s)
-        )
-    };
-    let tooltip = match one {
-        Some(s) => describe(s),
-        None => format!(
-            "{} more sources: {}",
-            shown.len(),
-            shown.iter().map(describe).collect::<Vec<_>>().join("; ")
-        ),
-    };
-    let depth = one.and_then(|s| s.queue_depth);
-    let (cx, cy) = slot.icon;
-    // Sizes of the text [stage units]: the wide stage's 13, the narrow
-    // stage's 30 (static/style.css).
-    let size = if slot.style == Style::Card {
-        30.0
-    } else {
-        13.0
-    };
-    let (kind_line, name_line) = match one {
-        Some(s) => (kind_label(s.kind).to_string(), s.name.clone()),
-        None => {
-            let k = shown.len();
-            (
-                text::first_fit(
-                    &[format!("+{k} more sources"), format!("+{k} more")],
-                    Font::Sans,
-                    size,
-                    slot.text_w,
-                ),
-                String::new(),
-            )
-        }
-    };
-    let name_line = text::ellipsize(&name_line, Font::Sans, size, slot.text_w);
-    let kind_line = text::ellipsize(&kind_line, Font::Sans, size, slot.text_w);
-    let rate_el = |x: f64, y: f64, class: &'static str| {
-        html! {
-            <text x={fmt(x)} y={fmt(y)} class={class} data-testid="source-rate" aria-label={rate_aria.clone()}>
-                { rate_text.clone() }
-            </text>
-        }
-    };
-    let body = match slot.style {
-        Style::Full => html! {
-            <>
-                { icon(kind, cx, cy, 1.0) }
-                <text x={fmt(cx)} y={fmt(slot.y0)} class="small">{ kind_line }</text>
-                <text x={fmt(cx)} y={fmt(slot.y0 + 16.0)} class="small muted">{ name_line }</text>
-                { rate_el(slot.anchor.0, cy - 30.0, "rate right") }
-                if let Some(d) = depth {
-                    <text x={fmt(cx)} y={fmt(cy + 4.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
-                }
-            </>
-        },
-        Style::Compact => html! {
-            <>
-                { icon(kind, cx, cy, slot.scale) }
-                // The icon says the kind; the line says the name (or how
-                // many more sources there are).
-                <text x={fmt(slot.text_x)} y={fmt(slot.y0)} class="small left">
-                    { if one.is_some() { name_line } else { kind_line } }
-                </text>
-                { rate_el(slot.text_x, slot.y0 + 16.0, "rate left") }
-                if let Some(d) = depth {
-                    <text x={fmt(cx)} y={fmt(cy + 5.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
-                }
-            </>
-        },
-        Style::Card => {
-            let line = narrow::LINE;
-            // The queue's depth on the rate's line, after it, as long as
-            // both fit.
-            let rate_w = text::width(&rate_text, Font::Mono, size);
-            let room = slot.text_w - rate_w - 24.0;
-            let depth_text = depth.map(|d| {
-                text::first_fit(
-                    &[format!("{} queued", count(d)), count(d)],
-                    Font::Mono,
-                    size,
-                    room,
-                )
-            });
-            html! {
-                <>
-                    { icon(kind, cx, cy, 1.0) }
-                    <text x={fmt(slot.text_x)} y={fmt(slot.y0)} class="small left">{ kind_line }</text>
-                    if one.is_some() {
-                        <text x={fmt(slot.text_x)} y={fmt(slot.y0 + line)} class="small muted left">{ name_line }</text>
-                    }
-                    { rate_el(slot.text_x, slot.y0 + 2.0 * line, "rate left") }
-                    if let Some(d) = depth_text {
-                        <text x={fmt(slot.text_x + rate_w + 24.0)} y={fmt(slot.y0 + 2.0 * line)} class="depth left" data-testid="queue-depth">{ d }</text>
-                    }
-                </>
-            }
-        }
-    };
-    html! {
-        <g class={classes!("source", one.is_none().then_some("source-more"))} data-testid={if one.is_some() { "source" } else { "source-more" }}
-           data-kind={kind.map(|k| k.as_str())} data-count={shown.len().to_string()}>
-            <title>{ tooltip }</title>
-            { body }
-        </g>
     }
 }
 
@@ -480,6 +290,7 @@ pub fn stage(props: &StageProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::view_model::layout::sources::Style;
     use crate::engine::defaults::MAX_SOURCES;
 
     /// A box: left, top, right, bottom [stage units].
@@ -558,7 +369,7 @@ mod tests {
             ("ALB / SQS label", (256.0, 462.0, 288.0, 480.0)),
         ];
         v.extend(source_text(slots));
-        let (size, pitch) = super::super::ec2_panel::instance_size(n_inst);
+        let (size, pitch) = crate::ui::stage::ec2_panel::instance_size(n_inst);
         if pitch >= 60.0 {
             for i in 0..n_inst {
                 let (x, y) = instance_center(i, n_inst);
@@ -718,7 +529,7 @@ mod tests {
     #[test]
     fn wide_paths_start_and_end_where_they_should() {
         let a = source_slots(false, 1, true)[0].anchor;
-        let b = super::super::lambda_panel::slot_center(3, 10);
+        let b = crate::ui::stage::lambda_panel::slot_center(3, 10);
         let path = wide::to_lambda(a, b);
         assert_eq!(path.at(0.0), a);
         let end = path.at(1.0);

@@ -1,7 +1,5 @@
-//! Presenter mode: the keyboard shortcuts (one table, used both to act and
-//! to draw the help overlay) and the help overlay.
-
-use yew::prelude::*;
+//! Presenter mode: the keyboard shortcuts, one table used both to act and
+//! to draw the help overlay (`dialogs::help`).
 
 /// What a shortcut does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,32 +68,9 @@ pub fn action(key: &str, ctrl_alt_meta: bool) -> Option<KeyAction> {
 /// Speed one step up or down the log scale (half a decade), rounded as
 /// the slider rounds, within 1×–10,000×.
 pub fn step_speed(speed: f64, up: bool) -> f64 {
-    use super::controls::{slider_from_speed, speed_from_slider};
+    use super::transport::{slider_from_speed, speed_from_slider};
     let v = slider_from_speed(speed) + if up { 0.5 } else { -0.5 };
     speed_from_slider(v)
-}
-
-/// Properties of [`HelpOverlay`].
-#[derive(Properties, PartialEq)]
-pub struct HelpProps {
-    pub on_close: Callback<()>,
-}
-
-/// The list of keys, over the page.
-#[function_component(HelpOverlay)]
-pub fn help_overlay(props: &HelpProps) -> Html {
-    let keys = html! {
-        <>
-            <table class="keys">
-                { for KEYS.iter().map(|(_, label, what, _)| html! {
-                    <tr><td><kbd>{ *label }</kbd></td><td>{ *what }</td></tr>
-                }) }
-            </table>
-            <p class="muted">{ "They work in full screen too, and never while you type in a field." }</p>
-            <button id="help-close" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Close" }</button>
-        </>
-    };
-    super::dialog::dialog("help", "help-title", "Keyboard shortcuts", keys)
 }
 
 #[cfg(test)]

@@ -3,12 +3,12 @@
 //! in service, patching, failed, draining; shown by pattern and a label as
 //! well as colour), the Auto Scaling bounds and the 503 tally.
 
-use super::format::count;
-use super::layout::narrow::*;
-use super::layout::text::{self, Font};
-use super::lod::grid;
-use super::sim_handle::FrameView;
+use crate::common::format::count;
 use crate::engine::ec2::fleet::InstanceState;
+use crate::ui::sim_handle::FrameView;
+use crate::ui::view_model::layout::narrow::*;
+use crate::ui::view_model::layout::text::{self, Font};
+use crate::ui::view_model::lod::grid;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -68,7 +68,7 @@ pub struct Ec2PanelProps {
     /// sources); otherwise workers pull from a queue.
     pub via_alb: bool,
     /// Lay the text out for the narrow (phone) stage: on lines of its own
-    /// above and below the grid ([`super::layout::narrow`]); the instance
+    /// above and below the grid ([`crate::ui::view_model::layout::narrow`]); the instance
     /// boxes, too small there for a label, show their state by pattern.
     #[prop_or_default]
     pub narrow: bool,

@@ -4,12 +4,12 @@
 //! and scaling headroom. State is shown by shape and pattern as well as
 //! colour.
 
-use super::format::count;
-use super::layout::text::{self, Font};
-use super::layout::{self, narrow::*};
-use super::lod::{detail_for, grid, Detail};
-use super::sim_handle::FrameView;
+use crate::common::format::count;
 use crate::engine::lambda::EnvState;
+use crate::ui::sim_handle::FrameView;
+use crate::ui::view_model::layout::text::{self, Font};
+use crate::ui::view_model::layout::{self, narrow::*};
+use crate::ui::view_model::lod::{detail_for, grid, Detail};
 use std::rc::Rc;
 use yew::prelude::*;
 

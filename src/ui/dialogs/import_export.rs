@@ -3,9 +3,9 @@
 //! back with every problem named. The text builders are pure (tested
 //! natively); the app hands the results to the browser's download.
 
-use super::history::Sample;
 use crate::engine::billing::Bill;
 use crate::engine::scenario::Scenario;
+use crate::ui::view_model::history::Sample;
 
 /// Largest scenario file read [bytes]; bigger files are refused unread.
 pub const MAX_IMPORT_BYTES: u64 = 256 * 1024;
@@ -146,7 +146,7 @@ pub fn svg_size(outer: &str) -> Option<(f64, f64)> {
     let v: Vec<f64> = outer[start..end]
         .split([' ', ','])
         .filter(|p| !p.is_empty())
-        .map(super::format::parse_f64)
+        .map(crate::common::format::parse_f64)
         .collect::<Option<_>>()?;
     match v[..] {
         [_, _, w, h] if w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite() => Some((w, h)),
@@ -177,11 +177,11 @@ pub fn standalone_svg(outer: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::presets::PRESETS;
     use crate::engine::billing::{lambda_bill, Catalog, LambdaBillOptions};
     use crate::engine::sim::Simulation;
     use crate::engine::time::SimTime;
-    use crate::ui::history::SideSample;
-    use crate::ui::presets::PRESETS;
+    use crate::ui::view_model::history::SideSample;
 
     #[test]
     fn an_invalid_file_lists_every_problem_with_its_path() {

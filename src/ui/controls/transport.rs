@@ -4,10 +4,10 @@
 //! the sticky bar holds only the essentials (play/pause, step, the clock and
 //! the speed) and the rest follows it in the page's flow.
 
-use super::clock::{MAX_SPEED, MIN_SPEED};
-use super::format::speed as fmt_speed;
-use super::layout::use_narrow;
+use crate::common::format::speed as fmt_speed;
 use crate::engine::time::SimTime;
+use crate::ui::view_model::clock::{MAX_SPEED, MIN_SPEED};
+use crate::ui::view_model::layout::use_narrow;
 use yew::prelude::*;
 
 /// Slider position (0–4, log10 of the speed) to speed; snaps to the nearest
@@ -72,7 +72,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         let c = props.on_speed.clone();
         Callback::from(move |e: InputEvent| {
             let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Some(v) = super::format::parse_f64(&el.value()) {
+            if let Some(v) = crate::common::format::parse_f64(&el.value()) {
                 c.emit(speed_from_slider(v));
             }
         })

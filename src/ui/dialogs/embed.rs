@@ -2,8 +2,8 @@
 //! simulator shows, read from the query string, and the iframe snippet the
 //! "Embed" dialog writes for the current state.
 
-use super::presets::PRESETS;
-use super::share::{percent_decode, Theme};
+use crate::common::link::{percent_decode, Theme};
+use crate::common::presets::PRESETS;
 use yew::prelude::*;
 
 /// How many controls an embed shows.
@@ -217,7 +217,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     };
     let copy = {
         let text = text.clone();
-        Callback::from(move |_: MouseEvent| super::web::copy(&text))
+        Callback::from(move |_: MouseEvent| crate::ui::web::copy(&text))
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
     let body = html! {
@@ -247,7 +247,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             </div>
         </>
     };
-    super::dialog::dialog("embed-dialog", "embed-title", "Embed this simulation", body)
+    crate::ui::dialogs::dialog::dialog("embed-dialog", "embed-title", "Embed this simulation", body)
 }
 
 #[cfg(test)]
