@@ -1,4 +1,4 @@
-//! The "Operations" control group: things you do to the running
+//! The live actions (shown as the "Operations" group): things you do to the running
 //! simulation without restarting it — fail an instance, take an
 //! Availability Zone down (and bring it back), turn the traffic up or down.
 //! Each goes to the engine as an [`Action`]; the engine validates it and a
@@ -8,9 +8,9 @@ use crate::engine::action::{Action, LoggedAction};
 use crate::engine::defaults::MAX_TRAFFIC_FACTOR;
 use yew::prelude::*;
 
-/// Which control an operation (or its refusal) belongs to.
+/// Which control an action (or its refusal) belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpField {
+pub enum ActionField {
     Instance,
     Zone,
     Traffic,
@@ -62,9 +62,9 @@ pub fn parse_instance(text: &str) -> Result<Option<u64>, String> {
     })
 }
 
-/// Properties of [`OperationsPanel`].
+/// Properties of [`ActionsPanel`].
 #[derive(Properties, PartialEq)]
-pub struct OperationsProps {
+pub struct ActionsProps {
     /// Whether the scenario has an EC2 fleet.
     pub has_ec2: bool,
     /// Availability Zones of the fleet.
@@ -74,23 +74,23 @@ pub struct OperationsProps {
     /// The live traffic factor in force.
     pub traffic_factor: f64,
     /// The last refusal: which control, and why.
-    pub error: Option<(OpField, String)>,
+    pub error: Option<(ActionField, String)>,
     /// The run's action log, newest last.
     pub log: Vec<String>,
     /// Called with an operation to apply now.
-    pub on_action: Callback<(OpField, Action)>,
+    pub on_action: Callback<(ActionField, Action)>,
     /// Called when the text typed cannot be read at all.
-    pub on_refused: Callback<(OpField, String)>,
+    pub on_refused: Callback<(ActionField, String)>,
 }
 
 /// The Operations group.
-#[function_component(OperationsPanel)]
-pub fn operations_panel(props: &OperationsProps) -> Html {
+#[function_component(ActionsPanel)]
+pub fn actions_panel(props: &ActionsProps) -> Html {
     let instance_ref = use_node_ref();
     let zone = use_state(|| 0u32);
     let zone_now = (*zone).min(props.zones.saturating_sub(1));
     let down = props.zones_down.contains(&zone_now);
-    let err = |f: OpField| {
+    let err = |f: ActionField| {
         props
             .error
             .as_ref()
@@ -109,8 +109,10 @@ pub fn operations_panel(props: &OperationsProps) -> Html {
                 .map(|el| el.value())
                 .unwrap_or_default();
             match parse_instance(&text) {
-                Ok(instance) => act.emit((OpField::Instance, Action::FailInstance { instance })),
-                Err(m) => refuse.emit((OpField::Instance, m)),
+                Ok(instance) => {
+                    act.emit((ActionField::Instance, Action::FailInstance { instance }))
+                }
+                Err(m) => refuse.emit((ActionField::Instance, m)),
             }
         })
     };
@@ -131,7 +133,7 @@ pub fn operations_panel(props: &OperationsProps) -> Html {
             } else {
                 Action::AzOutage { zone: zone_now }
             };
-            act.emit((OpField::Zone, a));
+            act.emit((ActionField::Zone, a));
         })
     };
     let on_traffic = {
@@ -140,17 +142,17 @@ pub fn operations_panel(props: &OperationsProps) -> Html {
             let el: web_sys::HtmlInputElement = e.target_unchecked_into();
             match parse_factor(&el.value()) {
                 Ok(factor) => act.emit((
-                    OpField::Traffic,
+                    ActionField::Traffic,
                     Action::ScaleTraffic {
                         source: None,
                         factor,
                     },
                 )),
-                Err(m) => refuse.emit((OpField::Traffic, m)),
+                Err(m) => refuse.emit((ActionField::Traffic, m)),
             }
         })
     };
-    let message = |f: OpField, id: &str| match err(f) {
+    let message = |f: ActionField, id: &str| match err(f) {
         Some(m) => html! { <p class="error" id={id.to_string()} role="alert">{ m }</p> },
         None => Html::default(),
     };
@@ -163,21 +165,21 @@ pub fn operations_panel(props: &OperationsProps) -> Html {
     html! {
         <fieldset class="group ops" data-testid="operations">
             <legend>{ "Operations (live, no restart)" }</legend>
-            <div class={classes!("param", err(OpField::Instance).is_some().then_some("invalid"))}>
+            <div class={classes!("param", err(ActionField::Instance).is_some().then_some("invalid"))}>
                 <label for="op-instance">{ "Fail an instance" }</label>
                 <span class="param-input">
                     <input id="op-instance" ref={instance_ref} type="number" min="0" step="1" inputmode="numeric"
                            placeholder="oldest" disabled={!props.has_ec2}
-                           aria-invalid={err(OpField::Instance).is_some().to_string()}
+                           aria-invalid={err(ActionField::Instance).is_some().to_string()}
                            aria-describedby="op-instance-help" />
                     <button id="op-fail" type="button" onclick={on_fail} disabled={!props.has_ec2}>{ "Fail an instance" }</button>
                 </span>
                 <small class="help" id="op-instance-help">
                     { no_fleet.unwrap_or("Instance # (empty: the oldest in service) crashes now; health checks, Auto Scaling or a paged operator do the rest.") }
                 </small>
-                { message(OpField::Instance, "op-instance-error") }
+                { message(ActionField::Instance, "op-instance-error") }
             </div>
-            <div class={classes!("param", err(OpField::Zone).is_some().then_some("invalid"))}>
+            <div class={classes!("param", err(ActionField::Zone).is_some().then_some("invalid"))}>
                 <label for="op-zone">{ "Availability Zone" }</label>
                 <span class="param-input">
                     <select id="op-zone" onchange={on_zone} disabled={!props.has_ec2} aria-describedby="op-zone-help">
@@ -193,21 +195,21 @@ pub fn operations_panel(props: &OperationsProps) -> Html {
                 <small class="help" id="op-zone-help">
                     { no_fleet.unwrap_or("Every instance in the zone fails and nothing launches there until you end the outage; Auto Scaling relaunches in the other zones.") }
                 </small>
-                { message(OpField::Zone, "op-zone-error") }
+                { message(ActionField::Zone, "op-zone-error") }
             </div>
-            <div class={classes!("param", err(OpField::Traffic).is_some().then_some("invalid"))}>
+            <div class={classes!("param", err(ActionField::Traffic).is_some().then_some("invalid"))}>
                 <label for="op-traffic">{ "Traffic" }</label>
                 <span class="param-input">
                     <input id="op-traffic" type="number" min="0" max={MAX_TRAFFIC_FACTOR.to_string()} step="0.1"
                            inputmode="decimal" value={format!("{}", props.traffic_factor)} onchange={on_traffic}
-                           aria-invalid={err(OpField::Traffic).is_some().to_string()}
+                           aria-invalid={err(ActionField::Traffic).is_some().to_string()}
                            aria-describedby="op-traffic-help" />
                     <span class="unit">{ "× the settings" }</span>
                 </span>
                 <small class="help" id="op-traffic-help">
                     { format!("Multiplies every source's rates from now on, without a restart (1 = as set). Range 0–{} ×.", MAX_TRAFFIC_FACTOR) }
                 </small>
-                { message(OpField::Traffic, "op-traffic-error") }
+                { message(ActionField::Traffic, "op-traffic-error") }
             </div>
             if !props.log.is_empty() {
                 <div class="op-log">

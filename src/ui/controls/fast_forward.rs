@@ -14,8 +14,8 @@ use crate::common::format::clock_short;
 use crate::engine::time::{SimDuration, SimTime};
 use yew::prelude::*;
 
-/// The skips offered: label and simulated duration [s].
-pub const SKIPS: [(&str, u64); 2] = [("+1 h", 3_600), ("+1 day", 86_400)];
+/// The fast-forwards offered: label and simulated duration [s].
+pub const DURATIONS: [(&str, u64); 2] = [("+1 h", 3_600), ("+1 day", 86_400)];
 
 /// A fast-forward in progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,12 +24,13 @@ pub struct FastForward {
     pub from: SimTime,
     /// Where it stops (never past the run's end).
     pub to: SimTime,
-    /// Whether time was running before (it runs again when the skip ends).
+    /// Whether time was running before (it runs again when the fast-forward
+    /// ends).
     pub resume: bool,
 }
 
 impl FastForward {
-    /// A skip of `by` from `now`, stopping at `end`; `None` when there is
+    /// A fast-forward by `by` from `now`, stopping at `end`; `None` when there is
     /// nothing left to skip.
     pub fn new(now: SimTime, by: SimDuration, end: SimTime, resume: bool) -> Option<FastForward> {
         let to = SimTime::from_micros(now.as_micros().saturating_add(by.as_micros())).min(end);
@@ -53,30 +54,30 @@ impl FastForward {
 /// Properties of [`FastForwardBar`].
 #[derive(Properties, PartialEq)]
 pub struct FastForwardProps {
-    /// The skip in progress, if any.
+    /// The fast-forward in progress, if any.
     pub active: Option<FastForward>,
     /// Simulated time now.
     pub now: SimTime,
     /// End of the run.
     pub end: SimTime,
-    /// Start a skip of this many simulated seconds.
-    pub on_skip: Callback<u64>,
-    /// Stop the skip where it is.
+    /// Start a fast-forward by this many simulated seconds.
+    pub on_fast_forward: Callback<u64>,
+    /// Stop the fast-forward where it is.
     pub on_cancel: Callback<()>,
 }
 
-/// The skip buttons, or the progress bar and Cancel while skipping.
+/// The fast-forward buttons, or the progress bar and Cancel while skipping.
 #[function_component(FastForwardBar)]
 pub fn fast_forward_bar(props: &FastForwardProps) -> Html {
     match props.active {
-        Some(ff) => {
-            let p = ff.progress(props.now);
+        Some(active) => {
+            let p = active.progress(props.now);
             let pct = format!("{:.0}", p * 100.0);
             let cancel = props.on_cancel.reform(|_: MouseEvent| ());
             html! {
                 <div class="ff ff-active" data-testid="fast-forward">
                     <label for="ff-progress">
-                        { format!("Skipping to {}", clock_short(ff.to.as_secs_f64())) }
+                        { format!("Skipping to {}", clock_short(active.to.as_secs_f64())) }
                     </label>
                     <progress id="ff-progress" max="100" value={pct.clone()}
                               aria-valuetext={format!("{pct} % done")}>{ format!("{pct} %") }</progress>
@@ -90,12 +91,12 @@ pub fn fast_forward_bar(props: &FastForwardProps) -> Html {
             html! {
                 <div class="ff" data-testid="fast-forward" role="group" aria-label="Skip ahead in simulated time">
                     <span class="ff-label">{ "Skip ahead" }</span>
-                    { for SKIPS.iter().map(|&(label, secs)| {
-                        let on_skip = props.on_skip.reform(move |_: MouseEvent| secs);
+                    { for DURATIONS.iter().map(|&(label, secs)| {
+                        let on_click = props.on_fast_forward.reform(move |_: MouseEvent| secs);
                         html! {
                             <button class="ff-skip" data-skip={secs.to_string()} disabled={at_end}
                                     title={format!("Run {label} of simulated time as fast as the page allows (stops at the end of the run)")}
-                                    onclick={on_skip}>{ label }</button>
+                                    onclick={on_click}>{ label }</button>
                         }
                     }) }
                 </div>

@@ -290,8 +290,8 @@ pub fn stage(props: &StageProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::view_model::layout::sources::Style;
     use crate::engine::defaults::MAX_SOURCES;
+    use crate::ui::view_model::layout::sources::Style;
 
     /// A box: left, top, right, bottom [stage units].
     type Box4 = (f64, f64, f64, f64);
