@@ -5,6 +5,7 @@
 
 use crate::common::format::count;
 use crate::engine::ec2::fleet::InstanceState;
+use crate::engine::ec2::view::Ec2Snapshot;
 use crate::ui::sim_handle::FrameView;
 use crate::ui::view_model::layout::narrow::*;
 use crate::ui::view_model::layout::text::{self, Font};
@@ -74,34 +75,40 @@ pub struct Ec2PanelProps {
     pub narrow: bool,
 }
 
-/// The EC2 fleet behind its load balancer.
-#[function_component(Ec2Panel)]
-pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
-    let (px, py, pw, ph) = PANEL;
-    let narrow = props.narrow;
-    let Some(s) = props.frame.snapshot.ec2.as_ref() else {
-        let none = "EC2 fleet: this scenario has no self-managed deployment to compare with.";
-        return html! {
-            <g class="fleet fleet-none" data-testid="ec2-panel">
-                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={if narrow { fmt(NO_EC2_H) } else { "60".into() }} rx="14" />
-                if narrow {
-                    { lines(TEXT_X, py + 40.0, &wrap(none, LINE_CHARS), "sublabel left") }
-                } else {
-                    <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">{ none }</text>
-                }
-            </g>
-        };
-    };
+/// The panel of a scenario without a fleet.
+fn no_fleet(narrow: bool) -> Html {
+    let (px, py, pw, _) = PANEL;
+    let none = "EC2 fleet: this scenario has no self-managed deployment to compare with.";
+    html! {
+        <g class="fleet fleet-none" data-testid="ec2-panel">
+            <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={if narrow { fmt(NO_EC2_H) } else { "60".into() }} rx="14" />
+            if narrow {
+                { lines(TEXT_X, py + 40.0, &wrap(none, LINE_CHARS), "sublabel left") }
+            } else {
+                <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">{ none }</text>
+            }
+        </g>
+    }
+}
+
+/// Whether the instance boxes are big enough for bars and labels.
+fn detailed(n: usize) -> bool {
+    instance_size(n).1 >= 60.0
+}
+
+/// The instances: a box each, in its state's class, with CPU and queue
+/// bars and a label when big enough, crossed out when failed.
+fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
     let n = s.instances.len();
-    let (size, pitch) = instance_size(n);
-    let detailed = pitch >= 60.0;
-    let boxes = s.instances.iter().enumerate().map(|(i, inst)| {
+    let (size, _) = instance_size(n);
+    let detailed = detailed(n);
+    s.instances.iter().enumerate().map(|(i, inst)| {
         let (x, y) = instance_center(i, n);
         let (x0, y0) = (x - size / 2.0, y - size / 2.0);
         let (class, label) = state_info(inst.state);
         let cpu = (inst.cpu_percent / 100.0).clamp(0.0, 1.0);
         // The queue bar is full at 20 waiting requests (its label says how many).
-        let q = (inst.queue_length as f64 / 20.0).min(1.0);
+        let queue = (inst.queue_length as f64 / 20.0).min(1.0);
         let bar_h = size - 16.0;
         html! {
             <g key={inst.id} class="instance" data-state={label}>
@@ -110,7 +117,7 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
                     <rect class="bar-bg" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
                     <rect class="cpu-fill" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - cpu))} width="7" height={fmt(bar_h * cpu)} />
                     <rect class="bar-bg" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
-                    <rect class="queue-fill" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - q))} width="7" height={fmt(bar_h * q)} />
+                    <rect class="queue-fill" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - queue))} width="7" height={fmt(bar_h * queue)} />
                 }
                 if detailed && !narrow {
                     <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{} {}", inst.id, zone_letter(inst.zone)) }</text>
@@ -122,126 +129,196 @@ pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
                 }
             </g>
         }
-    });
-    let b = &s.by_state;
-    let bounds = if s.auto_scaling {
-        format!(
-            "Auto Scaling: desired {} (min {}, max {})",
-            s.bounds.desired, s.bounds.min, s.bounds.max
-        )
-    } else {
-        format!("fixed fleet of {}", s.bounds.desired)
-    };
-    let queued: u64 = s.queues.iter().map(|q| q.visible + q.invisible).sum();
-    let zones_down = if s.zones_down.is_empty() {
-        String::new()
-    } else {
-        let z: Vec<String> = s
-            .zones_down
-            .iter()
-            .map(|&z| zone_letter(z).to_string())
-            .collect();
-        format!(" · AZ down: {}", z.join(", "))
-    };
-    let counts = [
-        format!("{} in service", b.in_service),
-        format!("{} booting", b.booting),
-        format!("{} patching", b.patching),
-        format!("{} failed{zones_down}", b.failed),
-    ];
-    let count_aria = format!("{} instances in service of {}", b.in_service, n);
-    let refused = format!("503 refused: {}", count(s.fleet.http_503));
-    let cpu = format!("CPU {:.0} % · queued {}", s.cpu_percent, count(queued));
-    let no_instance = no_instance_text(props.via_alb, !s.queues.is_empty(), queued);
-    let grid = html! {
+    }).collect()
+}
+
+/// The panel's words, the same on the wide and the narrow stage.
+struct FleetText {
+    /// The fleet's mode and size bounds.
+    bounds: String,
+    /// In service, booting, patching, failed (with the zones down).
+    counts: [String; 4],
+    count_aria: String,
+    refused: String,
+    cpu: String,
+    no_instance: String,
+}
+
+impl FleetText {
+    fn new(s: &Ec2Snapshot, via_alb: bool) -> FleetText {
+        let b = &s.by_state;
+        let bounds = if s.auto_scaling {
+            format!(
+                "Auto Scaling: desired {} (min {}, max {})",
+                s.bounds.desired, s.bounds.min, s.bounds.max
+            )
+        } else {
+            format!("fixed fleet of {}", s.bounds.desired)
+        };
+        let queued: u64 = s.queues.iter().map(|q| q.visible + q.invisible).sum();
+        let zones_down = if s.zones_down.is_empty() {
+            String::new()
+        } else {
+            let z: Vec<String> = s
+                .zones_down
+                .iter()
+                .map(|&z| zone_letter(z).to_string())
+                .collect();
+            format!(" · AZ down: {}", z.join(", "))
+        };
+        FleetText {
+            bounds,
+            counts: [
+                format!("{} in service", b.in_service),
+                format!("{} booting", b.booting),
+                format!("{} patching", b.patching),
+                format!("{} failed{zones_down}", b.failed),
+            ],
+            count_aria: format!(
+                "{} instances in service of {}",
+                b.in_service,
+                s.instances.len()
+            ),
+            refused: format!("503 refused: {}", count(s.fleet.http_503)),
+            cpu: format!("CPU {:.0} % · queued {}", s.cpu_percent, count(queued)),
+            no_instance: no_instance_text(via_alb, !s.queues.is_empty(), queued),
+        }
+    }
+}
+
+/// The load balancer (or queue) and the instances.
+fn grid_html(s: &Ec2Snapshot, via_alb: bool, narrow: bool) -> Html {
+    html! {
         <>
             <g class="alb">
                 <rect x={fmt(ALB.0 - 30.0)} y={fmt(ALB.1 - 44.0)} width="60" height="88" rx="8" />
-                <text x={fmt(ALB.0)} y={fmt(ALB.1 + 4.0)} class="small">{ if props.via_alb { "ALB" } else { "SQS" } }</text>
+                <text x={fmt(ALB.0)} y={fmt(ALB.1 + 4.0)} class="small">{ if via_alb { "ALB" } else { "SQS" } }</text>
             </g>
-            { for boxes }
+            { instance_boxes(s, narrow) }
         </>
-    };
-    let right = px + pw - 16.0;
-    let parts: Vec<&str> = props.title.split(" · ").collect();
+    }
+}
+
+/// The right edge of the panel's text (16 units before the box's edge).
+fn text_right() -> f64 {
+    PANEL.0 + PANEL.2 - 16.0
+}
+
+/// The title, fitted to the panel as the Lambda panel's is.
+fn title_html(title: &str, narrow: bool) -> Html {
+    let parts: Vec<&str> = title.split(" · ").collect();
     let (title_x, title_size) = if narrow {
         (TEXT_X, 33.0)
     } else {
-        (px + 16.0, 17.0)
+        (PANEL.0 + 16.0, 17.0)
     };
-    let title = html! {
-        <text x={fmt(title_x)} y={fmt(if narrow { EC2_TITLE_Y } else { py + 26.0 })} class="label left" data-testid="ec2-title">
-            <title>{ format!("EC2 {}", props.title) }</title>
-            { text::fit_title("EC2 ", &parts, Font::Bold, title_size, right - title_x) }
+    html! {
+        <text x={fmt(title_x)} y={fmt(if narrow { EC2_TITLE_Y } else { PANEL.1 + 26.0 })} class="label left" data-testid="ec2-title">
+            <title>{ format!("EC2 {}", title) }</title>
+            { text::fit_title("EC2 ", &parts, Font::Bold, title_size, text_right() - title_x) }
         </text>
-    };
-    if narrow {
-        let x = TEXT_X;
-        let fit = |s: String| text::ellipsize(&s, Font::Sans, 30.0, right - x);
-        let state = [
-            fit(bounds),
-            fit(format!("{} · {}", counts[0], counts[1])),
-            fit(format!("{} · {}", counts[2], counts[3])),
-        ];
-        return html! {
-            <g class="fleet" data-testid="ec2-panel">
-                <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(EC2_H)} rx="14" />
-                { title }
-                <text x={fmt(x)} y={fmt(EC2_STATE_Y)} class="sublabel left" data-testid="instance-count" aria-label={count_aria}>
-                    { tspans(x, &state) }
-                </text>
-                // The grid moves below the header, and right, its load
-                // balancer's label clear of the gutter particles run down.
-                <g transform={format!("translate({EC2_GRID_DX} {EC2_GRID_DY})")}>
-                    { grid }
-                    if n == 0 {
-                        <g data-testid="no-instance">
-                            { lines(650.0, 450.0, &wrap(&no_instance, LINE_CHARS - 6), "sublabel") }
-                        </g>
-                    }
-                </g>
-                <text x={fmt(x)} y={fmt(EC2_TALLY_Y)} class="tally tally-429 left" data-testid="http-503">{ fit(refused) }</text>
-                <text x={fmt(x)} y={fmt(EC2_TALLY_Y + LINE)} class="tally left">{ fit(cpu) }</text>
-            </g>
-        };
     }
+}
+
+/// The narrow stage's fleet: its text on lines of its own above and below
+/// the grid.
+fn narrow_fleet(n: usize, t: FleetText, title: Html, grid: Html) -> Html {
+    let (px, py, pw, _) = PANEL;
+    let x = TEXT_X;
+    let fit = |s: String| text::ellipsize(&s, Font::Sans, 30.0, text_right() - x);
+    let state = [
+        fit(t.bounds),
+        fit(format!("{} · {}", t.counts[0], t.counts[1])),
+        fit(format!("{} · {}", t.counts[2], t.counts[3])),
+    ];
+    html! {
+        <g class="fleet" data-testid="ec2-panel">
+            <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(EC2_H)} rx="14" />
+            { title }
+            <text x={fmt(x)} y={fmt(EC2_STATE_Y)} class="sublabel left" data-testid="instance-count" aria-label={t.count_aria}>
+                { tspans(x, &state) }
+            </text>
+            // The grid moves below the header, and right, its load
+            // balancer's label clear of the gutter particles run down.
+            <g transform={format!("translate({EC2_GRID_DX} {EC2_GRID_DY})")}>
+                { grid }
+                if n == 0 {
+                    <g data-testid="no-instance">
+                        { lines(650.0, 450.0, &wrap(&t.no_instance, LINE_CHARS - 6), "sublabel") }
+                    </g>
+                }
+            </g>
+            <text x={fmt(x)} y={fmt(EC2_TALLY_Y)} class="tally tally-429 left" data-testid="http-503">{ fit(t.refused) }</text>
+            <text x={fmt(x)} y={fmt(EC2_TALLY_Y + LINE)} class="tally left">{ fit(t.cpu) }</text>
+        </g>
+    }
+}
+
+/// The wide stage's "no instance" note, right of the load balancer; on
+/// two lines when it does not fit one (a long queue count).
+fn no_instance_html(no_instance: &str) -> Html {
+    let one_line = text::width(no_instance, Font::Sans, 14.0) <= 640.0;
+    let wrapped = if one_line {
+        vec![no_instance.to_string()]
+    } else {
+        wrap(no_instance, no_instance.chars().count() / 2 + 8)
+    };
+    html! {
+        <text x="642" y={fmt(if one_line { 470.0 } else { 461.0 })} class="sublabel" data-testid="no-instance">
+            { for wrapped.iter().enumerate().map(|(i, l)| html! {
+                <tspan x="642" dy={if i == 0 { "0" } else { "18" }}>{ l.clone() }{ " " }</tspan>
+            }) }
+        </text>
+    }
+}
+
+/// The wide stage's fleet: summary above the grid, the tally row below.
+fn wide_fleet(n: usize, t: FleetText, title: Html, grid: Html) -> Html {
+    let (px, py, pw, ph) = PANEL;
+    let right = text_right();
     // The tally row: the 503s, then CPU and queue after them, then the
     // bars' legend at the right while there is room for it.
-    let cpu_x = (TALLY_503.0 + text::width(&refused, Font::Mono, 14.0) + 24.0).max(520.0);
-    let cpu_end = cpu_x + text::width(&cpu, Font::Mono, 14.0);
+    let cpu_x = (TALLY_503.0 + text::width(&t.refused, Font::Mono, 14.0) + 24.0).max(520.0);
+    let cpu_end = cpu_x + text::width(&t.cpu, Font::Mono, 14.0);
     let legend = "bars: CPU (left) · local queue (right)";
     let legend_fits = cpu_end + 24.0 + text::width(legend, Font::Sans, 13.0) <= px + pw - 12.0;
-    let summary = format!("{bounds} · {}", counts.join(" · "));
-    let one_line = text::width(&no_instance, Font::Sans, 14.0) <= 640.0;
-    let wrapped = if one_line {
-        vec![no_instance.clone()]
-    } else {
-        wrap(&no_instance, no_instance.chars().count() / 2 + 8)
-    };
+    let summary = format!("{} · {}", t.bounds, t.counts.join(" · "));
     html! {
         <g class="fleet" data-testid="ec2-panel">
             <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
             { title }
             <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
-                  aria-label={count_aria}>
+                  aria-label={t.count_aria}>
                 { text::ellipsize(&summary, Font::Sans, 14.0, right - px - 16.0) }
             </text>
             { grid }
             if n == 0 {
-                // Right of the load balancer; on two lines when it does not
-                // fit one (a long queue count).
-                <text x="642" y={fmt(if one_line { 470.0 } else { 461.0 })} class="sublabel" data-testid="no-instance">
-                    { for wrapped.iter().enumerate().map(|(i, l)| html! {
-                        <tspan x="642" dy={if i == 0 { "0" } else { "18" }}>{ l.clone() }{ " " }</tspan>
-                    }) }
-                </text>
+                { no_instance_html(&t.no_instance) }
             }
-            <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">{ refused }</text>
-            <text x={fmt(cpu_x)} y={fmt(TALLY_503.1)} class="tally left">{ text::ellipsize(&cpu, Font::Mono, 14.0, right - cpu_x) }</text>
-            if detailed && legend_fits {
+            <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">{ t.refused }</text>
+            <text x={fmt(cpu_x)} y={fmt(TALLY_503.1)} class="tally left">{ text::ellipsize(&t.cpu, Font::Mono, 14.0, right - cpu_x) }</text>
+            if detailed(n) && legend_fits {
                 <text x={fmt(px + pw - 12.0)} y={fmt(TALLY_503.1)} class="small right">{ legend }</text>
             }
         </g>
+    }
+}
+
+/// The EC2 fleet behind its load balancer.
+#[function_component(Ec2Panel)]
+pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
+    let narrow = props.narrow;
+    let Some(s) = props.frame.snapshot.ec2.as_ref() else {
+        return no_fleet(narrow);
+    };
+    let n = s.instances.len();
+    let words = FleetText::new(s, props.via_alb);
+    let grid = grid_html(s, props.via_alb, narrow);
+    let title = title_html(&props.title, narrow);
+    if narrow {
+        narrow_fleet(n, words, title, grid)
+    } else {
+        wide_fleet(n, words, title, grid)
     }
 }
 
