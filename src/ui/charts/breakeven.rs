@@ -207,12 +207,12 @@ impl Component for BreakEvenPanel {
 }
 
 // Drawn 600 units wide: legible when scaled down to a phone's width.
-const W: f64 = 600.0;
-const H: f64 = 320.0;
-const L: f64 = 74.0;
-const R: f64 = 20.0;
-const T: f64 = 16.0;
-const B: f64 = 44.0;
+const WIDTH: f64 = 600.0;
+const HEIGHT: f64 = 320.0;
+const LEFT: f64 = 74.0;
+const RIGHT: f64 = 20.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 44.0;
 
 /// Lines of the chart: legend, CSS class, cost of a point [USD].
 type Series = (
@@ -231,132 +231,188 @@ const SERIES: [Series; 3] = [
     }),
 ];
 
-fn chart(sw: &Sweep) -> Html {
-    let xs: Vec<f64> = sw
-        .points
-        .iter()
-        .map(|p| p.requests_per_month as f64)
-        .collect();
-    let (x_lo, x_hi) = (
-        xs.first().copied().unwrap_or(FROM),
-        xs.last().copied().unwrap_or(TO),
-    );
-    let (xd0, xd1) = decades(x_lo, x_hi);
-    let y_max = sw
-        .points
-        .iter()
-        .flat_map(|p| SERIES.iter().map(move |s| (s.2)(p)))
-        .fold(Y_FLOOR, f64::max);
-    let y_min = sw
-        .points
-        .iter()
-        .flat_map(|p| SERIES.iter().map(move |s| (s.2)(p)))
-        .filter(|v| *v >= Y_FLOOR)
-        .fold(y_max, f64::min);
-    let (yd0, yd1) = decades(y_min, y_max);
-    let sx = move |v: f64| {
-        L + ((v.max(1.0).log10() - xd0 as f64) / (xd1 - xd0) as f64).clamp(0.0, 1.0) * (W - L - R)
-    };
-    let sy = move |v: f64| {
-        H - B
-            - ((v.max(Y_FLOOR).log10() - yd0 as f64) / (yd1 - yd0) as f64).clamp(0.0, 1.0)
-                * (H - T - B)
-    };
-    let f1 = |v: f64| format!("{v:.1}");
-    let x_ticks = (xd0..=xd1).map(|d| {
+/// Formats a chart coordinate.
+fn f1(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// The chart's log–log scales: the decades shown on each axis.
+#[derive(Clone, Copy)]
+struct Scales {
+    /// First and last decade of monthly requests.
+    x_decades: (i32, i32),
+    /// First and last decade of monthly cost [USD].
+    y_decades: (i32, i32),
+}
+
+impl Scales {
+    /// Scales that hold every point of `sw` (volumes from `x_lo` to `x_hi`).
+    fn new(sw: &Sweep, x_lo: f64, x_hi: f64) -> Scales {
+        let costs = || {
+            sw.points
+                .iter()
+                .flat_map(|p| SERIES.iter().map(move |s| (s.2)(p)))
+        };
+        let y_max = costs().fold(Y_FLOOR, f64::max);
+        let y_min = costs().filter(|v| *v >= Y_FLOOR).fold(y_max, f64::min);
+        Scales {
+            x_decades: decades(x_lo, x_hi),
+            y_decades: decades(y_min, y_max),
+        }
+    }
+
+    /// A volume's x [chart units].
+    fn x(self, v: f64) -> f64 {
+        let (d0, d1) = self.x_decades;
+        LEFT + ((v.max(1.0).log10() - d0 as f64) / (d1 - d0) as f64).clamp(0.0, 1.0)
+            * (WIDTH - LEFT - RIGHT)
+    }
+
+    /// A cost's y [chart units].
+    fn y(self, v: f64) -> f64 {
+        let (d0, d1) = self.y_decades;
+        HEIGHT
+            - BOTTOM
+            - ((v.max(Y_FLOOR).log10() - d0 as f64) / (d1 - d0) as f64).clamp(0.0, 1.0)
+                * (HEIGHT - TOP - BOTTOM)
+    }
+}
+
+/// The grid: one line per decade on each axis, with its label.
+fn ticks(sc: Scales) -> Html {
+    let y_ticks = (sc.y_decades.0..=sc.y_decades.1).map(|d| {
         let v = 10f64.powi(d);
         html! {
             <g class="tick">
-                <line x1={f1(sx(v))} x2={f1(sx(v))} y1={f1(T)} y2={f1(H - B)} />
-                <text class="xtick" x={f1(sx(v))} y={f1(H - B + 16.0)}>{ volume(v) }</text>
+                <line x1={f1(LEFT)} x2={f1(WIDTH - RIGHT)} y1={f1(sc.y(v))} y2={f1(sc.y(v))} />
+                <text class="right" x={f1(LEFT - 6.0)} y={f1(sc.y(v) + 4.0)}>{ usd_tick(v) }</text>
             </g>
         }
     });
-    let y_ticks = (yd0..=yd1).map(|d| {
+    let x_ticks = (sc.x_decades.0..=sc.x_decades.1).map(|d| {
         let v = 10f64.powi(d);
         html! {
             <g class="tick">
-                <line x1={f1(L)} x2={f1(W - R)} y1={f1(sy(v))} y2={f1(sy(v))} />
-                <text class="right" x={f1(L - 6.0)} y={f1(sy(v) + 4.0)}>{ usd_tick(v) }</text>
+                <line x1={f1(sc.x(v))} x2={f1(sc.x(v))} y1={f1(TOP)} y2={f1(HEIGHT - BOTTOM)} />
+                <text class="xtick" x={f1(sc.x(v))} y={f1(HEIGHT - BOTTOM + 16.0)}>{ volume(v) }</text>
             </g>
         }
     });
-    let lines = SERIES.iter().map(|(label, class, get)| {
+    html! {
+        <>
+            { for y_ticks }
+            { for x_ticks }
+        </>
+    }
+}
+
+/// The axes and their labels.
+fn axes() -> Html {
+    html! {
+        <>
+            <line class="axis" x1={f1(LEFT)} x2={f1(LEFT)} y1={f1(TOP)} y2={f1(HEIGHT - BOTTOM)} />
+            <line class="axis" x1={f1(LEFT)} x2={f1(WIDTH - RIGHT)} y1={f1(HEIGHT - BOTTOM)} y2={f1(HEIGHT - BOTTOM)} />
+            <text class="axis-label y-label" x="14" y={f1((HEIGHT - BOTTOM + TOP) / 2.0)}
+                  transform={format!("rotate(-90 14 {:.1})", (HEIGHT - BOTTOM + TOP) / 2.0)}>{ "cost per month [USD, log scale]" }</text>
+            <text class="axis-label" x={f1((LEFT + WIDTH - RIGHT) / 2.0)} y={f1(HEIGHT - 6.0)}>{ "requests per month [log scale]" }</text>
+        </>
+    }
+}
+
+/// Each series: its dots (the volumes priced) and the line joining them.
+fn series(sw: &Sweep, sc: Scales) -> Html {
+    SERIES.iter().map(|(label, class, get)| {
         let pts: Vec<(f64, f64)> = sw
             .points
             .iter()
-            .map(|p| (sx(p.requests_per_month as f64), sy(get(p))))
+            .map(|p| (sc.x(p.requests_per_month as f64), sc.y(get(p))))
             .collect();
-        let d = pts
+        let path = pts
             .iter()
             .enumerate()
             .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }))
             .collect::<String>();
         html! {
             <g class="be-series" aria-label={*label}>
-                <path class={classes!("series", *class)} d={d} />
+                <path class={classes!("series", *class)} d={path} />
                 { for pts.iter().map(|(x, y)| html! {
                     <circle class={classes!("be-dot", *class)} cx={f1(*x)} cy={f1(*y)} r="2.5" />
                 }) }
             </g>
         }
-    });
-    let crossings = sw.break_evens.iter().enumerate().map(|(i, b)| {
-        let x = sx(b.requests_per_month);
-        let against = match b.ec2 {
-            Ec2Variant::FixedForPeak => "EC2 fixed",
-            Ec2Variant::AutoScaling => "EC2 Auto Scaling",
-        };
-        let text = format!("{against} = Lambda at {}/mo", volume(b.requests_per_month));
-        // Labels alternate rows so that close crossings stay readable; they
-        // sit left of the line when it is in the right half, on the other
-        // side when that one has no room, centred within the chart when
-        // neither has.
-        let y = T + 14.0 + 16.0 * (i % 3) as f64;
-        let (anchor, tx) = label_place(x, label_width(&text));
-        html! {
-            <g class="be-cross" data-testid="break-even">
-                <line x1={f1(x)} x2={f1(x)} y1={f1(T)} y2={f1(H - B)} />
-                <text class={anchor} x={f1(tx)} y={f1(y)}>{ text }</text>
-            </g>
-        }
-    });
-    let summary = if sw.break_evens.is_empty() {
+    }).collect()
+}
+
+/// Each crossing: a vertical line and its label.
+fn crossings(sw: &Sweep, sc: Scales) -> Html {
+    sw.break_evens
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let x = sc.x(b.requests_per_month);
+            let against = match b.ec2 {
+                Ec2Variant::FixedForPeak => "EC2 fixed",
+                Ec2Variant::AutoScaling => "EC2 Auto Scaling",
+            };
+            let text = format!("{against} = Lambda at {}/mo", volume(b.requests_per_month));
+            // Labels alternate rows so that close crossings stay readable; they
+            // sit left of the line when it is in the right half, on the other
+            // side when that one has no room, centred within the chart when
+            // neither has.
+            let y = TOP + 14.0 + 16.0 * (i % 3) as f64;
+            let (anchor, tx) = label_place(x, label_width(&text));
+            html! {
+                <g class="be-cross" data-testid="break-even">
+                    <line x1={f1(x)} x2={f1(x)} y1={f1(TOP)} y2={f1(HEIGHT - BOTTOM)} />
+                    <text class={anchor} x={f1(tx)} y={f1(y)}>{ text }</text>
+                </g>
+            }
+        })
+        .collect()
+}
+
+/// The chart in words: each crossing, or which side is cheaper throughout.
+fn summary(sw: &Sweep, x_lo: f64, x_hi: f64) -> String {
+    if sw.break_evens.is_empty() {
         let p = sw.points.last();
         let cheaper = p.is_some_and(|p| p.lambda <= p.ec2_fixed.min(p.ec2_autoscaling));
-        format!(
+        return format!(
             "No crossing between {} and {} requests per month: {} is cheaper throughout.",
             volume(x_lo),
             volume(x_hi),
             if cheaper { "Lambda" } else { "EC2" }
-        )
-    } else {
-        sw.break_evens
-            .iter()
-            .map(|b| {
-                format!(
-                    "{} costs the same as Lambda at about {} requests per month (Lambda is cheaper {}).",
-                    b.ec2.label(),
-                    volume(b.requests_per_month),
-                    if b.lambda_cheaper_below { "below" } else { "above" }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+        );
+    }
+    sw.break_evens
+        .iter()
+        .map(|b| {
+            format!(
+                "{} costs the same as Lambda at about {} requests per month (Lambda is cheaper {}).",
+                b.ec2.label(),
+                volume(b.requests_per_month),
+                if b.lambda_cheaper_below { "below" } else { "above" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn chart(sw: &Sweep) -> Html {
+    let x_lo = sw
+        .points
+        .first()
+        .map_or(FROM, |p| p.requests_per_month as f64);
+    let x_hi = sw.points.last().map_or(TO, |p| p.requests_per_month as f64);
+    let sc = Scales::new(sw, x_lo, x_hi);
+    let summary = summary(sw, x_lo, x_hi);
     html! {
         <figure class="chart be-chart" data-testid="breakeven-chart">
             <p class="be-axes muted">{ "Cost per month [USD] against requests per month; both axes logarithmic." }</p>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Break-even chart. {summary}")}>
-                { for y_ticks }
-                { for x_ticks }
-                <line class="axis" x1={f1(L)} x2={f1(L)} y1={f1(T)} y2={f1(H - B)} />
-                <line class="axis" x1={f1(L)} x2={f1(W - R)} y1={f1(H - B)} y2={f1(H - B)} />
-                <text class="axis-label y-label" x="14" y={f1((H - B + T) / 2.0)}
-                      transform={format!("rotate(-90 14 {:.1})", (H - B + T) / 2.0)}>{ "cost per month [USD, log scale]" }</text>
-                <text class="axis-label" x={f1((L + W - R) / 2.0)} y={f1(H - 6.0)}>{ "requests per month [log scale]" }</text>
-                { for lines }
-                { for crossings }
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={format!("Break-even chart. {summary}")}>
+                { ticks(sc) }
+                { axes() }
+                { series(sw, sc) }
+                { crossings(sw, sc) }
             </svg>
             <ul class="legend">
                 { for SERIES.iter().map(|(label, class, _)| html! {
@@ -378,13 +434,13 @@ fn label_width(text: &str) -> f64 {
 /// Where a crossing's label of width `w` goes beside the line at `x`: its
 /// anchor class and x, inside the chart's width.
 fn label_place(x: f64, w: f64) -> (&'static str, f64) {
-    let right_half = x > (L + W - R) / 2.0;
+    let right_half = x > (LEFT + WIDTH - RIGHT) / 2.0;
     let fits_left_of_line = x - 4.0 - w >= 0.0;
-    let fits_right_of_line = x + 4.0 + w <= W;
+    let fits_right_of_line = x + 4.0 + w <= WIDTH;
     match (right_half, fits_left_of_line, fits_right_of_line) {
         (true, true, _) | (false, true, false) => ("right", x - 4.0),
         (false, _, true) | (true, false, true) => ("left", x + 4.0),
-        _ => ("mid", x.clamp(w / 2.0, W - w / 2.0)),
+        _ => ("mid", x.clamp(w / 2.0, WIDTH - w / 2.0)),
     }
 }
 
@@ -418,18 +474,27 @@ mod tests {
             "EC2 Auto Scaling = Lambda at 316k/mo",
         ] {
             let w = label_width(text);
-            for x in [L, 150.0, (L + W - R) / 2.0, 400.0, W - R] {
+            for x in [
+                LEFT,
+                150.0,
+                (LEFT + WIDTH - RIGHT) / 2.0,
+                400.0,
+                WIDTH - RIGHT,
+            ] {
                 let (anchor, tx) = label_place(x, w);
                 let (x0, x1) = match anchor {
                     "left" => (tx, tx + w),
                     "right" => (tx - w, tx),
                     _ => (tx - w / 2.0, tx + w / 2.0),
                 };
-                assert!(x0 >= 0.0 && x1 <= W, "{text} at {x}: {anchor} {x0}..{x1}");
+                assert!(
+                    x0 >= 0.0 && x1 <= WIDTH,
+                    "{text} at {x}: {anchor} {x0}..{x1}"
+                );
             }
         }
         // Room on the preferred side: left of the line in the right half.
-        assert_eq!(label_place(W - R, 100.0).0, "right");
-        assert_eq!(label_place(L, 100.0).0, "left");
+        assert_eq!(label_place(WIDTH - RIGHT, 100.0).0, "right");
+        assert_eq!(label_place(LEFT, 100.0).0, "left");
     }
 }

@@ -118,12 +118,12 @@ pub struct ChartProps {
     pub id: AttrValue,
 }
 
-const W: f64 = 420.0;
-const H: f64 = 200.0;
-const L: f64 = 56.0;
-const R: f64 = 26.0;
-const T: f64 = 14.0;
-const B: f64 = 34.0;
+const WIDTH: f64 = 420.0;
+const HEIGHT: f64 = 200.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 26.0;
+const TOP: f64 = 14.0;
+const BOTTOM: f64 = 34.0;
 
 /// A time-series chart.
 #[function_component(Chart)]
@@ -136,33 +136,33 @@ pub fn chart(props: &ChartProps) -> Html {
     let ticks = nice_ticks(y_max, 4);
     let top = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
     let x_max = props.x_max.max(1.0);
-    let sx = move |t: f64| L + (t / x_max).clamp(0.0, 1.0) * (W - L - R);
-    let sy = move |v: f64| H - B - (v / top).clamp(0.0, 1.0) * (H - T - B);
+    let sx = move |t: f64| LEFT + (t / x_max).clamp(0.0, 1.0) * (WIDTH - LEFT - RIGHT);
+    let sy = move |v: f64| HEIGHT - BOTTOM - (v / top).clamp(0.0, 1.0) * (HEIGHT - TOP - BOTTOM);
     let x_ticks = time_ticks(x_max, 4);
     let has_data = props.lines.iter().any(|l| l.points.len() > 1);
     html! {
         <figure class="chart" data-testid={props.id.clone()}>
             <figcaption>{ props.title.clone() }</figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={props.title.clone()}>
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={props.title.clone()}>
                 { for ticks.iter().map(|&v| html! {
                     <g class="tick">
-                        <line x1={format!("{L}")} x2={format!("{}", W - R)} y1={format!("{:.1}", sy(v))} y2={format!("{:.1}", sy(v))} />
-                        <text x={format!("{}", L - 6.0)} y={format!("{:.1}", sy(v) + 4.0)} class="right">{ props.y_format.format(v) }</text>
+                        <line x1={format!("{LEFT}")} x2={format!("{}", WIDTH - RIGHT)} y1={format!("{:.1}", sy(v))} y2={format!("{:.1}", sy(v))} />
+                        <text x={format!("{}", LEFT - 6.0)} y={format!("{:.1}", sy(v) + 4.0)} class="right">{ props.y_format.format(v) }</text>
                     </g>
                 }) }
                 { for x_ticks.iter().filter(|t| **t <= x_max).map(|&t| html! {
-                    <text class="xtick" x={format!("{:.1}", sx(t))} y={format!("{}", H - B + 16.0)}>{ clock_short(t) }</text>
+                    <text class="xtick" x={format!("{:.1}", sx(t))} y={format!("{}", HEIGHT - BOTTOM + 16.0)}>{ clock_short(t) }</text>
                 }) }
-                <line class="axis" x1={format!("{L}")} x2={format!("{L}")} y1={format!("{T}")} y2={format!("{}", H - B)} />
-                <line class="axis" x1={format!("{L}")} x2={format!("{}", W - R)} y1={format!("{}", H - B)} y2={format!("{}", H - B)} />
-                <text class="axis-label" x="12" y={format!("{:.1}", (H - B + T) / 2.0)}
-                      transform={format!("rotate(-90 12 {:.1})", (H - B + T) / 2.0)}>{ props.y_label.clone() }</text>
-                <text class="axis-label" x={format!("{:.1}", (L + W - R) / 2.0)} y={format!("{}", H - 2.0)}>{ "simulated time [h:mm:ss]" }</text>
+                <line class="axis" x1={format!("{LEFT}")} x2={format!("{LEFT}")} y1={format!("{TOP}")} y2={format!("{}", HEIGHT - BOTTOM)} />
+                <line class="axis" x1={format!("{LEFT}")} x2={format!("{}", WIDTH - RIGHT)} y1={format!("{}", HEIGHT - BOTTOM)} y2={format!("{}", HEIGHT - BOTTOM)} />
+                <text class="axis-label" x="12" y={format!("{:.1}", (HEIGHT - BOTTOM + TOP) / 2.0)}
+                      transform={format!("rotate(-90 12 {:.1})", (HEIGHT - BOTTOM + TOP) / 2.0)}>{ props.y_label.clone() }</text>
+                <text class="axis-label" x={format!("{:.1}", (LEFT + WIDTH - RIGHT) / 2.0)} y={format!("{}", HEIGHT - 2.0)}>{ "simulated time [h:mm:ss]" }</text>
                 { for props.lines.iter().map(|l| html! {
                     <path class={classes!("series", l.class)} d={step_path(&l.points, sx, sy)} />
                 }) }
                 if !has_data {
-                    <text class="xtick" x={format!("{:.1}", (L + W - R) / 2.0)} y={format!("{:.1}", H / 2.0)}>{ "no data yet" }</text>
+                    <text class="xtick" x={format!("{:.1}", (LEFT + WIDTH - RIGHT) / 2.0)} y={format!("{:.1}", HEIGHT / 2.0)}>{ "no data yet" }</text>
                 }
             </svg>
             <ul class="legend">

@@ -83,39 +83,79 @@ pub struct ActionsProps {
     pub on_refused: Callback<(ActionField, String)>,
 }
 
-/// The Operations group.
-#[function_component(ActionsPanel)]
-pub fn actions_panel(props: &ActionsProps) -> Html {
-    let instance_ref = use_node_ref();
-    let zone = use_state(|| 0u32);
-    let zone_now = (*zone).min(props.zones.saturating_sub(1));
+/// Reads the instance field and fails that instance (or says why not).
+fn fail_callback(props: &ActionsProps, input: NodeRef) -> Callback<MouseEvent> {
+    let (act, refuse) = (props.on_action.clone(), props.on_refused.clone());
+    Callback::from(move |_: MouseEvent| {
+        let text = input
+            .cast::<web_sys::HtmlInputElement>()
+            .map(|el| el.value())
+            .unwrap_or_default();
+        match parse_instance(&text) {
+            Ok(instance) => act.emit((ActionField::Instance, Action::FailInstance { instance })),
+            Err(m) => refuse.emit((ActionField::Instance, m)),
+        }
+    })
+}
+
+/// Reads the traffic field and scales every source (or says why not).
+fn traffic_callback(props: &ActionsProps) -> Callback<Event> {
+    let (act, refuse) = (props.on_action.clone(), props.on_refused.clone());
+    Callback::from(move |e: Event| {
+        let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+        match parse_factor(&el.value()) {
+            Ok(factor) => act.emit((
+                ActionField::Traffic,
+                Action::ScaleTraffic {
+                    source: None,
+                    factor,
+                },
+            )),
+            Err(m) => refuse.emit((ActionField::Traffic, m)),
+        }
+    })
+}
+
+/// A refusal's message under its field.
+fn message(error: &Option<String>, id: &str) -> Html {
+    match error {
+        Some(m) => html! { <p class="error" id={id.to_string()} role="alert">{ m.clone() }</p> },
+        None => Html::default(),
+    }
+}
+
+/// What a field's help says when there is no fleet.
+const NO_FLEET: &str = "This scenario has no EC2 fleet.";
+
+/// "Fail an instance": a number field and its button.
+fn instance_field(
+    has_ec2: bool,
+    input: NodeRef,
+    on_fail: Callback<MouseEvent>,
+    error: Option<String>,
+) -> Html {
+    html! {
+        <div class={classes!("param", error.is_some().then_some("invalid"))}>
+            <label for="op-instance">{ "Fail an instance" }</label>
+            <span class="param-input">
+                <input id="op-instance" ref={input} type="number" min="0" step="1" inputmode="numeric"
+                       placeholder="oldest" disabled={!has_ec2}
+                       aria-invalid={error.is_some().to_string()}
+                       aria-describedby="op-instance-help" />
+                <button id="op-fail" type="button" onclick={on_fail} disabled={!has_ec2}>{ "Fail an instance" }</button>
+            </span>
+            <small class="help" id="op-instance-help">
+                { if has_ec2 { "Instance # (empty: the oldest in service) crashes now; health checks, Auto Scaling or a paged operator do the rest." } else { NO_FLEET } }
+            </small>
+            { message(&error, "op-instance-error") }
+        </div>
+    }
+}
+
+/// "Availability Zone": the zone select and its outage button.
+fn zone_field(props: &ActionsProps, zone: &UseStateHandle<u32>, error: Option<String>) -> Html {
+    let zone_now = (**zone).min(props.zones.saturating_sub(1));
     let down = props.zones_down.contains(&zone_now);
-    let err = |f: ActionField| {
-        props
-            .error
-            .as_ref()
-            .filter(|(g, _)| *g == f)
-            .map(|(_, m)| m.clone())
-    };
-    let on_fail = {
-        let (act, refuse, r) = (
-            props.on_action.clone(),
-            props.on_refused.clone(),
-            instance_ref.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            let text = r
-                .cast::<web_sys::HtmlInputElement>()
-                .map(|el| el.value())
-                .unwrap_or_default();
-            match parse_instance(&text) {
-                Ok(instance) => {
-                    act.emit((ActionField::Instance, Action::FailInstance { instance }))
-                }
-                Err(m) => refuse.emit((ActionField::Instance, m)),
-            }
-        })
-    };
     let on_zone = {
         let zone = zone.clone();
         Callback::from(move |e: Event| {
@@ -136,88 +176,87 @@ pub fn actions_panel(props: &ActionsProps) -> Html {
             act.emit((ActionField::Zone, a));
         })
     };
-    let on_traffic = {
-        let (act, refuse) = (props.on_action.clone(), props.on_refused.clone());
-        Callback::from(move |e: Event| {
-            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-            match parse_factor(&el.value()) {
-                Ok(factor) => act.emit((
-                    ActionField::Traffic,
-                    Action::ScaleTraffic {
-                        source: None,
-                        factor,
-                    },
-                )),
-                Err(m) => refuse.emit((ActionField::Traffic, m)),
-            }
-        })
-    };
-    let message = |f: ActionField, id: &str| match err(f) {
-        Some(m) => html! { <p class="error" id={id.to_string()} role="alert">{ m }</p> },
-        None => Html::default(),
-    };
-    let no_fleet = (!props.has_ec2).then_some("This scenario has no EC2 fleet.");
     let az_label = if down {
         format!("End the outage of {}", zone_name(zone_now))
     } else {
         "AZ outage".to_owned()
     };
+    let has_ec2 = props.has_ec2;
+    html! {
+        <div class={classes!("param", error.is_some().then_some("invalid"))}>
+            <label for="op-zone">{ "Availability Zone" }</label>
+            <span class="param-input">
+                <select id="op-zone" onchange={on_zone} disabled={!has_ec2} aria-describedby="op-zone-help">
+                    { for (0..props.zones).map(|z| html! {
+                        <option value={z.to_string()} selected={z == zone_now}>
+                            { zone_name(z) }{ if props.zones_down.contains(&z) { " (down)" } else { "" } }
+                        </option>
+                    }) }
+                </select>
+                <button id="op-az" type="button" onclick={on_az} disabled={!has_ec2}
+                        class={classes!(down.then_some("active"))} aria-pressed={down.to_string()}>{ az_label }</button>
+            </span>
+            <small class="help" id="op-zone-help">
+                { if has_ec2 { "Every instance in the zone fails and nothing launches there until you end the outage; Auto Scaling relaunches in the other zones." } else { NO_FLEET } }
+            </small>
+            { message(&error, "op-zone-error") }
+        </div>
+    }
+}
+
+/// "Traffic": the factor on every source's rates.
+fn traffic_field(traffic_factor: f64, on_traffic: Callback<Event>, error: Option<String>) -> Html {
+    html! {
+        <div class={classes!("param", error.is_some().then_some("invalid"))}>
+            <label for="op-traffic">{ "Traffic" }</label>
+            <span class="param-input">
+                <input id="op-traffic" type="number" min="0" max={MAX_TRAFFIC_FACTOR.to_string()} step="0.1"
+                       inputmode="decimal" value={format!("{}", traffic_factor)} onchange={on_traffic}
+                       aria-invalid={error.is_some().to_string()}
+                       aria-describedby="op-traffic-help" />
+                <span class="unit">{ "× the settings" }</span>
+            </span>
+            <small class="help" id="op-traffic-help">
+                { format!("Multiplies every source's rates from now on, without a restart (1 = as set). Range 0–{} ×.", MAX_TRAFFIC_FACTOR) }
+            </small>
+            { message(&error, "op-traffic-error") }
+        </div>
+    }
+}
+
+/// The run's last five actions, newest first.
+fn action_log(log: &[String]) -> Html {
+    html! {
+        <div class="op-log">
+            <small class="help">{ "Applied to this run (replayable with the same seed):" }</small>
+            <ol data-testid="op-log">
+                { for log.iter().rev().take(5).map(|l| html! { <li>{ l }</li> }) }
+            </ol>
+        </div>
+    }
+}
+
+/// The Operations group.
+#[function_component(ActionsPanel)]
+pub fn actions_panel(props: &ActionsProps) -> Html {
+    let instance_ref = use_node_ref();
+    let zone = use_state(|| 0u32);
+    let error = |f: ActionField| {
+        props
+            .error
+            .as_ref()
+            .filter(|(g, _)| *g == f)
+            .map(|(_, m)| m.clone())
+    };
+    let on_fail = fail_callback(props, instance_ref.clone());
     html! {
         <fieldset class="group ops" data-testid="operations">
             <legend>{ "Operations (live, no restart)" }</legend>
-            <div class={classes!("param", err(ActionField::Instance).is_some().then_some("invalid"))}>
-                <label for="op-instance">{ "Fail an instance" }</label>
-                <span class="param-input">
-                    <input id="op-instance" ref={instance_ref} type="number" min="0" step="1" inputmode="numeric"
-                           placeholder="oldest" disabled={!props.has_ec2}
-                           aria-invalid={err(ActionField::Instance).is_some().to_string()}
-                           aria-describedby="op-instance-help" />
-                    <button id="op-fail" type="button" onclick={on_fail} disabled={!props.has_ec2}>{ "Fail an instance" }</button>
-                </span>
-                <small class="help" id="op-instance-help">
-                    { no_fleet.unwrap_or("Instance # (empty: the oldest in service) crashes now; health checks, Auto Scaling or a paged operator do the rest.") }
-                </small>
-                { message(ActionField::Instance, "op-instance-error") }
-            </div>
-            <div class={classes!("param", err(ActionField::Zone).is_some().then_some("invalid"))}>
-                <label for="op-zone">{ "Availability Zone" }</label>
-                <span class="param-input">
-                    <select id="op-zone" onchange={on_zone} disabled={!props.has_ec2} aria-describedby="op-zone-help">
-                        { for (0..props.zones).map(|z| html! {
-                            <option value={z.to_string()} selected={z == zone_now}>
-                                { zone_name(z) }{ if props.zones_down.contains(&z) { " (down)" } else { "" } }
-                            </option>
-                        }) }
-                    </select>
-                    <button id="op-az" type="button" onclick={on_az} disabled={!props.has_ec2}
-                            class={classes!(down.then_some("active"))} aria-pressed={down.to_string()}>{ az_label }</button>
-                </span>
-                <small class="help" id="op-zone-help">
-                    { no_fleet.unwrap_or("Every instance in the zone fails and nothing launches there until you end the outage; Auto Scaling relaunches in the other zones.") }
-                </small>
-                { message(ActionField::Zone, "op-zone-error") }
-            </div>
-            <div class={classes!("param", err(ActionField::Traffic).is_some().then_some("invalid"))}>
-                <label for="op-traffic">{ "Traffic" }</label>
-                <span class="param-input">
-                    <input id="op-traffic" type="number" min="0" max={MAX_TRAFFIC_FACTOR.to_string()} step="0.1"
-                           inputmode="decimal" value={format!("{}", props.traffic_factor)} onchange={on_traffic}
-                           aria-invalid={err(ActionField::Traffic).is_some().to_string()}
-                           aria-describedby="op-traffic-help" />
-                    <span class="unit">{ "× the settings" }</span>
-                </span>
-                <small class="help" id="op-traffic-help">
-                    { format!("Multiplies every source's rates from now on, without a restart (1 = as set). Range 0–{} ×.", MAX_TRAFFIC_FACTOR) }
-                </small>
-                { message(ActionField::Traffic, "op-traffic-error") }
-            </div>
+            { instance_field(props.has_ec2, instance_ref, on_fail, error(ActionField::Instance)) }
+            { zone_field(props, &zone, error(ActionField::Zone)) }
+            { traffic_field(props.traffic_factor, traffic_callback(props), error(ActionField::Traffic)) }
             if !props.log.is_empty() {
-                <div class="op-log">
-                    <small class="help">{ "Applied to this run (replayable with the same seed):" }</small>
-                    <ol data-testid="op-log">
-                        { for props.log.iter().rev().take(5).map(|l| html! { <li>{ l }</li> }) }
-                    </ol>
-                </div>
+                { action_log(&props.log) }
             }
         </fieldset>
     }

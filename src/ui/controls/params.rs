@@ -3,6 +3,7 @@
 //! form that shows them. Ranges are hints for the input; the scenario's own
 //! validation decides, and its message is shown at the control.
 
+use crate::common::format::num;
 use crate::engine::billing::pricing::{InitBilling, MAX_EC2_DISCOUNT_PERCENT};
 use crate::engine::billing::Catalog;
 use crate::engine::scenario::{ProvisionedStep, ScalingModel, Scenario};
@@ -438,114 +439,127 @@ pub struct ParamsProps {
     pub on_free_tier: Callback<bool>,
 }
 
-/// The grouped parameter form.
-#[function_component(ParamsPanel)]
-pub fn params_panel(props: &ParamsProps) -> Html {
-    let control = |spec: &Spec| -> Html {
-        let Some(value) = get(&props.scenario, spec.param) else {
-            return Html::default();
-        };
-        let param = spec.param;
-        let cb = props.on_set.clone();
+/// The choices of a parameter set from a list (value, label); None for a
+/// number.
+fn choices(param: Param) -> Option<Vec<(String, String)>> {
+    match param {
+        Param::Scaling => Some(
+            [
+                ("current", "current (since 2023)"),
+                ("legacy", "legacy burst"),
+                ("unlimited", "unlimited"),
+            ]
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect(),
+        ),
+        Param::InitBilling => Some(vec![
+            ("since_aug_2025".into(), "billed (since 1 Aug 2025)".into()),
+            ("before_aug_2025".into(), "free (before 1 Aug 2025)".into()),
+        ]),
+        Param::InstanceType => Some(
+            instance_types()
+                .into_iter()
+                .map(|(n, vcpu, usd)| {
+                    let label = format!("{n} · {vcpu} vCPU · ${usd:.4}/h");
+                    (n, label)
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// A parameter's input: a select of its choices or a number field.
+fn input_html(
+    spec: &Spec,
+    value: String,
+    invalid: bool,
+    described: String,
+    on_set: &Callback<(Param, String)>,
+) -> Html {
+    let param = spec.param;
+    if let Some(choices) = choices(param) {
+        let cb = on_set.clone();
         let onchange = Callback::from(move |e: Event| {
-            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let el: web_sys::HtmlSelectElement = e.target_unchecked_into();
             cb.emit((param, el.value()));
         });
-        let refused = props.error.as_ref().filter(|(p, _, _)| *p == spec.param);
-        let err = refused.map(|(_, _, m)| m.clone());
-        // A refused value stays in its input, beside its message.
-        let value = refused.map_or(value, |(_, text, _)| text.clone());
-        let help_id = format!("{}-help", spec.id);
-        let err_id = format!("{}-error", spec.id);
-        let described = if err.is_some() {
-            format!("{help_id} {err_id}")
-        } else {
-            help_id.clone()
+        return html! {
+            <select id={spec.id} onchange={onchange} aria-describedby={described}>
+                { for choices.into_iter().map(|(v, l)| { let sel = value == v; html! { <option value={v} selected={sel}>{ l }</option> } }) }
+            </select>
         };
-        let choices: Option<Vec<(String, String)>> = match spec.param {
-            Param::Scaling => Some(
-                [
-                    ("current", "current (since 2023)"),
-                    ("legacy", "legacy burst"),
-                    ("unlimited", "unlimited"),
-                ]
-                .iter()
-                .map(|(v, l)| (v.to_string(), l.to_string()))
-                .collect(),
-            ),
-            Param::InitBilling => Some(vec![
-                ("since_aug_2025".into(), "billed (since 1 Aug 2025)".into()),
-                ("before_aug_2025".into(), "free (before 1 Aug 2025)".into()),
-            ]),
-            Param::InstanceType => Some(
-                instance_types()
-                    .into_iter()
-                    .map(|(n, vcpu, usd)| {
-                        let label = format!("{n} · {vcpu} vCPU · ${usd:.4}/h");
-                        (n, label)
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        };
-        let input = if let Some(choices) = choices {
-            let cb = props.on_set.clone();
-            let onchange = Callback::from(move |e: Event| {
-                let el: web_sys::HtmlSelectElement = e.target_unchecked_into();
-                cb.emit((param, el.value()));
-            });
-            html! {
-                <select id={spec.id} onchange={onchange} aria-describedby={described}>
-                    { for choices.into_iter().map(|(v, l)| { let sel = value == v; html! { <option value={v} selected={sel}>{ l }</option> } }) }
-                </select>
-            }
-        } else {
-            html! {
-                <input id={spec.id} type="number" inputmode="decimal"
-                       min={spec.min.to_string()} max={spec.max.to_string()} step={spec.step.to_string()}
-                       value={value} onchange={onchange}
-                       aria-invalid={err.is_some().to_string()} aria-describedby={described} />
-            }
-        };
-        html! {
-            <div class={classes!("param", err.is_some().then_some("invalid"))}>
-                <label for={spec.id}>{ spec.label }</label>
-                <span class="param-input">
-                    { input }
-                    if !spec.unit.is_empty() { <span class="unit">{ spec.unit }</span> }
-                </span>
-                <small class="help" id={help_id}>
-                    { spec.help }
-                    if spec.max > spec.min {
-                        { format!(" Range {}–{} {}.", crate::common::format::num(spec.min), crate::common::format::num(spec.max), spec.unit) }
-                    }
-                </small>
-                if let Some(m) = err {
-                    <p class="error" id={err_id} role="alert">{ m }</p>
-                }
-            </div>
-        }
-    };
-    let groups = [
-        Group::Traffic,
-        Group::Function,
-        Group::Account,
-        Group::Fleet,
-    ]
-    .map(|g| {
-        if !SPECS
-            .iter()
-            .any(|s| s.group == g && get(&props.scenario, s.param).is_some())
-        {
-            return Html::default();
-        }
-        html! {
-            <fieldset class="group">
-                <legend>{ g.title() }</legend>
-                { for SPECS.iter().filter(|s| s.group == g).map(control) }
-            </fieldset>
-        }
+    }
+    let cb = on_set.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+        cb.emit((param, el.value()));
     });
+    html! {
+        <input id={spec.id} type="number" inputmode="decimal"
+               min={spec.min.to_string()} max={spec.max.to_string()} step={spec.step.to_string()}
+               value={value} onchange={onchange}
+               aria-invalid={invalid.to_string()} aria-describedby={described} />
+    }
+}
+
+/// One parameter: label, input and unit, help with its range, and the
+/// refusal of the last value entered (which stays in its input).
+fn control(props: &ParamsProps, spec: &Spec) -> Html {
+    let Some(value) = get(&props.scenario, spec.param) else {
+        return Html::default();
+    };
+    let refused = props.error.as_ref().filter(|(p, _, _)| *p == spec.param);
+    let err = refused.map(|(_, _, m)| m.clone());
+    // A refused value stays in its input, beside its message.
+    let value = refused.map_or(value, |(_, text, _)| text.clone());
+    let help_id = format!("{}-help", spec.id);
+    let err_id = format!("{}-error", spec.id);
+    let described = if err.is_some() {
+        format!("{help_id} {err_id}")
+    } else {
+        help_id.clone()
+    };
+    let input = input_html(spec, value, err.is_some(), described, &props.on_set);
+    html! {
+        <div class={classes!("param", err.is_some().then_some("invalid"))}>
+            <label for={spec.id}>{ spec.label }</label>
+            <span class="param-input">
+                { input }
+                if !spec.unit.is_empty() { <span class="unit">{ spec.unit }</span> }
+            </span>
+            <small class="help" id={help_id}>
+                { spec.help }
+                if spec.max > spec.min {
+                    { format!(" Range {}–{} {}.", num(spec.min), num(spec.max), spec.unit) }
+                }
+            </small>
+            if let Some(m) = err {
+                <p class="error" id={err_id} role="alert">{ m }</p>
+            }
+        </div>
+    }
+}
+
+/// A group's fieldset, when the scenario has any of its parameters.
+fn group_html(props: &ParamsProps, group: Group) -> Html {
+    if !SPECS
+        .iter()
+        .any(|s| s.group == group && get(&props.scenario, s.param).is_some())
+    {
+        return Html::default();
+    }
+    html! {
+        <fieldset class="group">
+            <legend>{ group.title() }</legend>
+            { for SPECS.iter().filter(|s| s.group == group).map(|spec| control(props, spec)) }
+        </fieldset>
+    }
+}
+
+/// The pricing group: its parameters and the free-tier switch.
+fn pricing_html(props: &ParamsProps) -> Html {
     let on_free = {
         let cb = props.on_free_tier.clone();
         Callback::from(move |e: Event| {
@@ -554,23 +568,38 @@ pub fn params_panel(props: &ParamsProps) -> Html {
         })
     };
     html! {
+        <fieldset class="group">
+            <legend>{ Group::Pricing.title() }</legend>
+            { for SPECS.iter().filter(|s| s.group == Group::Pricing).map(|spec| control(props, spec)) }
+            <div class="param">
+                <label for="p-free-tier" class="check">
+                    <input id="p-free-tier" type="checkbox" checked={props.free_tier} onchange={on_free} />
+                    { " Apply the monthly free tier" }
+                </label>
+                <small class="help">{ "The scenario's pricing: 1 M Lambda requests and 400,000 GB-s, 1 M SQS requests a month, applied to the simulated window. A change restarts the run (prices: us-east-1, on-demand)." }</small>
+            </div>
+        </fieldset>
+    }
+}
+
+/// The grouped parameter form.
+#[function_component(ParamsPanel)]
+pub fn params_panel(props: &ParamsProps) -> Html {
+    let groups = [
+        Group::Traffic,
+        Group::Function,
+        Group::Account,
+        Group::Fleet,
+    ]
+    .map(|g| group_html(props, g));
+    html! {
         <section class="params" aria-label="Parameters">
             <h2>{ "Parameters" }</h2>
             <p class="muted">{ "The peak rate applies live; any other change restarts the run with the new settings (same seed, so pricing changes re-price the same traffic). A value the scenario cannot take is refused and the run goes on." }</p>
             if let Some(n) = &props.note { <p class="note" data-testid="param-note">{ n }</p> }
             <div class="groups">
                 { for groups }
-                <fieldset class="group">
-                    <legend>{ Group::Pricing.title() }</legend>
-                    { for SPECS.iter().filter(|s| s.group == Group::Pricing).map(control) }
-                    <div class="param">
-                        <label for="p-free-tier" class="check">
-                            <input id="p-free-tier" type="checkbox" checked={props.free_tier} onchange={on_free} />
-                            { " Apply the monthly free tier" }
-                        </label>
-                        <small class="help">{ "The scenario's pricing: 1 M Lambda requests and 400,000 GB-s, 1 M SQS requests a month, applied to the simulated window. A change restarts the run (prices: us-east-1, on-demand)." }</small>
-                    </div>
-                </fieldset>
+                { pricing_html(props) }
             </div>
         </section>
     }
