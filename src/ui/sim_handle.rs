@@ -384,7 +384,7 @@ impl SimHandle {
         }
     }
 
-    /// Applies a live operation to the running simulation (no restart);
+    /// Applies a live action to the running simulation (no restart);
     /// a refused one changes nothing and says why.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         self.sim.apply(action)?;
@@ -392,7 +392,7 @@ impl SimHandle {
         Ok(())
     }
 
-    /// The live operations applied to this run, in order.
+    /// The live actions applied to this run, in order.
     pub fn actions(&self) -> &[LoggedAction] {
         self.sim.actions()
     }

@@ -1,5 +1,6 @@
 //! `fanout run`: runs a scenario headless and prints its report.
 
+use fanout::common::format::count;
 use fanout::engine::billing::accrual::{ec2_cost, lambda_cost, CostReport};
 use fanout::engine::billing::Money;
 use fanout::engine::ec2::view::Ec2Report;
@@ -112,18 +113,6 @@ impl Rows {
     }
 }
 
-fn int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 fn pct(x: f64) -> String {
     format!("{:.4} %", x * 100.0)
 }
@@ -215,15 +204,17 @@ fn events(rows: &mut Rows, sides: &Sides) {
     let (l, e) = (sides.lambda, sides.ec2);
     let (c, ec) = (&l.counters, &sides.ec2_counters);
     rows.head("Events (requests or messages)");
-    rows.row("arrived", int(c.arrived), || int(ec.arrived));
-    rows.row("succeeded", int(c.succeeded), || int(ec.succeeded));
-    rows.row("failed (error)", int(c.failed), || int(ec.failed));
-    rows.row("timed out", int(c.timed_out), || int(ec.timed_out));
-    rows.row("throttled or dropped", int(c.dropped), || int(ec.dropped));
-    rows.row("in flight at the end", int(c.in_flight), || {
-        int(ec.in_flight)
+    rows.row("arrived", count(c.arrived), || count(ec.arrived));
+    rows.row("succeeded", count(c.succeeded), || count(ec.succeeded));
+    rows.row("failed (error)", count(c.failed), || count(ec.failed));
+    rows.row("timed out", count(c.timed_out), || count(ec.timed_out));
+    rows.row("throttled or dropped", count(c.dropped), || {
+        count(ec.dropped)
     });
-    rows.row("waiting at the end", int(c.waiting), || int(ec.waiting));
+    rows.row("in flight at the end", count(c.in_flight), || {
+        count(ec.in_flight)
+    });
+    rows.row("waiting at the end", count(c.waiting), || count(ec.waiting));
     rows.row("accounting balances", yes(l.accounting_balances), || {
         yes(e.is_some_and(|e| e.accounting_balances))
     });
@@ -239,42 +230,48 @@ fn invocations(rows: &mut Rows, sides: &Sides) {
     let (l, e) = (sides.lambda, sides.ec2);
     let (c, ec) = (&l.counters, &sides.ec2_counters);
     rows.head("Invocations (EC2: requests started)");
-    rows.row("invocations", int(c.invocations), || int(ec.invocations));
+    rows.row("invocations", count(c.invocations), || {
+        count(ec.invocations)
+    });
     rows.row(
         "cold starts",
-        format!("{} ({})", int(c.cold_starts), pct(l.cold_start_probability)),
+        format!(
+            "{} ({})",
+            count(c.cold_starts),
+            pct(l.cold_start_probability)
+        ),
         || "-".into(),
     );
     rows.row(
         "served by provisioned",
-        int(c.provisioned_invocations),
+        count(c.provisioned_invocations),
         || "-".into(),
     );
     rows.row(
         "throttled attempts",
-        format!("{} ({})", int(c.throttles), pct(l.rejection_probability)),
+        format!("{} ({})", count(c.throttles), pct(l.rejection_probability)),
         || {
             format!(
                 "{} ({}) HTTP 503",
-                int(ec.throttles),
+                count(ec.throttles),
                 pct(e.map_or(0.0, |e| e.rejection_probability))
             )
         },
     );
     rows.row(
         "  over concurrency limit",
-        int(c.throttles_concurrency),
+        count(c.throttles_concurrency),
         || "-".into(),
     );
-    rows.row("  over scaling rate", int(c.throttles_scaling), || {
+    rows.row("  over scaling rate", count(c.throttles_scaling), || {
         "-".into()
     });
-    rows.row("retries", int(c.retries), || int(ec.retries));
-    rows.row("errors", int(c.errors), || int(ec.errors));
+    rows.row("retries", count(c.retries), || count(ec.retries));
+    rows.row("errors", count(c.errors), || count(ec.errors));
     rows.row(
         "timeouts (INIT timeouts)",
-        format!("{} ({})", int(c.timeouts), int(c.init_timeouts)),
-        || format!("{} (-)", int(ec.timeouts)),
+        format!("{} ({})", count(c.timeouts), count(c.init_timeouts)),
+        || format!("{} (-)", count(ec.timeouts)),
     );
 }
 
@@ -292,21 +289,25 @@ fn queue_outcomes(rows: &mut Rows, sides: &Sides) {
     if queue_rows(c) + queue_rows(ec) == 0 {
         return;
     }
-    rows.row("to on-failure destination", int(c.to_destination), || {
+    rows.row("to on-failure destination", count(c.to_destination), || {
         "-".into()
     });
-    rows.row("SQS redeliveries", int(c.redeliveries), || {
-        int(ec.redeliveries)
+    rows.row("SQS redeliveries", count(c.redeliveries), || {
+        count(ec.redeliveries)
     });
-    rows.row("SQS to dead-letter queue", int(c.to_dlq), || int(ec.to_dlq));
-    rows.row("dropped by max event age", int(c.expired_by_age), || {
+    rows.row("SQS to dead-letter queue", count(c.to_dlq), || {
+        count(ec.to_dlq)
+    });
+    rows.row("dropped by max event age", count(c.expired_by_age), || {
         "-".into()
     });
-    rows.row("dropped by retention", int(c.expired_by_retention), || {
-        int(ec.expired_by_retention)
-    });
-    rows.row("dropped by engine queue limit", int(c.overflow), || {
-        int(ec.overflow)
+    rows.row(
+        "dropped by retention",
+        count(c.expired_by_retention),
+        || count(ec.expired_by_retention),
+    );
+    rows.row("dropped by engine queue limit", count(c.overflow), || {
+        count(ec.overflow)
     });
 }
 
@@ -316,23 +317,23 @@ fn environments(rows: &mut Rows, sides: &Sides) {
     let (l, e) = (sides.lambda, sides.ec2);
     let c = &l.counters;
     rows.head("Environments (EC2: instances)");
-    rows.row("created", int(c.environments_created), || {
-        int(e.map_or(0, |e| e.fleet.launched))
+    rows.row("created", count(c.environments_created), || {
+        count(e.map_or(0, |e| e.fleet.launched))
     });
     rows.row(
         "expired / killed / deprovisioned",
         format!(
             "{} / {} / {}",
-            int(c.environments_expired),
-            int(c.environments_killed),
-            int(c.environments_deprovisioned)
+            count(c.environments_expired),
+            count(c.environments_killed),
+            count(c.environments_deprovisioned)
         ),
         || {
             e.map_or(String::new(), |e| {
                 format!(
                     "{} terminated / {} failed",
-                    int(e.fleet.terminated),
-                    int(e.fleet.failed)
+                    count(e.fleet.terminated),
+                    count(e.fleet.failed)
                 )
             })
         },
@@ -357,14 +358,14 @@ fn environments(rows: &mut Rows, sides: &Sides) {
     );
     rows.row(
         "max total / busy",
-        format!("{} / {}", int(l.max_environments), int(l.max_busy)),
+        format!("{} / {}", count(l.max_environments), count(l.max_busy)),
         || {
             e.map_or(String::new(), |e| {
                 let m = &e.max_by_state;
                 format!(
                     "{} in service / {} slots",
-                    int(m.in_service),
-                    int(e.max_busy)
+                    count(m.in_service),
+                    count(e.max_busy)
                 )
             })
         },
@@ -395,9 +396,9 @@ fn fleet(rows: &mut Rows, e: &Ec2Report) {
         "HTTP 502 / 503 / 504",
         format!(
             "{} / {} / {}",
-            int(e.fleet.http_502),
-            int(e.fleet.http_503),
-            int(e.fleet.http_504)
+            count(e.fleet.http_502),
+            count(e.fleet.http_503),
+            count(e.fleet.http_504)
         ),
     );
     if e.auto_scaling {
@@ -405,14 +406,14 @@ fn fleet(rows: &mut Rows, e: &Ec2Report) {
             "scale-outs / scale-ins / scheduled",
             format!(
                 "{} / {} / {}",
-                int(e.fleet.scale_outs),
-                int(e.fleet.scale_ins),
-                int(e.fleet.scheduled_actions)
+                count(e.fleet.scale_outs),
+                count(e.fleet.scale_ins),
+                count(e.fleet.scheduled_actions)
             ),
         );
         rows.ec2_row(
             "replaced automatically",
-            int(e.fleet.replaced_automatically),
+            count(e.fleet.replaced_automatically),
         );
     }
 }
@@ -437,20 +438,20 @@ fn latency_and_operator_work(rows: &mut Rows, sides: &Sides) {
     let w = &e.operator_work;
     let lw = &l.operator_work;
     rows.head("Operator work (Lambda: AWS does it)");
-    rows.row("patches applied", int(lw.patches_applied), || {
-        int(w.patches_applied)
+    rows.row("patches applied", count(lw.patches_applied), || {
+        count(w.patches_applied)
     });
     rows.row(
         "instances replaced by hand",
-        int(lw.instances_replaced_by_hand),
-        || int(w.instances_replaced_by_hand),
+        count(lw.instances_replaced_by_hand),
+        || count(w.instances_replaced_by_hand),
     );
     rows.row(
         "scaling changes by hand",
-        int(lw.manual_scaling_changes),
-        || int(w.manual_scaling_changes),
+        count(lw.manual_scaling_changes),
+        || count(w.manual_scaling_changes),
     );
-    rows.row("pages", int(lw.pages), || int(w.pages));
+    rows.row("pages", count(lw.pages), || count(w.pages));
 }
 
 /// The billable quantities of the Lambda side, then the fleet's.
@@ -462,7 +463,7 @@ fn billable(rows: &mut Rows, sides: &Sides) {
     row(
         out,
         "on-demand requests",
-        int(b.on_demand.requests + b.on_demand_while_provisioned.requests),
+        count(b.on_demand.requests + b.on_demand_while_provisioned.requests),
     );
     row(
         out,
@@ -473,7 +474,7 @@ fn billable(rows: &mut Rows, sides: &Sides) {
         ),
     );
     if b.provisioned_env_seconds > 0 {
-        row(out, "provisioned requests", int(b.provisioned_requests));
+        row(out, "provisioned requests", count(b.provisioned_requests));
         row(
             out,
             "provisioned GB-s served",
@@ -482,11 +483,11 @@ fn billable(rows: &mut Rows, sides: &Sides) {
         row(
             out,
             "provisioned env-seconds (5-min spans)",
-            int(b.provisioned_env_seconds),
+            count(b.provisioned_env_seconds),
         );
     }
     if b.sqs_requests > 0 {
-        row(out, "SQS requests", int(b.sqs_requests));
+        row(out, "SQS requests", count(b.sqs_requests));
     }
     if let Some(e) = sides.ec2 {
         fleet_billable(out, e);
@@ -500,20 +501,24 @@ fn fleet_billable(out: &mut String, e: &Ec2Report) {
         row(
             out,
             &format!("EC2 {name} instance-seconds"),
-            format!("{} ({} launches)", int(u.billable_seconds), int(u.launches)),
+            format!(
+                "{} ({} launches)",
+                count(u.billable_seconds),
+                count(u.launches)
+            ),
         );
     }
     if let Some(alb) = &e.usage.alb {
         let sum =
             |f: fn(&fanout::engine::billing::AlbHour) -> u64| alb.hours.iter().map(f).sum::<u64>();
-        row(out, "EC2 ALB hours", int(alb.total_hours()));
+        row(out, "EC2 ALB hours", count(alb.total_hours()));
         row(
             out,
             "EC2 ALB new / active connections",
             format!(
                 "{} / {} connection-minutes",
-                int(sum(|h| h.new_connections)),
-                int(sum(|h| h.active_connection_minutes))
+                count(sum(|h| h.new_connections)),
+                count(sum(|h| h.active_connection_minutes))
             ),
         );
         row(
@@ -521,8 +526,8 @@ fn fleet_billable(out: &mut String, e: &Ec2Report) {
             "EC2 ALB processed bytes / rule evals",
             format!(
                 "{} / {}",
-                int(sum(|h| h.processed_bytes)),
-                int(sum(|h| h.rule_evaluations))
+                count(sum(|h| h.processed_bytes)),
+                count(sum(|h| h.rule_evaluations))
             ),
         );
     }
@@ -530,7 +535,7 @@ fn fleet_billable(out: &mut String, e: &Ec2Report) {
         row(
             out,
             "EC2 SQS requests (with empty polls)",
-            int(e.sqs_requests),
+            count(e.sqs_requests),
         );
     }
 }
@@ -548,11 +553,11 @@ fn sources(rows: &mut Rows, r: &Report) {
             &format!("{} ({})", s.name, s.kind.as_str()),
             format!(
                 "{} arrived, {} ok, {} failed, {} timed out, {} dropped",
-                int(sc.arrived),
-                int(sc.succeeded),
-                int(sc.failed),
-                int(sc.timed_out),
-                int(sc.dropped)
+                count(sc.arrived),
+                count(sc.succeeded),
+                count(sc.failed),
+                count(sc.timed_out),
+                count(sc.dropped)
             ),
         );
     }
@@ -624,11 +629,5 @@ mod tests {
         assert_eq!(parse_duration("30").unwrap(), SimDuration::from_secs(30));
         assert!(parse_duration("2y").is_err());
         assert!(parse_duration("soon").is_err());
-    }
-
-    #[test]
-    fn thousands() {
-        assert_eq!(int(0), "0");
-        assert_eq!(int(1_234_567), "1,234,567");
     }
 }

@@ -136,8 +136,8 @@ impl App {
     }
 
     fn load(&mut self, scenario: &Scenario) -> Result<(), Vec<ScenarioError>> {
-        let h = SimHandle::new(scenario)?;
-        self.install(h);
+        let handle = SimHandle::new(scenario)?;
+        self.install(handle);
         Ok(())
     }
 

@@ -140,14 +140,14 @@ impl App {
         let mut s = self.run.handle.scenario().clone();
         let result = set_param(&mut s, param, &text)
             .and_then(|()| SimHandle::new(&s).map_err(|errs| errors_text(&errs)));
-        let h = match result {
-            Ok(h) => h,
+        let handle = match result {
+            Ok(handle) => handle,
             Err(m) => {
                 self.setup.param_error = Some((param, text, m));
                 return Command::None;
             }
         };
-        self.install(h);
+        self.install(handle);
         self.setup.preset = None;
         self.setup.param_error = None;
         self.setup.note = restart_note(param, &text);

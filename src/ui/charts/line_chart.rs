@@ -88,16 +88,16 @@ pub fn step_path(
     sx: impl Fn(f64) -> f64,
     sy: impl Fn(f64) -> f64,
 ) -> String {
-    let mut d = String::new();
+    let mut path = String::new();
     for (i, &(t, v)) in points.iter().enumerate() {
         let (x, y) = (sx(t), sy(v));
         if i == 0 {
-            d.push_str(&format!("M{x:.1} {y:.1}"));
+            path.push_str(&format!("M{x:.1} {y:.1}"));
         } else {
-            d.push_str(&format!(" H{x:.1} V{y:.1}"));
+            path.push_str(&format!(" H{x:.1} V{y:.1}"));
         }
     }
-    d
+    path
 }
 
 /// Properties of [`Chart`].

@@ -73,7 +73,7 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
         ("Requests in progress", "busy", both(&|s| count(s.busy))),
     ];
     let work = props.live.ec2_work;
-    let ops = [
+    let operator_work = [
         (
             "Patches applied",
             "patches",
@@ -125,7 +125,7 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
             <table class="side-table">
                 <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
                 <tbody>
-                    { for ops.into_iter().map(|(label, id, v)| html! {
+                    { for operator_work.into_iter().map(|(label, id, v)| html! {
                         <tr><th scope="row">{ label }</th><td>{ "0" }</td>
                             <td data-testid={format!("m-{id}-ec2")}>{ v.map_or("–".into(), count) }</td></tr>
                     }) }

@@ -77,7 +77,7 @@ pub struct ActionsProps {
     pub error: Option<(ActionField, String)>,
     /// The run's action log, newest last.
     pub log: Vec<String>,
-    /// Called with an operation to apply now.
+    /// Called with an action to apply now.
     pub on_action: Callback<(ActionField, Action)>,
     /// Called when the text typed cannot be read at all.
     pub on_refused: Callback<(ActionField, String)>,

@@ -7,7 +7,7 @@
 //! Why slices and not a Web Worker: the engine state lives in the page's
 //! wasm instance and the stage draws it every frame. A worker would need a
 //! second wasm build with its own entry point (Trunk's worker support) and
-//! the whole simulation state shipped back after the skip; the budgeted
+//! the whole simulation state shipped back after it; the budgeted
 //! loop the app already has does the job with no extra bundle.
 
 use crate::common::format::clock_short;
@@ -31,7 +31,7 @@ pub struct FastForward {
 
 impl FastForward {
     /// A fast-forward by `by` from `now`, stopping at `end`; `None` when there is
-    /// nothing left to skip.
+    /// nothing left to fast-forward.
     pub fn new(now: SimTime, by: SimDuration, end: SimTime, resume: bool) -> Option<FastForward> {
         let to = SimTime::from_micros(now.as_micros().saturating_add(by.as_micros())).min(end);
         (to > now).then_some(FastForward {
@@ -110,14 +110,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn skips_stop_at_the_end_and_report_progress() {
+    fn fast_forwards_stop_at_the_end_and_report_progress() {
         let end = SimTime::from_micros(5_400_000_000);
         let now = SimTime::from_micros(3_600_000_000);
-        let ff = FastForward::new(now, SimDuration::from_hours(1), end, true).unwrap();
-        assert_eq!(ff.to, end, "never past the run's end");
-        assert_eq!(ff.progress(now), 0.0);
-        assert_eq!(ff.progress(SimTime::from_micros(4_500_000_000)), 0.5);
-        assert_eq!(ff.progress(end), 1.0);
+        let active = FastForward::new(now, SimDuration::from_hours(1), end, true).unwrap();
+        assert_eq!(active.to, end, "never past the run's end");
+        assert_eq!(active.progress(now), 0.0);
+        assert_eq!(active.progress(SimTime::from_micros(4_500_000_000)), 0.5);
+        assert_eq!(active.progress(end), 1.0);
         assert!(FastForward::new(end, SimDuration::from_hours(1), end, false).is_none());
     }
 }

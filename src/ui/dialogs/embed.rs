@@ -119,9 +119,9 @@ fn attr(s: &str) -> String {
 
 /// A sensible iframe height for the panels [px].
 pub fn height_for(panels: &[String]) -> u32 {
-    let mut h = 90;
+    let mut height = 90;
     for p in panels {
-        h += match p.as_str() {
+        height += match p.as_str() {
             "stage" => 420,
             "cost" => 260,
             "charts" => 420,
@@ -129,7 +129,7 @@ pub fn height_for(panels: &[String]) -> u32 {
             _ => 0,
         };
     }
-    h
+    height
 }
 
 /// The iframe snippet: `app` is the simulator's address, `fragment` the

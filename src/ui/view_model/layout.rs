@@ -302,11 +302,11 @@ pub mod wide {
             if total <= 0.0 {
                 return pts[0];
             }
-            let mut d = ease(p) * total;
+            let mut along = ease(p) * total;
             for (q, l) in pieces.iter().zip(&lens) {
-                if d <= *l || std::ptr::eq(q, pieces.last().unwrap_or(q)) {
+                if along <= *l || std::ptr::eq(q, pieces.last().unwrap_or(q)) {
                     let t = if *l > 0.0 {
-                        (d / l).clamp(0.0, 1.0)
+                        (along / l).clamp(0.0, 1.0)
                     } else {
                         1.0
                     };
@@ -314,7 +314,7 @@ pub mod wide {
                     let b = lerp(q[1], q[2], t);
                     return lerp(a, b, t);
                 }
-                d -= l;
+                along -= l;
             }
             pts[n - 1]
         }
