@@ -1,7 +1,7 @@
 //! The Yew app: renders engine snapshots, happenings and bills; computes
 //! nothing of the simulation's own.
 //!
-//! - [`app`]: the root component (its state in sub-states, the animation
+//! - `app`: the root component (its state in sub-states, the animation
 //!   loop, the page's layout).
 //! - [`stage`]: the hero: sources, the Lambda and EC2 panels, particles.
 //! - [`controls`]: transport, fast-forward, presenter shortcuts, live

@@ -18,7 +18,7 @@ use yew::prelude::*;
 /// Where the stage draws the panels' points: as they are on the wide
 /// stage, or moved for the narrow (phone) stage, where the panels stack
 /// below the sources with their text on lines of its own
-/// ([`narrow`](crate::ui::view_model::layout::narrow)).
+/// ([`narrow`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     /// The narrow (stacked) stage.
