@@ -21,8 +21,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(scenario usage trace url)
 
 [ -d corpus ] || tar xzf corpus.tar.gz
-# --features url: the URL-state target needs the app's share module.
-cargo +nightly fuzz build --sanitizer none --features url
+cargo +nightly fuzz build --sanitizer none
 bin="${CARGO_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/release"
 
 if [ "${targets[0]}" = minimize ]; then

@@ -240,21 +240,19 @@ pub fn trace(data: &[u8]) {
     }
 }
 
-/// The link decoder (`ui::share::decode`, the URL state): any fragment
+/// The link decoder (`common::link::decode`, the URL state): any fragment
 /// text opens the closest valid state and never panics; that state's
 /// scenario passes the engine's validation and runs (briefly, with the
 /// invariants of [`simulate`] checked); and the state's own link opens the
-/// very same state with nothing to complain about. Needs the app's modules
-/// (feature `ui`: `--features url` here, on by default in the app's
-/// `cargo test`).
+/// very same state with nothing to complain about. The codec is Yew-free,
+/// so this builds without the app's `ui` feature.
 ///
 /// Input starting with `{` is taken as the JSON inside a link instead
 /// (structure-aware: the fuzzer mutates JSON, which deflate would hide):
 /// it is packed as a whole scenario (`j=`) and as a patch against a preset
 /// (`s=`), and both links are checked.
-#[cfg(feature = "ui")]
 pub fn url(data: &[u8]) {
-    use fanout::ui::share::pack;
+    use fanout::common::link::pack;
     if data.first() == Some(&b'{') {
         let packed = pack(data);
         url_text(&format!("v=1&j={packed}"));
@@ -267,9 +265,8 @@ pub fn url(data: &[u8]) {
     url_text(text);
 }
 
-#[cfg(feature = "ui")]
 fn url_text(text: &str) {
-    use fanout::ui::share::{decode, encode};
+    use fanout::common::link::{decode, encode};
     let opened = decode(text);
     let state = &opened.state;
     if let Err(errs) = state.scenario.validate() {

@@ -1,50 +1,36 @@
 //! The Yew app: renders engine snapshots, happenings and bills; computes
 //! nothing of the simulation's own.
 //!
-//! Components, one per file: [`app`] (layout, animation loop), `controls`
-//! (transport and clock), `presets` (picker), `stage` (sources and
-//! particles) with `lambda_panel` and `ec2_panel`, `metrics` (live numbers,
-//! cost meters, operator work), `chart` and `charts` (time series), `params`
-//! (grouped parameter form). Pure helpers with native unit tests: `budget`
-//! (per-frame time budget), `clock`, `cost` (billing adapter), `format`,
-//! `history` (chart samples), `lod` (level of detail), `particles`.
+//! - `app`: the root component (its state in sub-states, the animation
+//!   loop, the page's layout).
+//! - [`stage`]: the hero: sources, the Lambda and EC2 panels, particles.
+//! - [`controls`]: transport, fast-forward, presenter shortcuts, live
+//!   actions, preset picker, tour bar, parameter form.
+//! - [`charts`]: metrics table and cost meters, over-time charts,
+//!   break-even.
+//! - [`dialogs`]: the modal dialog, help, embed, import and export.
+//! - [`view_model`]: pure helpers with native unit tests (layout, level of
+//!   detail, particles, frame budget, clock, chart samples).
+//! - [`sim_handle`] owns the running simulation and hands out views;
+//!   [`web`] holds the browser calls (location, history, downloads,
+//!   clipboard).
 //!
-//! Sharing and presenting: `share` (the link's state: encode, decode,
-//! limits; pure), `embed` (embed options and the snippet dialog), `present`
-//! (keyboard shortcuts, help overlay), `dialog` (the two dialogs' markup),
-//! `tour` (guided tours as data), `import_export` (CSV, SVG and JSON
-//! builders, import checks), `web` (the browser calls they need: location,
-//! history, downloads, clipboard).
+//! The pure parts shared with the command line and the fuzz targets
+//! (number formatting, the link codec, presets and tours as data) are in
+//! [`crate::common`].
 
 mod app;
-pub mod breakeven;
-pub mod budget;
-pub mod chart;
 pub mod charts;
-pub mod clock;
 pub mod controls;
-pub mod cost;
-pub mod dialog;
-pub mod ec2_panel;
-pub mod embed;
-pub mod fast_forward;
-pub mod format;
-pub mod history;
-pub mod import_export;
-pub mod lambda_panel;
-pub mod layout;
-pub mod lod;
-pub mod metrics;
-pub mod operations;
-pub mod params;
-pub mod particle_canvas;
-pub mod particles;
-pub mod present;
-pub mod presets;
-pub mod share;
+pub mod dialogs;
 pub mod sim_handle;
 pub mod stage;
-pub mod tour;
+pub mod view_model;
 pub mod web;
 
 pub use app::App;
+
+// old path, kept for the merge
+pub use crate::common::format;
+// old path, kept for the merge
+pub use crate::common::link as share;

@@ -5,19 +5,21 @@
 //! counters, happenings and the bill; the only state kept here is about
 //! drawing (cell slots, particles, when a cell was last seen busy).
 
-use super::budget::Budget;
-use super::cost::{ec2_meter, lambda_meter, CostMeter};
-use super::history::{History, Sample, SideSample};
-use super::lod::Slots;
-use super::particles::{sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME};
 use crate::engine::action::{Action, ActionError, LoggedAction};
 use crate::engine::ec2::ops::OperatorWork;
-use crate::engine::happening::{HappeningKind as H, Side};
+use crate::engine::happening::{Happening, HappeningBatch, HappeningKind, Side};
 use crate::engine::lambda::EnvState;
 use crate::engine::metrics::LatencySummary;
 use crate::engine::scenario::{Scenario, ScenarioError, SourceKind};
 use crate::engine::sim::{Simulation, Snapshot};
 use crate::engine::time::SimTime;
+use crate::ui::charts::cost::{ec2_meter, lambda_meter, CostMeter};
+use crate::ui::view_model::budget::Budget;
+use crate::ui::view_model::history::{History, Sample, SideSample};
+use crate::ui::view_model::lod::Slots;
+use crate::ui::view_model::particles::{
+    sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME,
+};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -179,11 +181,40 @@ impl SimHandle {
     pub fn observe(&mut self, now_ms: f64) -> Rc<FrameView> {
         let batch = self.sim.drain_happenings();
         let snap = self.sim.snapshot();
-        let envs = &snap.lambda.environments;
+        self.mark_ended_environments(&batch.happenings, now_ms);
+        let ids: Vec<u64> = snap.lambda.environments.iter().map(|e| e.id).collect();
+        let slots = self.slots.assign(&ids);
+        let keep_alive_left = self.keep_alive_left(&snap);
+        let sampled = self.emit_particles(&batch, now_ms);
+        self.measure_rates(now_ms, snap.at);
+        if now_ms - self.last_live_ms >= LIVE_EVERY_MS {
+            self.last_live_ms = now_ms;
+            self.live = Rc::new(self.read_live(&snap));
+        }
+        self.sample_history(&snap);
+        Rc::new(FrameView {
+            slots,
+            slot_count: self.slots.len(),
+            keep_alive_left,
+            marks: self
+                .marks
+                .iter()
+                .map(|(s, born)| (*s, (now_ms - born) / MARK_MS))
+                .collect(),
+            particles: self.particles.alive().to_vec(),
+            now_ms,
+            sources: self.source_views(&snap),
+            sampled,
+            snapshot: snap,
+        })
+    }
 
-        // Slots of environments that were killed: looked up before they go.
-        for h in &batch.happenings {
-            if h.side == Side::Lambda && matches!(h.kind, H::TimedOut | H::EnvKilled) {
+    /// Marks the cells of environments that timed out or were killed
+    /// (their slots looked up before they go); old marks fade out.
+    fn mark_ended_environments(&mut self, happenings: &[Happening], now_ms: f64) {
+        for h in happenings {
+            let ended = matches!(h.kind, HappeningKind::TimedOut | HappeningKind::EnvKilled);
+            if h.side == Side::Lambda && ended {
                 if let Some(slot) = h.env.and_then(|e| self.slots.of(e)) {
                     if !self.marks.iter().any(|(s, _)| *s == slot) {
                         self.marks.push((slot, now_ms));
@@ -192,14 +223,14 @@ impl SimHandle {
             }
         }
         self.marks.retain(|(_, born)| now_ms - born < MARK_MS);
+    }
 
-        let ids: Vec<u64> = envs.iter().map(|e| e.id).collect();
-        let slots = self.slots.assign(&ids);
-
-        // Keep-alive left: the engine says when each idle environment's
-        // last request ended.
+    /// Keep-alive left per environment, 0–1: the engine says when each
+    /// idle environment's last request ended.
+    fn keep_alive_left(&self, snap: &Snapshot) -> Vec<f32> {
         let keep_alive_us = (self.scenario.function.keep_alive_s * 1e6).max(1.0);
-        let keep_alive_left = envs
+        snap.lambda
+            .environments
             .iter()
             .map(|e| match e.idle_since {
                 Some(since) if e.state == EnvState::Idle && !e.provisioned => {
@@ -208,85 +239,60 @@ impl SimHandle {
                 }
                 _ => 1.0,
             })
-            .collect();
+            .collect()
+    }
 
-        // Particles: an even sample of what was routed or throttled.
+    /// Particles: an even sample of what was routed or throttled. Returns
+    /// whether the particles drawn are a sample.
+    fn emit_particles(&mut self, batch: &HappeningBatch, now_ms: f64) -> bool {
         let mut sampled = batch.left_out > 0;
-        if !self.reduced_motion {
-            let candidates: Vec<Particle> = batch
-                .happenings
-                .iter()
-                .filter_map(|h| {
-                    let source = h.source?;
-                    let (target, cold) = match (h.side, h.kind) {
-                        (Side::Lambda, H::RoutedWarm | H::RoutedProvisioned) => {
-                            (Target::Env(h.env?), false)
-                        }
-                        (Side::Lambda, H::ColdStart) => (Target::Env(h.env?), true),
-                        (Side::Lambda, H::Throttled) => (Target::Bounce, false),
-                        (Side::Ec2, H::RoutedWarm) => (Target::Instance(h.env?), false),
-                        (Side::Ec2, H::Throttled) => (Target::Reject, false),
-                        _ => return None,
-                    };
-                    Some(Particle {
-                        born_ms: now_ms,
-                        source,
-                        target,
-                        cold,
-                    })
-                })
-                .collect();
-            sampled |= candidates.len() > MAX_NEW_PER_FRAME;
-            let picked = sample_indices(candidates.len(), MAX_NEW_PER_FRAME);
-            self.particles
-                .update(now_ms, picked.into_iter().map(|i| candidates[i]));
-        } else {
+        if self.reduced_motion {
             self.particles.clear();
+            return sampled;
         }
+        let candidates: Vec<Particle> = batch
+            .happenings
+            .iter()
+            .filter_map(|h| particle(h, now_ms))
+            .collect();
+        sampled |= candidates.len() > MAX_NEW_PER_FRAME;
+        let picked = sample_indices(candidates.len(), MAX_NEW_PER_FRAME);
+        self.particles
+            .update(now_ms, picked.into_iter().map(|i| candidates[i]));
+        sampled
+    }
 
-        self.measure_rates(now_ms, snap.at);
-        if now_ms - self.last_live_ms >= LIVE_EVERY_MS {
-            self.last_live_ms = now_ms;
-            self.live = Rc::new(self.read_live(&snap));
-        }
+    /// Adds a chart sample when one is due, from the live numbers when
+    /// they are of this instant.
+    fn sample_history(&mut self, snap: &Snapshot) {
         let t_s = snap.at.as_secs_f64();
-        if self.history.due(t_s) {
-            let l = &self.live.lambda;
-            let fresh = if self.live.at == snap.at {
-                *l
-            } else {
-                self.read_side(&snap)
-            };
-            self.history.push(Sample {
-                t_s,
-                lambda: SideSample {
-                    busy: snap.lambda.busy as f64,
-                    units: snap.lambda.total as f64,
-                    p50_ms: fresh.latency.p50_ms,
-                    p99_ms: fresh.latency.p99_ms,
-                    rejected: fresh.rejected,
-                    failed: fresh.errors + fresh.timeouts,
-                    cost_usd: fresh.cost.so_far.as_usd_f64(),
-                },
-                ec2: self
-                    .live
-                    .ec2
-                    .filter(|_| self.live.at == snap.at)
-                    .or_else(|| self.read_ec2(&snap))
-                    .map(|e| SideSample {
-                        busy: e.busy as f64,
-                        units: e.units as f64,
-                        p50_ms: e.latency.p50_ms,
-                        p99_ms: e.latency.p99_ms,
-                        rejected: e.rejected,
-                        failed: e.errors + e.timeouts,
-                        cost_usd: e.cost.so_far.as_usd_f64(),
-                    }),
-            });
+        if !self.history.due(t_s) {
+            return;
         }
+        let fresh = if self.live.at == snap.at {
+            self.live.lambda
+        } else {
+            self.read_side(snap)
+        };
+        let ec2 = self
+            .live
+            .ec2
+            .filter(|_| self.live.at == snap.at)
+            .or_else(|| self.read_ec2(snap));
+        self.history.push(Sample {
+            t_s,
+            lambda: SideSample {
+                busy: snap.lambda.busy as f64,
+                units: snap.lambda.total as f64,
+                ..side_sample(&fresh)
+            },
+            ec2: ec2.map(|e| side_sample(&e)),
+        });
+    }
 
-        let sources = self
-            .scenario
+    /// The sources as drawn: name, kind, measured rate, queue depth.
+    fn source_views(&self, snap: &Snapshot) -> Vec<SourceView> {
+        self.scenario
             .sources
             .iter()
             .enumerate()
@@ -305,22 +311,7 @@ impl SimHandle {
                     .find(|q| q.source as usize == i)
                     .map(|q| q.visible + q.invisible),
             })
-            .collect();
-        Rc::new(FrameView {
-            slots,
-            slot_count: self.slots.len(),
-            keep_alive_left,
-            marks: self
-                .marks
-                .iter()
-                .map(|(s, born)| (*s, (now_ms - born) / MARK_MS))
-                .collect(),
-            particles: self.particles.alive().to_vec(),
-            now_ms,
-            sources,
-            sampled,
-            snapshot: snap,
-        })
+            .collect()
     }
 
     /// Arrival rates per source over the last [`RATE_WINDOW_MS`] of wall time.
@@ -393,7 +384,7 @@ impl SimHandle {
         }
     }
 
-    /// Applies a live operation to the running simulation (no restart);
+    /// Applies a live action to the running simulation (no restart);
     /// a refused one changes nothing and says why.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         self.sim.apply(action)?;
@@ -401,7 +392,7 @@ impl SimHandle {
         Ok(())
     }
 
-    /// The live operations applied to this run, in order.
+    /// The live actions applied to this run, in order.
     pub fn actions(&self) -> &[LoggedAction] {
         self.sim.actions()
     }
@@ -426,10 +417,45 @@ impl SimHandle {
     }
 }
 
+/// The particle of a happening, if it flies: a request routed to an
+/// environment or an instance, or throttled.
+fn particle(h: &Happening, now_ms: f64) -> Option<Particle> {
+    let source = h.source?;
+    let (target, cold) = match (h.side, h.kind) {
+        (Side::Lambda, HappeningKind::RoutedWarm | HappeningKind::RoutedProvisioned) => {
+            (Target::Env(h.env?), false)
+        }
+        (Side::Lambda, HappeningKind::ColdStart) => (Target::Env(h.env?), true),
+        (Side::Lambda, HappeningKind::Throttled) => (Target::Bounce, false),
+        (Side::Ec2, HappeningKind::RoutedWarm) => (Target::Instance(h.env?), false),
+        (Side::Ec2, HappeningKind::Throttled) => (Target::Reject, false),
+        _ => return None,
+    };
+    Some(Particle {
+        born_ms: now_ms,
+        source,
+        target,
+        cold,
+    })
+}
+
+/// A side's chart sample from its live numbers.
+fn side_sample(side: &SideLive) -> SideSample {
+    SideSample {
+        busy: side.busy as f64,
+        units: side.units as f64,
+        p50_ms: side.latency.p50_ms,
+        p99_ms: side.latency.p99_ms,
+        rejected: side.rejected,
+        failed: side.errors + side.timeouts,
+        cost_usd: side.cost.so_far.as_usd_f64(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::presets::PRESETS;
+    use crate::common::presets::PRESETS;
 
     #[test]
     fn frames_follow_the_engine() {

@@ -1,9 +1,11 @@
 //! `fanout run`: runs a scenario headless and prints its report.
 
+use fanout::common::format::count;
 use fanout::engine::billing::accrual::{ec2_cost, lambda_cost, CostReport};
 use fanout::engine::billing::Money;
+use fanout::engine::ec2::view::Ec2Report;
 use fanout::engine::metrics::{Counters, LatencySummary};
-use fanout::engine::report::Report;
+use fanout::engine::report::{Report, SideReport};
 use fanout::engine::sim::Simulation;
 use fanout::engine::time::{SimDuration, SimTime};
 use std::path::Path;
@@ -111,18 +113,6 @@ impl Rows {
     }
 }
 
-fn int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 fn pct(x: f64) -> String {
     format!("{:.4} %", x * 100.0)
 }
@@ -138,18 +128,46 @@ fn latency(l: &LatencySummary) -> String {
     )
 }
 
+/// The two sides of a report, as the table's sections read them.
+struct Sides<'a> {
+    lambda: &'a SideReport,
+    ec2: Option<&'a Ec2Report>,
+    /// The EC2 side's counters (all zero without an EC2 side).
+    ec2_counters: Counters,
+}
+
 /// The human-readable report: both sides next to each other when the
 /// scenario has an EC2 side.
 pub fn table(r: &Report) -> String {
-    let l = &r.lambda;
-    let c = &l.counters;
-    let e = r.ec2.as_ref();
-    let ec = e.map(|e| e.counters).unwrap_or_default();
-    let mut o = Rows {
-        out: String::new(),
-        two: e.is_some(),
+    let sides = Sides {
+        lambda: &r.lambda,
+        ec2: r.ec2.as_ref(),
+        ec2_counters: r.ec2.as_ref().map(|e| e.counters).unwrap_or_default(),
     };
-    o.out.push_str(&format!(
+    let mut rows = Rows {
+        out: String::new(),
+        two: sides.ec2.is_some(),
+    };
+    header(&mut rows, r);
+    events(&mut rows, &sides);
+    invocations(&mut rows, &sides);
+    queue_outcomes(&mut rows, &sides);
+    environments(&mut rows, &sides);
+    if let Some(ec2) = sides.ec2 {
+        fleet(&mut rows, ec2);
+    }
+    latency_and_operator_work(&mut rows, &sides);
+    billable(&mut rows, &sides);
+    if let Some(cost) = &r.cost {
+        cost_rows(&mut rows, cost);
+    }
+    sources(&mut rows, r);
+    rows.out
+}
+
+/// The scenario's name, seed and time span; the two columns' heads.
+fn header(rows: &mut Rows, r: &Report) {
+    rows.out.push_str(&format!(
         "{} (seed {}): {} simulated, sources until {}\n",
         if r.name.is_empty() {
             "scenario"
@@ -160,7 +178,7 @@ pub fn table(r: &Report) -> String {
         SimDuration::from_secs_f64(r.simulated_s),
         SimDuration::from_secs_f64(r.sources_until_s)
     ));
-    if let Some(e) = e {
+    if let Some(e) = &r.ec2 {
         let lambda = if r.lambda_deployed {
             "Lambda"
         } else {
@@ -176,65 +194,90 @@ pub fn table(r: &Report) -> String {
                 ", fixed fleet"
             }
         );
-        o.out
+        rows.out
             .push_str(&format!("\n  {:<34} {lambda:<34} {fleet}\n", ""));
     }
-    o.head("Events (requests or messages)");
-    o.row("arrived", int(c.arrived), || int(ec.arrived));
-    o.row("succeeded", int(c.succeeded), || int(ec.succeeded));
-    o.row("failed (error)", int(c.failed), || int(ec.failed));
-    o.row("timed out", int(c.timed_out), || int(ec.timed_out));
-    o.row("throttled or dropped", int(c.dropped), || int(ec.dropped));
-    o.row("in flight at the end", int(c.in_flight), || {
-        int(ec.in_flight)
+}
+
+/// What happened to the events: arrived, succeeded, failed, …
+fn events(rows: &mut Rows, sides: &Sides) {
+    let (l, e) = (sides.lambda, sides.ec2);
+    let (c, ec) = (&l.counters, &sides.ec2_counters);
+    rows.head("Events (requests or messages)");
+    rows.row("arrived", count(c.arrived), || count(ec.arrived));
+    rows.row("succeeded", count(c.succeeded), || count(ec.succeeded));
+    rows.row("failed (error)", count(c.failed), || count(ec.failed));
+    rows.row("timed out", count(c.timed_out), || count(ec.timed_out));
+    rows.row("throttled or dropped", count(c.dropped), || {
+        count(ec.dropped)
     });
-    o.row("waiting at the end", int(c.waiting), || int(ec.waiting));
-    o.row("accounting balances", yes(l.accounting_balances), || {
+    rows.row("in flight at the end", count(c.in_flight), || {
+        count(ec.in_flight)
+    });
+    rows.row("waiting at the end", count(c.waiting), || count(ec.waiting));
+    rows.row("accounting balances", yes(l.accounting_balances), || {
         yes(e.is_some_and(|e| e.accounting_balances))
     });
-    o.row(
+    rows.row(
         "throughput",
         format!("{:.2} /s", l.throughput_per_s),
         || format!("{:.2} /s", e.map_or(0.0, |e| e.throughput_per_s)),
     );
-    o.head("Invocations (EC2: requests started)");
-    o.row("invocations", int(c.invocations), || int(ec.invocations));
-    o.row(
+}
+
+/// Invocations: cold starts, throttles, retries, errors, timeouts.
+fn invocations(rows: &mut Rows, sides: &Sides) {
+    let (l, e) = (sides.lambda, sides.ec2);
+    let (c, ec) = (&l.counters, &sides.ec2_counters);
+    rows.head("Invocations (EC2: requests started)");
+    rows.row("invocations", count(c.invocations), || {
+        count(ec.invocations)
+    });
+    rows.row(
         "cold starts",
-        format!("{} ({})", int(c.cold_starts), pct(l.cold_start_probability)),
+        format!(
+            "{} ({})",
+            count(c.cold_starts),
+            pct(l.cold_start_probability)
+        ),
         || "-".into(),
     );
-    o.row(
+    rows.row(
         "served by provisioned",
-        int(c.provisioned_invocations),
+        count(c.provisioned_invocations),
         || "-".into(),
     );
-    o.row(
+    rows.row(
         "throttled attempts",
-        format!("{} ({})", int(c.throttles), pct(l.rejection_probability)),
+        format!("{} ({})", count(c.throttles), pct(l.rejection_probability)),
         || {
             format!(
                 "{} ({}) HTTP 503",
-                int(ec.throttles),
+                count(ec.throttles),
                 pct(e.map_or(0.0, |e| e.rejection_probability))
             )
         },
     );
-    o.row(
+    rows.row(
         "  over concurrency limit",
-        int(c.throttles_concurrency),
+        count(c.throttles_concurrency),
         || "-".into(),
     );
-    o.row("  over scaling rate", int(c.throttles_scaling), || {
+    rows.row("  over scaling rate", count(c.throttles_scaling), || {
         "-".into()
     });
-    o.row("retries", int(c.retries), || int(ec.retries));
-    o.row("errors", int(c.errors), || int(ec.errors));
-    o.row(
+    rows.row("retries", count(c.retries), || count(ec.retries));
+    rows.row("errors", count(c.errors), || count(ec.errors));
+    rows.row(
         "timeouts (INIT timeouts)",
-        format!("{} ({})", int(c.timeouts), int(c.init_timeouts)),
-        || format!("{} (-)", int(ec.timeouts)),
+        format!("{} ({})", count(c.timeouts), count(c.init_timeouts)),
+        || format!("{} (-)", count(ec.timeouts)),
     );
+}
+
+/// Where failed and expired events went (only when any did).
+fn queue_outcomes(rows: &mut Rows, sides: &Sides) {
+    let (c, ec) = (&sides.lambda.counters, &sides.ec2_counters);
     let queue_rows = |c: &Counters| {
         c.to_destination
             + c.to_dlq
@@ -243,47 +286,59 @@ pub fn table(r: &Report) -> String {
             + c.expired_by_retention
             + c.overflow
     };
-    if queue_rows(c) + queue_rows(&ec) > 0 {
-        o.row("to on-failure destination", int(c.to_destination), || {
-            "-".into()
-        });
-        o.row("SQS redeliveries", int(c.redeliveries), || {
-            int(ec.redeliveries)
-        });
-        o.row("SQS to dead-letter queue", int(c.to_dlq), || int(ec.to_dlq));
-        o.row("dropped by max event age", int(c.expired_by_age), || {
-            "-".into()
-        });
-        o.row("dropped by retention", int(c.expired_by_retention), || {
-            int(ec.expired_by_retention)
-        });
-        o.row("dropped by engine queue limit", int(c.overflow), || {
-            int(ec.overflow)
-        });
+    if queue_rows(c) + queue_rows(ec) == 0 {
+        return;
     }
-    o.head("Environments (EC2: instances)");
-    o.row("created", int(c.environments_created), || {
-        int(e.map_or(0, |e| e.fleet.launched))
+    rows.row("to on-failure destination", count(c.to_destination), || {
+        "-".into()
     });
-    o.row(
+    rows.row("SQS redeliveries", count(c.redeliveries), || {
+        count(ec.redeliveries)
+    });
+    rows.row("SQS to dead-letter queue", count(c.to_dlq), || {
+        count(ec.to_dlq)
+    });
+    rows.row("dropped by max event age", count(c.expired_by_age), || {
+        "-".into()
+    });
+    rows.row(
+        "dropped by retention",
+        count(c.expired_by_retention),
+        || count(ec.expired_by_retention),
+    );
+    rows.row("dropped by engine queue limit", count(c.overflow), || {
+        count(ec.overflow)
+    });
+}
+
+/// Environments (EC2: instances): created, ended, how many on average
+/// and at most.
+fn environments(rows: &mut Rows, sides: &Sides) {
+    let (l, e) = (sides.lambda, sides.ec2);
+    let c = &l.counters;
+    rows.head("Environments (EC2: instances)");
+    rows.row("created", count(c.environments_created), || {
+        count(e.map_or(0, |e| e.fleet.launched))
+    });
+    rows.row(
         "expired / killed / deprovisioned",
         format!(
             "{} / {} / {}",
-            int(c.environments_expired),
-            int(c.environments_killed),
-            int(c.environments_deprovisioned)
+            count(c.environments_expired),
+            count(c.environments_killed),
+            count(c.environments_deprovisioned)
         ),
         || {
             e.map_or(String::new(), |e| {
                 format!(
                     "{} terminated / {} failed",
-                    int(e.fleet.terminated),
-                    int(e.fleet.failed)
+                    count(e.fleet.terminated),
+                    count(e.fleet.failed)
                 )
             })
         },
     );
-    o.row(
+    rows.row(
         "mean total / busy / idle",
         format!(
             "{:.3} / {:.3} / {:.3}",
@@ -301,103 +356,117 @@ pub fn table(r: &Report) -> String {
             })
         },
     );
-    o.row(
+    rows.row(
         "max total / busy",
-        format!("{} / {}", int(l.max_environments), int(l.max_busy)),
+        format!("{} / {}", count(l.max_environments), count(l.max_busy)),
         || {
             e.map_or(String::new(), |e| {
                 let m = &e.max_by_state;
                 format!(
                     "{} in service / {} slots",
-                    int(m.in_service),
-                    int(e.max_busy)
+                    count(m.in_service),
+                    count(e.max_busy)
                 )
             })
         },
     );
-    o.row(
+    rows.row(
         "mean lifespan",
         format!("{:.1} s", l.mean_lifespan_s),
         || "-".into(),
     );
-    if let Some(e) = e {
-        let m = &e.mean_by_state;
-        o.ec2_row(
-            "mean booting / in service",
-            format!("{:.3} / {:.3}", m.booting, m.in_service),
-        );
-        o.ec2_row(
-            "mean draining / patching / failed",
-            format!("{:.3} / {:.3} / {:.3}", m.draining, m.patching, m.failed),
-        );
-        o.ec2_row(
-            "mean CPU utilisation",
-            format!("{:.1} %", e.mean_cpu_percent),
-        );
-        o.ec2_row(
-            "HTTP 502 / 503 / 504",
+}
+
+/// The rows only the fleet has: instance states, CPU, HTTP errors, scaling.
+fn fleet(rows: &mut Rows, e: &Ec2Report) {
+    let m = &e.mean_by_state;
+    rows.ec2_row(
+        "mean booting / in service",
+        format!("{:.3} / {:.3}", m.booting, m.in_service),
+    );
+    rows.ec2_row(
+        "mean draining / patching / failed",
+        format!("{:.3} / {:.3} / {:.3}", m.draining, m.patching, m.failed),
+    );
+    rows.ec2_row(
+        "mean CPU utilisation",
+        format!("{:.1} %", e.mean_cpu_percent),
+    );
+    rows.ec2_row(
+        "HTTP 502 / 503 / 504",
+        format!(
+            "{} / {} / {}",
+            count(e.fleet.http_502),
+            count(e.fleet.http_503),
+            count(e.fleet.http_504)
+        ),
+    );
+    if e.auto_scaling {
+        rows.ec2_row(
+            "scale-outs / scale-ins / scheduled",
             format!(
                 "{} / {} / {}",
-                int(e.fleet.http_502),
-                int(e.fleet.http_503),
-                int(e.fleet.http_504)
+                count(e.fleet.scale_outs),
+                count(e.fleet.scale_ins),
+                count(e.fleet.scheduled_actions)
             ),
         );
-        if e.auto_scaling {
-            o.ec2_row(
-                "scale-outs / scale-ins / scheduled",
-                format!(
-                    "{} / {} / {}",
-                    int(e.fleet.scale_outs),
-                    int(e.fleet.scale_ins),
-                    int(e.fleet.scheduled_actions)
-                ),
-            );
-            o.ec2_row(
-                "replaced automatically",
-                int(e.fleet.replaced_automatically),
-            );
-        }
+        rows.ec2_row(
+            "replaced automatically",
+            count(e.fleet.replaced_automatically),
+        );
     }
-    o.head("End-to-end latency");
-    o.row("p50 / p90 / p99 / max", latency(&l.latency), || {
+}
+
+/// End-to-end latency, then (with a fleet) the operator's work.
+fn latency_and_operator_work(rows: &mut Rows, sides: &Sides) {
+    let (l, e) = (sides.lambda, sides.ec2);
+    rows.head("End-to-end latency");
+    rows.row("p50 / p90 / p99 / max", latency(&l.latency), || {
         e.map_or(String::new(), |e| latency(&e.latency))
     });
-    if let Some(e) = e {
-        o.ec2_row("mean queue wait", format!("{:.2} ms", e.mean_queue_wait_ms));
-        if e.oldest_message_age_max_s > 0.0 {
-            o.ec2_row(
-                "oldest message, highest age",
-                format!("{:.1} s", e.oldest_message_age_max_s),
-            );
-        }
-        let w = &e.operator_work;
-        let lw = &l.operator_work;
-        o.head("Operator work (Lambda: AWS does it)");
-        o.row("patches applied", int(lw.patches_applied), || {
-            int(w.patches_applied)
-        });
-        o.row(
-            "instances replaced by hand",
-            int(lw.instances_replaced_by_hand),
-            || int(w.instances_replaced_by_hand),
+    let Some(e) = e else {
+        return;
+    };
+    rows.ec2_row("mean queue wait", format!("{:.2} ms", e.mean_queue_wait_ms));
+    if e.oldest_message_age_max_s > 0.0 {
+        rows.ec2_row(
+            "oldest message, highest age",
+            format!("{:.1} s", e.oldest_message_age_max_s),
         );
-        o.row(
-            "scaling changes by hand",
-            int(lw.manual_scaling_changes),
-            || int(w.manual_scaling_changes),
-        );
-        o.row("pages", int(lw.pages), || int(w.pages));
     }
-    o.head("Billable");
+    let w = &e.operator_work;
+    let lw = &l.operator_work;
+    rows.head("Operator work (Lambda: AWS does it)");
+    rows.row("patches applied", count(lw.patches_applied), || {
+        count(w.patches_applied)
+    });
+    rows.row(
+        "instances replaced by hand",
+        count(lw.instances_replaced_by_hand),
+        || count(w.instances_replaced_by_hand),
+    );
+    rows.row(
+        "scaling changes by hand",
+        count(lw.manual_scaling_changes),
+        || count(w.manual_scaling_changes),
+    );
+    rows.row("pages", count(lw.pages), || count(w.pages));
+}
+
+/// The billable quantities of the Lambda side, then the fleet's.
+fn billable(rows: &mut Rows, sides: &Sides) {
+    let l = sides.lambda;
+    rows.head("Billable");
+    let out = &mut rows.out;
     let b = &l.billable;
     row(
-        &mut o.out,
+        out,
         "on-demand requests",
-        int(b.on_demand.requests + b.on_demand_while_provisioned.requests),
+        count(b.on_demand.requests + b.on_demand_while_provisioned.requests),
     );
     row(
-        &mut o.out,
+        out,
         "on-demand GB-s (with / without INIT)",
         format!(
             "{:.1} / {:.1}",
@@ -405,87 +474,93 @@ pub fn table(r: &Report) -> String {
         ),
     );
     if b.provisioned_env_seconds > 0 {
+        row(out, "provisioned requests", count(b.provisioned_requests));
         row(
-            &mut o.out,
-            "provisioned requests",
-            int(b.provisioned_requests),
-        );
-        row(
-            &mut o.out,
+            out,
             "provisioned GB-s served",
             format!("{:.1}", l.provisioned_gb_s),
         );
         row(
-            &mut o.out,
+            out,
             "provisioned env-seconds (5-min spans)",
-            int(b.provisioned_env_seconds),
+            count(b.provisioned_env_seconds),
         );
     }
     if b.sqs_requests > 0 {
-        row(&mut o.out, "SQS requests", int(b.sqs_requests));
+        row(out, "SQS requests", count(b.sqs_requests));
     }
-    if let Some(e) = e {
-        for (name, u) in &e.usage.instances {
-            row(
-                &mut o.out,
-                &format!("EC2 {name} instance-seconds"),
-                format!("{} ({} launches)", int(u.billable_seconds), int(u.launches)),
-            );
-        }
-        if let Some(alb) = &e.usage.alb {
-            let sum = |f: fn(&fanout::engine::billing::AlbHour) -> u64| {
-                alb.hours.iter().map(f).sum::<u64>()
-            };
-            row(&mut o.out, "EC2 ALB hours", int(alb.total_hours()));
-            row(
-                &mut o.out,
-                "EC2 ALB new / active connections",
-                format!(
-                    "{} / {} connection-minutes",
-                    int(sum(|h| h.new_connections)),
-                    int(sum(|h| h.active_connection_minutes))
-                ),
-            );
-            row(
-                &mut o.out,
-                "EC2 ALB processed bytes / rule evals",
-                format!(
-                    "{} / {}",
-                    int(sum(|h| h.processed_bytes)),
-                    int(sum(|h| h.rule_evaluations))
-                ),
-            );
-        }
-        if e.sqs_requests > 0 {
-            row(
-                &mut o.out,
-                "EC2 SQS requests (with empty polls)",
-                int(e.sqs_requests),
-            );
-        }
+    if let Some(e) = sides.ec2 {
+        fleet_billable(out, e);
     }
-    if let Some(cost) = &r.cost {
-        cost_rows(&mut o, cost);
+}
+
+/// The fleet's billable quantities: instance-seconds, the load
+/// balancer's units, SQS requests.
+fn fleet_billable(out: &mut String, e: &Ec2Report) {
+    for (name, u) in &e.usage.instances {
+        row(
+            out,
+            &format!("EC2 {name} instance-seconds"),
+            format!(
+                "{} ({} launches)",
+                count(u.billable_seconds),
+                count(u.launches)
+            ),
+        );
     }
-    if r.sources.len() > 1 {
-        o.head("Sources (Lambda)");
-        for s in &r.sources {
-            let sc = &s.counters;
-            row(
-                &mut o.out,
-                &format!("{} ({})", s.name, s.kind.as_str()),
-                format!(
-                    "{} arrived, {} ok, {} failed, {} timed out, {} dropped",
-                    int(sc.arrived),
-                    int(sc.succeeded),
-                    int(sc.failed),
-                    int(sc.timed_out),
-                    int(sc.dropped)
-                ),
-            );
-        }
+    if let Some(alb) = &e.usage.alb {
+        let sum =
+            |f: fn(&fanout::engine::billing::AlbHour) -> u64| alb.hours.iter().map(f).sum::<u64>();
+        row(out, "EC2 ALB hours", count(alb.total_hours()));
+        row(
+            out,
+            "EC2 ALB new / active connections",
+            format!(
+                "{} / {} connection-minutes",
+                count(sum(|h| h.new_connections)),
+                count(sum(|h| h.active_connection_minutes))
+            ),
+        );
+        row(
+            out,
+            "EC2 ALB processed bytes / rule evals",
+            format!(
+                "{} / {}",
+                count(sum(|h| h.processed_bytes)),
+                count(sum(|h| h.rule_evaluations))
+            ),
+        );
     }
-    o.out
+    if e.sqs_requests > 0 {
+        row(
+            out,
+            "EC2 SQS requests (with empty polls)",
+            count(e.sqs_requests),
+        );
+    }
+}
+
+/// Each source's outcome (only with more than one source).
+fn sources(rows: &mut Rows, r: &Report) {
+    if r.sources.len() <= 1 {
+        return;
+    }
+    rows.head("Sources (Lambda)");
+    for s in &r.sources {
+        let sc = &s.counters;
+        row(
+            &mut rows.out,
+            &format!("{} ({})", s.name, s.kind.as_str()),
+            format!(
+                "{} arrived, {} ok, {} failed, {} timed out, {} dropped",
+                count(sc.arrived),
+                count(sc.succeeded),
+                count(sc.failed),
+                count(sc.timed_out),
+                count(sc.dropped)
+            ),
+        );
+    }
 }
 
 /// The cost section: so far (itemized) and the projected month per side.
@@ -554,11 +629,5 @@ mod tests {
         assert_eq!(parse_duration("30").unwrap(), SimDuration::from_secs(30));
         assert!(parse_duration("2y").is_err());
         assert!(parse_duration("soon").is_err());
-    }
-
-    #[test]
-    fn thousands() {
-        assert_eq!(int(0), "0");
-        assert_eq!(int(1_234_567), "1,234,567");
     }
 }

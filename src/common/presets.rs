@@ -1,0 +1,151 @@
+//! The presets' data: the example scenarios of `static/scenarios/`, compiled
+//! into the app (no network at run time; the same files serve the command
+//! line and future URL loading), each with a one-sentence takeaway.
+
+use crate::engine::scenario::Scenario;
+
+/// A preset scenario.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Preset {
+    /// Stable id (the file name without `.json`).
+    pub id: &'static str,
+    /// Title in the picker.
+    pub title: &'static str,
+    /// What to take away, in one sentence.
+    pub takeaway: &'static str,
+    /// The scenario JSON.
+    pub json: &'static str,
+    /// Speed to start at [× real time].
+    pub speed: f64,
+}
+
+impl Preset {
+    /// The preset's scenario, validated.
+    ///
+    /// Read through [`Scenario::from_json`], the one JSON reader of
+    /// scenarios: a second `serde_json::from_str::<Scenario>` would compile
+    /// the whole scenario deserializer a second time into the wasm bundle.
+    pub fn scenario(&self) -> Result<Scenario, String> {
+        Scenario::from_json(self.json).map_err(|errs| {
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+}
+
+/// Every preset, in the picker's order.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "thumbnails",
+        title: "Thumbnails on S3 upload",
+        takeaway: "Uploads follow the day: Lambda adds environments for the afternoon peak and lets them expire at night, and you pay only for the resizing done.",
+        json: include_str!("../../static/scenarios/thumbnails.json"),
+        speed: 1_000.0,
+    },
+    Preset {
+        id: "steady-api",
+        title: "Steady API",
+        takeaway: "Under steady traffic almost every request finds a warm environment: cold starts fade to a fraction of a percent after the first seconds.",
+        json: include_str!("../../static/scenarios/steady-api.json"),
+        speed: 10.0,
+    },
+    Preset {
+        id: "flash-sale",
+        title: "Flash-sale spike",
+        takeaway: "A 600× spike outruns Lambda's scaling rate for a few seconds: throttles (HTTP 429) until enough environments exist, then the burst is absorbed.",
+        json: include_str!("../../static/scenarios/flash-sale.json"),
+        speed: 10.0,
+    },
+    Preset {
+        id: "nightly-batch",
+        title: "Nightly 20-minute batch",
+        takeaway: "A job longer than 15 minutes cannot run on Lambda: every attempt is killed at the 900 s timeout, retries included.",
+        json: include_str!("../../static/scenarios/nightly-batch.json"),
+        speed: 10_000.0,
+    },
+    Preset {
+        id: "sqs-worker",
+        title: "SQS-buffered workers",
+        takeaway: "A queue absorbs a burst that the pollers then work off: messages wait instead of being refused, and failures retry until the dead-letter queue.",
+        json: include_str!("../../static/scenarios/sqs-worker.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "quiet-night",
+        title: "Quiet night",
+        takeaway: "Idle EC2 instances still cost every hour of the night; idle Lambda costs nothing.",
+        json: include_str!("../../static/scenarios/quiet-night.json"),
+        speed: 3_000.0,
+    },
+    Preset {
+        id: "patch-tuesday",
+        title: "Patch Tuesday",
+        takeaway: "Patching takes EC2 instances out of service one by one, and someone had to do it; Lambda is patched by AWS and is unaffected.",
+        json: include_str!("../../static/scenarios/patch-tuesday.json"),
+        speed: 100.0,
+    },
+    Preset {
+        id: "instance-failure",
+        title: "Instance failure, fixed fleet",
+        takeaway: "A fixed fleet does not heal itself: capacity lost to a crash stays lost until a paged human replaces the instance.",
+        json: include_str!("../../static/scenarios/instance-failure.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "instance-failure-asg",
+        title: "Instance failure, Auto Scaling",
+        takeaway: "With Auto Scaling health checks the crashed instance is replaced without a page, but only after detection and a new boot.",
+        json: include_str!("../../static/scenarios/instance-failure-asg.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "simfaas",
+        title: "SimFaaS reference model",
+        takeaway: "At under one request per second a few warm environments serve nearly everything: the published model's cold-start probability, reproduced.",
+        json: include_str!("../../static/scenarios/simfaas.json"),
+        speed: 1_000.0,
+    },
+    Preset {
+        id: "legacy-burst",
+        title: "Legacy burst limits vs today's scaling rate",
+        takeaway: "Under the pre-2023 rules this spike got a burst of 500 environments, then 500 more a minute, and throttled for about three minutes; today's 1,000 new environments every 10 seconds absorbs it in about ten (set Scaling model to “current” to compare).",
+        json: include_str!("../../static/scenarios/legacy-burst.json"),
+        speed: 10.0,
+    },
+    Preset {
+        id: "provisioned",
+        title: "Provisioned concurrency vs cold starts",
+        takeaway: "70 provisioned environments meet every wave warm (no cold starts, p99 under 1 s instead of 2.7 s) but are billed every second, busy or idle (set Provisioned concurrency to 0 to compare).",
+        json: include_str!("../../static/scenarios/provisioned.json"),
+        speed: 30.0,
+    },
+    Preset {
+        id: "stress",
+        title: "Stress: 1,000 environments, 50 instances",
+        takeaway: "A load test of the simulator itself: about 1,000 busy Lambda environments (drawn as density tiles) beside 50 instances; the speed display shows when the engine cannot keep up.",
+        json: include_str!("../../static/scenarios/stress.json"),
+        speed: 100.0,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_a_valid_scenario() {
+        for p in PRESETS {
+            let s = p.scenario();
+            assert!(s.is_ok(), "{}: {:?}", p.id, s.err());
+            assert_eq!(s.ok(), Scenario::from_json(p.json).ok(), "{}", p.id);
+            assert!(p.takeaway.ends_with('.'), "{}: one sentence", p.id);
+            assert!((1.0..=10_000.0).contains(&p.speed));
+        }
+        let mut ids: Vec<_> = PRESETS.iter().map(|p| p.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), PRESETS.len());
+    }
+}

@@ -1,0 +1,137 @@
+//! Live metrics per side, the cost meters (so far, and projected per
+//! month, labelled as a projection) and the operator-work counters.
+
+use crate::common::format::{count, latency_ms, num, percent};
+use crate::ui::charts::cost::FreeTier;
+use crate::ui::sim_handle::{Live, SideLive};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Properties of [`MetricsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct MetricsProps {
+    /// The numbers to show.
+    pub live: Rc<Live>,
+}
+
+/// The tooltip beside the Lambda side's "so far": how the free tier meets a
+/// short window.
+const FREE_TIER_NOTE: &str = "The monthly free tier (Lambda: 1 M requests and 400,000 GB-s; SQS: 1 M requests) is applied to the simulated window as if it were the whole month, so a short Lambda run often shows only its event-source charges (API Gateway, S3, SQS). Switch it under Parameters, Pricing.";
+/// The tooltip beside the EC2 side's "so far" when its SQS line got the
+/// free tier.
+const SQS_FREE_TIER_NOTE: &str = "EC2 has no free tier in this model; the SQS free tier (1 M requests a month) is applied to the requests of the queue the workers read, over the simulated window as if it were the whole month. Switch it under Parameters, Pricing.";
+
+fn row(label: &str, id: &str, lambda: String, ec2: Option<String>) -> Html {
+    html! {
+        <tr>
+            <th scope="row">{ label.to_string() }</th>
+            <td data-testid={format!("m-{id}-lambda")}>{ lambda }</td>
+            <td data-testid={format!("m-{id}-ec2")}>{ ec2.unwrap_or_else(|| "–".into()) }</td>
+        </tr>
+    }
+}
+
+/// The metrics and cost panel.
+#[function_component(MetricsPanel)]
+pub fn metrics_panel(props: &MetricsProps) -> Html {
+    let l = &props.live.lambda;
+    let e = props.live.ec2.as_ref();
+    let both = |f: &dyn Fn(&SideLive) -> String| (f(l), e.map(f));
+    let rows = [
+        ("Requests/s", "rate", both(&|s| num(s.req_per_s))),
+        (
+            "Latency p50",
+            "p50",
+            both(&|s| latency_ms(s.latency.p50_ms)),
+        ),
+        (
+            "Latency p99",
+            "p99",
+            both(&|s| latency_ms(s.latency.p99_ms)),
+        ),
+        (
+            "Cold starts",
+            "cold",
+            // Instances boot before they serve: a request never waits for one.
+            (
+                percent(l.cold_starts, l.invocations),
+                e.map(|_| "none".to_string()),
+            ),
+        ),
+        (
+            "Refused (429 / 503)",
+            "refused",
+            both(&|s| count(s.rejected)),
+        ),
+        ("Errors", "errors", both(&|s| count(s.errors))),
+        ("Timeouts", "timeouts", both(&|s| count(s.timeouts))),
+        (
+            "Environments / instances",
+            "units",
+            both(&|s| count(s.units)),
+        ),
+        ("Requests in progress", "busy", both(&|s| count(s.busy))),
+    ];
+    let work = props.live.ec2_work;
+    let operator_work = [
+        (
+            "Patches applied",
+            "patches",
+            work.map(|w| w.patches_applied),
+        ),
+        (
+            "Replaced by hand",
+            "replaced",
+            work.map(|w| w.instances_replaced_by_hand),
+        ),
+        (
+            "Resized by hand",
+            "resized",
+            work.map(|w| w.manual_scaling_changes),
+        ),
+        ("Pages", "pages", work.map(|w| w.pages)),
+    ];
+    html! {
+        <aside class="metrics" aria-label="Live metrics and cost">
+            <h2>{ "Live metrics" }</h2>
+            <table class="side-table">
+                <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
+                <tbody>
+                    { for rows.into_iter().map(|(label, id, (a, b))| row(label, id, a, b)) }
+                </tbody>
+            </table>
+            <h2>{ "Cost" }</h2>
+            <div class="meters">
+                <div class="meter lambda" aria-label="Lambda cost">
+                    <span class="meter-title">{ "Lambda" }</span>
+                    <span class="meter-now" data-testid="cost-lambda">{ l.cost.so_far.to_string() }</span>
+                    <span class="meter-sub" title={FREE_TIER_NOTE} data-testid="cost-lambda-note">{ l.cost.free_tier.label() }</span>
+                    <span class="meter-month" data-testid="cost-lambda-month">{ format!("{} / month", l.cost.per_month) }</span>
+                    <span class="meter-sub">{ "projected" }</span>
+                </div>
+                <div class="meter ec2" aria-label="EC2 cost">
+                    <span class="meter-title">{ "EC2" }</span>
+                    <span class="meter-now" data-testid="cost-ec2">{ e.map_or("–".into(), |s| s.cost.so_far.to_string()) }</span>
+                    <span class="meter-sub" data-testid="cost-ec2-note"
+                          title={e.is_some_and(|s| s.cost.free_tier == FreeTier::Sqs).then_some(SQS_FREE_TIER_NOTE)}>
+                        { e.map_or("so far", |s| s.cost.free_tier.label()) }
+                    </span>
+                    <span class="meter-month">{ e.map_or("–".into(), |s| format!("{} / month", s.cost.per_month)) }</span>
+                    <span class="meter-sub">{ "projected" }</span>
+                </div>
+            </div>
+            <p class="fine">{ "Projection, not a bill: the simulated window's usage scaled linearly to a 30-day month, then priced with the month's tiers (us-east-1 on-demand prices)." }</p>
+            <h2>{ "Operator work" }</h2>
+            <table class="side-table">
+                <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
+                <tbody>
+                    { for operator_work.into_iter().map(|(label, id, v)| html! {
+                        <tr><th scope="row">{ label }</th><td>{ "0" }</td>
+                            <td data-testid={format!("m-{id}-ec2")}>{ v.map_or("–".into(), count) }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="fine">{ "On Lambda AWS patches, replaces and scales the environments: that work stays zero." }</p>
+        </aside>
+    }
+}

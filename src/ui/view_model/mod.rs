@@ -1,0 +1,12 @@
+//! Pure view-model helpers, apart from the components and tested natively:
+//! the page's and the stage's geometry ([`layout`]), the level of detail of
+//! the environment grid ([`lod`]), the particles sampled from the
+//! happenings ([`particles`]), the per-frame time budget ([`budget`]), the
+//! virtual clock ([`clock`]) and the charts' samples ([`history`]).
+
+pub mod budget;
+pub mod clock;
+pub mod history;
+pub mod layout;
+pub mod lod;
+pub mod particles;
