@@ -8,10 +8,10 @@ mod common;
 
 use common::{example, AGGREGATE_EXAMPLES};
 use fanout::engine::billing::accrual::CostMeter;
-use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions, FleetSizing};
 use fanout::engine::billing::pricing::Pricing;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::SimTime;
+use fanout::engine::estimate::{fleet_config, month, AggregateOptions, FleetSizing};
+use fanout::engine::SimTime;
+use fanout::engine::Simulation;
 use std::time::Instant;
 
 fn main() {

@@ -17,7 +17,7 @@
 //! queue at ρ = 0.9.
 
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
+use fanout::engine::Simulation;
 use std::time::Instant;
 
 fn scenario(json: &str) -> Scenario {
@@ -207,7 +207,7 @@ fn main() {
     // it up to 60 times a second.
     let mut sim = Simulation::new(&c).expect("valid");
     sim.set_record_happenings(false);
-    sim.advance_to(fanout::engine::time::SimTime::from_micros(900_000_000));
+    sim.advance_to(fanout::engine::SimTime::from_micros(900_000_000));
     let start = Instant::now();
     let mut envs = 0;
     for _ in 0..1_000 {
@@ -227,7 +227,7 @@ fn main() {
 /// The EC2 side: issue 4's cases.
 fn ec2_cases(b: &Scenario) {
     let fleet = |extra: &str| {
-        serde_json::from_str::<fanout::engine::ec2::config::Ec2Config>(&format!(
+        serde_json::from_str::<fanout::engine::scenario::ec2::Ec2Config>(&format!(
             r#"{{"instance_type": "c7g.large", "instances": 20, "worker_slots": 8,
                 "operator": {{"alarm_cpu_percent": null}} {extra}}}"#
         ))

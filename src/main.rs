@@ -17,8 +17,8 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 mod web {
     use fanout::engine::scenario::Scenario;
-    use fanout::engine::sim::Simulation;
-    use fanout::engine::time::{SimDuration, SimTime};
+    use fanout::engine::Simulation;
+    use fanout::engine::{SimDuration, SimTime};
     use wasm_bindgen::prelude::wasm_bindgen;
     use wasm_bindgen::JsCast;
 

@@ -8,8 +8,8 @@
 
 use cap::Cap;
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::{SimDuration, SimTime};
+use fanout::engine::Simulation;
+use fanout::engine::{SimDuration, SimTime};
 use std::alloc::System;
 use std::sync::Mutex;
 

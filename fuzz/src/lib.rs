@@ -1,24 +1,26 @@
 //! The checks of the fuzz targets, one function per target. The same file
 //! replays the committed seeds and every crash found (`fuzz/regressions/`)
-//! in plain `cargo test` (`tests/fuzz_regressions.rs` includes it).
+//! in plain `cargo test` (`tests/engine/fuzz_regressions.rs` includes it).
 //!
 //! Each function takes any bytes and panics only when an invariant breaks.
 
-use fanout::engine::progress::InstantWatch;
 use fanout::engine::scenario::{Pattern, Scenario, Source, SourceKind};
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::{SimDuration, SimTime};
-use fanout::engine::traffic::ArrivalGen;
+use fanout::engine::ArrivalGen;
+use fanout::engine::InstantWatch;
+use fanout::engine::Simulation;
+use fanout::engine::{SimDuration, SimTime};
 
-// The calculator lives in the command line binary; include its module as is.
-#[allow(dead_code)]
-#[path = "../../src/bin/fanout/bill.rs"]
-mod bill;
+// The engine's invariants, written once for the property tests and the
+// fuzz targets alike.
+#[allow(dead_code)] // `last_cost` serves the property tests only
+#[path = "../../tests/common/invariants.rs"]
+mod invariants;
+use invariants::Invariants;
 
 /// Events simulated per scenario input (keeps every input well under
 /// libFuzzer's -timeout; the engine's own limits bound a full run). Not a
 /// hiding place for a hang: the instant reached at the cap is always
-/// finished, under the progress check of `engine::progress`.
+/// finished, under the progress check of `engine::sim::progress`.
 const MAX_EVENTS: u64 = 20_000;
 /// Steps allowed to finish the instant reached at the cap. A loop at an
 /// instant with fewer than `FINISH_STEPS / K` arrivals breaks the progress
@@ -69,7 +71,7 @@ pub fn scenario_text(text: &str) {
 /// Runs an accepted scenario for about `max_events` events or until
 /// `stop`, checking the invariants after every event: time never goes
 /// backwards and never stops (at most `K · (pending + arrivals + waiting +
-/// instances) + C` steps at one instant, `engine::progress`; the instant
+/// instances) + C` steps at one instant, `engine::sim::progress`; the instant
 /// reached at `max_events` is finished, so a loop at one instant cannot
 /// hide behind the cap), every arrival is accounted for on both sides,
 /// concurrency stays within its limit, cost is never negative and never
@@ -77,67 +79,32 @@ pub fn scenario_text(text: &str) {
 pub fn simulate(sc: &Scenario, max_events: u64, stop: SimTime) {
     let mut sim = Simulation::new(sc).expect("a validated scenario builds a simulation");
     let mut watch = InstantWatch::new();
-    let limit = u64::from(
-        sc.function
-            .reserved_concurrency
-            .unwrap_or(sc.account.concurrency_limit),
-    );
-    let mut last = sim.now();
-    let mut last_cost = (0i64, 0i64);
-    let mut n = 0u64;
+    let mut checks = Invariants::new(sc, &sim);
+    let mut events = 0u64;
     // Set once the cap is reached: the instant to finish before stopping.
     let mut finishing: Option<SimTime> = None;
     while let Some(t) = watch.step(&mut sim).unwrap_or_else(|e| panic!("{e}")) {
-        assert!(t >= last, "time went backwards: {last:?} -> {t:?}");
-        last = t;
-        let c = sim.counters();
-        assert!(c.balances(), "Lambda accounting at {t:?}: {c:?}");
-        assert!(u64::from(sim.lambda().concurrency_in_use()) <= limit);
-        n += 1;
-        if n % 512 == 0 {
-            let snap = sim.snapshot();
-            if let Some(e) = &snap.ec2 {
-                assert!(
-                    e.counters.balances(),
-                    "EC2 accounting at {t:?}: {:?}",
-                    e.counters
-                );
-                assert!(e.bounds.desired <= e.bounds.max, "{:?}", e.bounds);
-            }
-            let cost = sim.cost_now();
-            let l = cost.lambda.total.as_micros();
-            let e = cost.ec2.map_or(0, |c| c.total.as_micros());
-            assert!(l >= 0 && e >= 0, "negative cost {cost:?}");
-            assert!(
-                l >= last_cost.0 && e >= last_cost.1,
-                "cost decreased: {last_cost:?} -> {cost:?}"
-            );
-            last_cost = (l, e);
+        checks
+            .after_event(&sim, t)
+            .unwrap_or_else(|e| panic!("{e}"));
+        events += 1;
+        if events % 512 == 0 {
+            checks
+                .full_picture(&sim, t)
+                .unwrap_or_else(|e| panic!("{e}"));
             let _ = sim.drain_happenings();
         }
-        if t >= stop || finishing.is_some_and(|f| t > f || n >= max_events + FINISH_STEPS) {
+        if t >= stop || finishing.is_some_and(|f| t > f || events >= max_events + FINISH_STEPS) {
             break;
         }
-        if n >= max_events && finishing.is_none() {
+        if events >= max_events && finishing.is_none() {
             finishing = Some(t);
         }
     }
     let _ = sim.snapshot();
-    let r = sim.report();
-    if let Some(cost) = &r.cost {
-        for side in [&cost.lambda, &cost.ec2].into_iter().flatten() {
-            for bill in [&side.bill, &side.projected_month.bill] {
-                assert_eq!(
-                    bill.sum_of_lines(),
-                    bill.total,
-                    "bill lines do not sum to the total"
-                );
-                assert!(bill.total.as_micros() >= 0, "negative bill");
-            }
-        }
-    }
-    let json = r.to_json();
-    assert!(!json.is_empty());
+    let report = sim.report();
+    checks.report(sc, &report).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!report.to_json().is_empty());
 }
 
 /// The usage file of the pricing calculator (`fanout bill`): decode,
@@ -147,7 +114,7 @@ pub fn usage(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match bill::price(text) {
+    match fanout::engine::scenario::usage::price(text) {
         Ok(priced) => {
             for b in &priced.bills {
                 assert_eq!(
@@ -158,9 +125,10 @@ pub fn usage(data: &[u8]) {
                 );
                 assert!(b.total.as_micros() >= 0, "{}: negative total", b.title);
             }
-            let table = bill::render_table(&priced);
+            let table = fanout::engine::billing::render_table(&priced);
             assert!(table.contains("Total"));
-            serde_json::to_string(&bill::JsonOut::from(&priced)).expect("the bill serializes");
+            serde_json::to_string(&fanout::engine::billing::StatementJson::from(&priced))
+                .expect("the bill serializes");
         }
         Err(problems) => assert!(!problems.is_empty(), "an error lists its problems"),
     }

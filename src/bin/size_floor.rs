@@ -19,7 +19,7 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 mod floor {
     use fanout::engine::scenario::Scenario;
-    use fanout::engine::sim::Simulation;
+    use fanout::engine::Simulation;
     use web_sys::HtmlInputElement;
     use yew::prelude::*;
 

@@ -36,7 +36,7 @@ pub fn speed(x: f64) -> String {
     }
 }
 
-/// A latency [ms] in the unit that reads best: `45 ms`, `1.2 s`, `15.0 min`.
+/// A latency \[ms\] in the unit that reads best: `45 ms`, `1.2 s`, `15.0 min`.
 pub fn latency_ms(ms: f64) -> String {
     if !ms.is_finite() || ms <= 0.0 {
         "–".into()

@@ -17,11 +17,11 @@ use serde::Deserialize;
 
 /// The tour shipped with the app (also served as `tours/intro.json`).
 pub const INTRO: &str = include_str!("../../static/tours/intro.json");
-/// Largest tour file read [bytes].
+/// Largest tour file read \[bytes\].
 pub const MAX_TOUR_BYTES: usize = 64 * 1024;
 /// Most steps in a tour.
 pub const MAX_STEPS: usize = 100;
-/// Longest caption [characters].
+/// Longest caption \[characters\].
 pub const MAX_CAPTION: usize = 600;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

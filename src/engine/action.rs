@@ -9,10 +9,10 @@
 //! without depending on the event loop.
 //!
 //! ```
-//! use fanout::engine::action::Action;
+//! use fanout::engine::Action;
 //! use fanout::engine::scenario::Scenario;
-//! use fanout::engine::sim::Simulation;
-//! use fanout::engine::time::SimTime;
+//! use fanout::engine::Simulation;
+//! use fanout::engine::SimTime;
 //! let s = Scenario::from_json(include_str!("../../static/scenarios/steady-api.json")).unwrap();
 //! let mut sim = Simulation::new(&s).unwrap();
 //! sim.advance_to(SimTime::from_micros(60_000_000));

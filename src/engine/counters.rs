@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-/// Per-source outcomes [events].
+/// Per-source outcomes \[events\].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SourceCounters {
     pub arrived: u64,

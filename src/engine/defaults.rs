@@ -13,7 +13,7 @@
 //!
 //! The EC2 side's defaults (boot time, ALB and health-check defaults,
 //! target-tracking alarms, the operator's response time ...) live in
-//! [`crate::engine::ec2::defaults`] with their sources; its assumptions are
+//! [`crate::engine::scenario::ec2::defaults`] with their sources; its assumptions are
 //! listed in `EC2_ASSUMPTIONS` and added to a report that has an EC2 side.
 
 use serde::Serialize;
@@ -21,18 +21,18 @@ use serde::Serialize;
 // ---------------------------------------------------------------- scaling
 
 /// New execution environments a function may create per scaling window
-/// [environments]. Source: Lambda docs, "Lambda scaling behavior".
+/// \[environments\]. Source: Lambda docs, "Lambda scaling behavior".
 pub const SCALING_ENVS_PER_WINDOW: u64 = 1_000;
-/// The scaling window [s]: 1,000 environments every 10 s, refilled
+/// The scaling window \[s\]: 1,000 environments every 10 s, refilled
 /// continuously, unused capacity not banked. Source: "Lambda scaling behavior".
 pub const SCALING_WINDOW_S: u64 = 10;
 /// Legacy (before Nov 2023) Regional initial burst in us-east-1, us-west-2,
-/// eu-west-1 [environments]. Source: archived developer guide, "invocation-scaling".
+/// eu-west-1 \[environments\]. Source: archived developer guide, "invocation-scaling".
 pub const LEGACY_BURST_LARGE: u32 = 3_000;
 /// Legacy initial burst in ap-northeast-1, eu-central-1, us-east-2
-/// [environments]. Source: archived "invocation-scaling".
+/// \[environments\]. Source: archived "invocation-scaling".
 pub const LEGACY_BURST_MEDIUM: u32 = 1_000;
-/// Legacy initial burst in every other Region [environments]. Source:
+/// Legacy initial burst in every other Region \[environments\]. Source:
 /// archived "invocation-scaling".
 pub const LEGACY_BURST_SMALL: u32 = 500;
 /// Legacy growth after the initial burst [environments per minute]. Source:
@@ -51,104 +51,104 @@ pub const UNRESERVED_MINIMUM: u32 = 100;
 
 // ------------------------------------------------- execution environment
 
-/// Lowest function timeout [s]. Source: "Lambda quotas".
+/// Lowest function timeout \[s\]. Source: "Lambda quotas".
 pub const TIMEOUT_MIN_S: f64 = 1.0;
-/// Highest function timeout, 15 minutes [s]. Source: "Lambda quotas".
+/// Highest function timeout, 15 minutes \[s\]. Source: "Lambda quotas".
 pub const TIMEOUT_MAX_S: f64 = 900.0;
-/// Default function timeout [s]. Source: "Configuring function timeout".
+/// Default function timeout \[s\]. Source: "Configuring function timeout".
 pub const TIMEOUT_DEFAULT_S: f64 = 3.0;
-/// Smallest memory size [MB]. Source: Lambda pricing page.
+/// Smallest memory size \[MB\]. Source: Lambda pricing page.
 pub const MEMORY_MIN_MB: u32 = 128;
-/// Largest memory size [MB]. Source: Lambda pricing page.
+/// Largest memory size \[MB\]. Source: Lambda pricing page.
 pub const MEMORY_MAX_MB: u32 = 10_240;
-/// Default memory size [MB]. Source: "Configuring memory".
+/// Default memory size \[MB\]. Source: "Configuring memory".
 pub const MEMORY_DEFAULT_MB: u32 = 128;
-/// Memory that buys one full vCPU [MB]. Source: "Configuring memory".
+/// Memory that buys one full vCPU \[MB\]. Source: "Configuring memory".
 pub const MB_PER_VCPU: u32 = 1_769;
-/// vCPUs at the largest memory size [vCPU] (secondary source).
+/// vCPUs at the largest memory size \[vCPU\] (secondary source).
 pub const MAX_VCPU: f64 = 6.0;
-/// The INIT phase limit of an on-demand environment [s]. Source: "Lambda
+/// The INIT phase limit of an on-demand environment \[s\]. Source: "Lambda
 /// execution environment".
 pub const INIT_LIMIT_S: f64 = 10.0;
-/// How long an idle environment stays warm [s]. ASSUMPTION: AWS says only
+/// How long an idle environment stays warm \[s\]. ASSUMPTION: AWS says only
 /// "for a period of time"; 10 minutes is the figure SimFaaS measured.
 pub const KEEP_ALIVE_DEFAULT_S: f64 = 600.0;
-/// Included ephemeral storage, also the minimum [MB]. Source: pricing page.
+/// Included ephemeral storage, also the minimum \[MB\]. Source: pricing page.
 pub const EPHEMERAL_MIN_MB: u32 = 512;
-/// Largest ephemeral storage [MB]. Source: pricing page.
+/// Largest ephemeral storage \[MB\]. Source: pricing page.
 pub const EPHEMERAL_MAX_MB: u32 = 10_240;
 
 // --------------------------------------------------------- async invoke
 
-/// Retries after a function error, default and maximum [retries]. Source:
+/// Retries after a function error, default and maximum \[retries\]. Source:
 /// "Asynchronous invocation".
 pub const ASYNC_RETRIES_DEFAULT: u32 = 2;
-/// Largest configurable retry count [retries]. Source: "Asynchronous invocation".
+/// Largest configurable retry count \[retries\]. Source: "Asynchronous invocation".
 pub const ASYNC_RETRIES_MAX: u32 = 2;
-/// Delay before the first retry after a function error [s]. ASSUMPTION:
+/// Delay before the first retry after a function error \[s\]. ASSUMPTION:
 /// AWS says "about 1 minute".
 pub const ASYNC_FIRST_RETRY_S: f64 = 60.0;
-/// Delay before the second retry after a function error [s]. ASSUMPTION:
+/// Delay before the second retry after a function error \[s\]. ASSUMPTION:
 /// AWS says "about 2 minutes".
 pub const ASYNC_SECOND_RETRY_S: f64 = 120.0;
-/// First back-off after a throttle [s]; it then doubles. ASSUMPTION on the
+/// First back-off after a throttle \[s\]; it then doubles. ASSUMPTION on the
 /// exact doubling: AWS says "retried with backoff from 1 second up to 5 minutes".
 pub const ASYNC_THROTTLE_BACKOFF_MIN_S: f64 = 1.0;
-/// Longest back-off after a throttle [s]. Source: "Asynchronous invocation".
+/// Longest back-off after a throttle \[s\]. Source: "Asynchronous invocation".
 pub const ASYNC_THROTTLE_BACKOFF_MAX_S: f64 = 300.0;
-/// Default and largest maximum event age, 6 hours [s]. Source:
+/// Default and largest maximum event age, 6 hours \[s\]. Source:
 /// "Asynchronous invocation".
 pub const ASYNC_MAX_EVENT_AGE_DEFAULT_S: f64 = 21_600.0;
-/// Smallest configurable maximum event age [s]. Source: "Asynchronous invocation".
+/// Smallest configurable maximum event age \[s\]. Source: "Asynchronous invocation".
 pub const ASYNC_MAX_EVENT_AGE_MIN_S: f64 = 60.0;
-/// Largest async payload [KB]. Source: "Lambda quotas" (1 MB since 2025).
+/// Largest async payload \[KB\]. Source: "Lambda quotas" (1 MB since 2025).
 pub const ASYNC_PAYLOAD_MAX_KB: u32 = 1_024;
-/// Largest synchronous payload, 6 MB [KB]. Source: "Lambda quotas".
+/// Largest synchronous payload, 6 MB \[KB\]. Source: "Lambda quotas".
 pub const SYNC_PAYLOAD_MAX_KB: u32 = 6_144;
 
 // ------------------------------------------------------------------ SQS
 
-/// Concurrent batches an SQS event source mapping starts with [batches].
+/// Concurrent batches an SQS event source mapping starts with \[batches\].
 /// Source: "Scaling for SQS event sources".
 pub const SQS_INITIAL_BATCHES: u32 = 5;
 /// Concurrent batches added per minute while messages wait [batches/min].
 /// Source: "Scaling for SQS event sources".
 pub const SQS_BATCHES_PER_MINUTE: u32 = 300;
-/// Most concurrent batches of one mapping [batches]. Source: "Scaling for
+/// Most concurrent batches of one mapping \[batches\]. Source: "Scaling for
 /// SQS event sources".
 pub const SQS_MAX_BATCHES: u32 = 1_000;
-/// Smallest `MaximumConcurrency` of a mapping [batches]. Source: same.
+/// Smallest `MaximumConcurrency` of a mapping \[batches\]. Source: same.
 pub const SQS_MAX_CONCURRENCY_MIN: u32 = 2;
-/// Default batch size of a standard queue [messages]. Source: "Using Lambda
+/// Default batch size of a standard queue \[messages\]. Source: "Using Lambda
 /// with Amazon SQS".
 pub const SQS_BATCH_SIZE_DEFAULT: u32 = 10;
-/// Largest batch size of a standard queue [messages]. Source: same.
+/// Largest batch size of a standard queue \[messages\]. Source: same.
 pub const SQS_BATCH_SIZE_MAX: u32 = 10_000;
-/// Largest batching window [s]. Source: same.
+/// Largest batching window \[s\]. Source: same.
 pub const SQS_BATCHING_WINDOW_MAX_S: f64 = 300.0;
-/// Default visibility timeout [s]. Source: SQS developer guide.
+/// Default visibility timeout \[s\]. Source: SQS developer guide.
 pub const SQS_VISIBILITY_DEFAULT_S: f64 = 30.0;
-/// Largest visibility timeout, 12 hours [s]. Source: SQS developer guide.
+/// Largest visibility timeout, 12 hours \[s\]. Source: SQS developer guide.
 pub const SQS_VISIBILITY_MAX_S: f64 = 43_200.0;
-/// Default message retention, 4 days [s]. Source: SQS developer guide.
+/// Default message retention, 4 days \[s\]. Source: SQS developer guide.
 pub const SQS_RETENTION_DEFAULT_S: f64 = 345_600.0;
-/// Smallest message retention [s]. Source: SQS developer guide.
+/// Smallest message retention \[s\]. Source: SQS developer guide.
 pub const SQS_RETENTION_MIN_S: f64 = 60.0;
-/// Largest message retention, 14 days [s]. Source: SQS developer guide.
+/// Largest message retention, 14 days \[s\]. Source: SQS developer guide.
 pub const SQS_RETENTION_MAX_S: f64 = 1_209_600.0;
-/// Largest `maxReceiveCount` of a redrive policy [receives]. Source: SQS
+/// Largest `maxReceiveCount` of a redrive policy \[receives\]. Source: SQS
 /// developer guide.
 pub const SQS_MAX_RECEIVE_COUNT_MAX: u32 = 1_000;
-/// Largest SQS message [KB] (1 MiB since 2025). Source: SQS quotas.
+/// Largest SQS message \[KB\] (1 MiB since 2025). Source: SQS quotas.
 pub const SQS_PAYLOAD_MAX_KB: u32 = 1_024;
-/// Largest EventBridge event [KB]. Source: EventBridge quotas.
+/// Largest EventBridge event \[KB\]. Source: EventBridge quotas.
 pub const SCHEDULE_PAYLOAD_MAX_KB: u32 = 256;
 
 // --------------------------------------------------------- engine limits
 
-/// ENGINE LIMIT: longest simulated duration, 30 days [s].
+/// ENGINE LIMIT: longest simulated duration, 30 days \[s\].
 pub const MAX_DURATION_S: f64 = 2_592_000.0;
-/// ENGINE LIMIT: most event sources in one scenario [sources].
+/// ENGINE LIMIT: most event sources in one scenario \[sources\].
 pub const MAX_SOURCES: usize = 16;
 /// ENGINE LIMIT: highest arrival rate of one source [requests/s].
 pub const MAX_RATE_PER_S: f64 = 100_000.0;
@@ -157,46 +157,46 @@ pub const MAX_RATE_PER_S: f64 = 100_000.0;
 pub const MAX_TRAFFIC_FACTOR: f64 = 100.0;
 /// ENGINE LIMIT: most arrivals a scenario may produce (an upper estimate
 /// from the patterns), so any accepted scenario finishes in bounded time
-/// [arrivals].
+/// \[arrivals\].
 pub const MAX_TOTAL_ARRIVALS: f64 = 2e9;
-/// ENGINE LIMIT: most entries in a step, burst or provisioned schedule [entries].
+/// ENGINE LIMIT: most entries in a step, burst or provisioned schedule \[entries\].
 pub const MAX_SCHEDULE_ENTRIES: usize = 1_000;
-/// ENGINE LIMIT: largest single burst [requests].
+/// ENGINE LIMIT: largest single burst \[requests\].
 pub const MAX_BURST_COUNT: u64 = 1_000_000;
-/// ENGINE LIMIT: longest trace (timestamps or per-second counts) [entries].
+/// ENGINE LIMIT: longest trace (timestamps or per-second counts) \[entries\].
 pub const MAX_TRACE_LEN: usize = 1_000_000;
 /// ENGINE LIMIT: highest account concurrency limit [concurrent executions].
 pub const MAX_ACCOUNT_CONCURRENCY: u32 = 100_000;
 /// ENGINE LIMIT: longest mean, median or maximum of a duration distribution,
-/// 1 day [ms].
+/// 1 day \[ms\].
 pub const MAX_DIST_MS: f64 = 86_400_000.0;
-/// ENGINE LIMIT: longest keep-alive [s].
+/// ENGINE LIMIT: longest keep-alive \[s\].
 pub const MAX_KEEP_ALIVE_S: f64 = 86_400.0;
 /// ENGINE LIMIT: most events waiting in the async queue or SQS queues
 /// together; beyond it new events are dropped and counted as overflow
-/// [events]. An async event takes ~56 bytes with its timer, so ~28 MB.
+/// \[events\]. An async event takes ~56 bytes with its timer, so ~28 MB.
 pub const MAX_WAITING_EVENTS: u64 = 500_000;
 /// ENGINE LIMIT: shortest SQS visibility timeout of a queue read by the EC2
-/// workers [s]. SQS allows 0, but a message whose processing fails at once
+/// workers \[s\]. SQS allows 0, but a message whose processing fails at once
 /// (a 0 ms handler) would then come back at the same instant without end
 /// and simulated time would stop (found while hardening, issue 8). 1 s is also the least
 /// Lambda's rule allows (visibility timeout ≥ function timeout ≥ 1 s).
 pub const MIN_VISIBILITY_TIMEOUT_S: f64 = 1.0;
-/// ENGINE LIMIT: most happenings kept between two drains [happenings].
+/// ENGINE LIMIT: most happenings kept between two drains \[happenings\].
 pub const MAX_HAPPENINGS: usize = 4_096;
-/// ENGINE LIMIT: most points of one time series before pairs merge [points].
+/// ENGINE LIMIT: most points of one time series before pairs merge \[points\].
 pub const MAX_SERIES_POINTS: usize = 1_000;
-/// Width of a time-series bucket at the start of a run [s]; it doubles each
+/// Width of a time-series bucket at the start of a run \[s\]; it doubles each
 /// time the series fills.
 pub const SERIES_FIRST_BUCKET_S: u64 = 1;
 /// ENGINE CHOICE: pollers look at the queue this long after a message
-/// arrives, so messages sent at the same instant share a batch [µs].
+/// arrives, so messages sent at the same instant share a batch \[µs\].
 pub const SQS_POLL_DELAY_US: u64 = 1;
-/// How often the SQS pollers reconsider their concurrency [s]: 300 batches a
+/// How often the SQS pollers reconsider their concurrency \[s\]: 300 batches a
 /// minute is 5 a second.
 pub const SQS_SCALE_TICK_S: u64 = 1;
 /// How long an SQS poller waits before polling again after a throttled
-/// invoke [s]. ASSUMPTION: AWS backs off but does not say by how much.
+/// invoke \[s\]. ASSUMPTION: AWS backs off but does not say by how much.
 pub const SQS_THROTTLE_BACKOFF_S: u64 = 1;
 
 /// A number the engine uses that AWS does not document exactly.

@@ -5,7 +5,7 @@
 //! `libm`, so a seed gives the same numbers natively and on wasm32.
 //!
 //! ```
-//! use fanout::engine::dist::{rng_stream, Distribution};
+//! use fanout::engine::{rng_stream, Distribution};
 //! let d = Distribution::LogNormal { median_ms: 100.0, p99_ms: 400.0 };
 //! let s = d.sampler();
 //! let mut rng = rng_stream(42, 1, 0);
@@ -50,32 +50,32 @@ pub fn rng_stream(seed: u64, tag: u64, index: u64) -> Rng {
     Pcg64Mcg::new((u128::from(a) << 64) | u128::from(b))
 }
 
-/// A duration distribution as a scenario spells it. All parameters [ms].
+/// A duration distribution as a scenario spells it. All parameters \[ms\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Distribution {
     /// Always the same.
     Fixed {
-        /// Duration [ms].
+        /// Duration \[ms\].
         ms: f64,
     },
     /// Exponential (memoryless), as in SimFaaS.
     Exponential {
-        /// Mean [ms].
+        /// Mean \[ms\].
         mean_ms: f64,
     },
     /// Log-normal given its median and 99th percentile.
     LogNormal {
-        /// Median [ms].
+        /// Median \[ms\].
         median_ms: f64,
-        /// 99th percentile [ms]; above the median.
+        /// 99th percentile \[ms\]; above the median.
         p99_ms: f64,
     },
     /// Uniform between two bounds.
     Uniform {
-        /// Lower bound [ms].
+        /// Lower bound \[ms\].
         min_ms: f64,
-        /// Upper bound [ms].
+        /// Upper bound \[ms\].
         max_ms: f64,
     },
 }
@@ -90,7 +90,7 @@ impl Default for Distribution {
 const Z99: f64 = 2.326_347_874_040_840_8;
 
 impl Distribution {
-    /// Its mean [ms].
+    /// Its mean \[ms\].
     pub fn mean_ms(&self) -> f64 {
         match *self {
             Distribution::Fixed { ms } => ms,
@@ -103,7 +103,7 @@ impl Distribution {
         }
     }
 
-    /// E[X²] [ms²], for the variance of summed durations.
+    /// E\[X²\] \[ms²\], for the variance of summed durations.
     pub fn second_moment_ms2(&self) -> f64 {
         match *self {
             Distribution::Fixed { ms } => ms * ms,

@@ -105,7 +105,7 @@ pub struct Happening {
 pub struct HappeningBatch {
     /// Up to [`MAX_HAPPENINGS`] happenings, in time order.
     pub happenings: Vec<Happening>,
-    /// How many more happened but were left out [happenings].
+    /// How many more happened but were left out \[happenings\].
     pub left_out: u64,
 }
 

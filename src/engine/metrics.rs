@@ -15,68 +15,68 @@ use serde::Serialize;
 /// instant: `arrived = succeeded + failed + dropped + timed_out + in_flight + waiting`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
-    /// Events (requests or messages) that arrived [events].
+    /// Events (requests or messages) that arrived \[events\].
     pub arrived: u64,
-    /// Events whose (last) invocation succeeded [events].
+    /// Events whose (last) invocation succeeded \[events\].
     pub succeeded: u64,
     /// Events that finally failed with a function error (sync: error returned;
-    /// async: after retries; SQS: moved to the DLQ after an error) [events].
+    /// async: after retries; SQS: moved to the DLQ after an error) \[events\].
     pub failed: u64,
     /// Events throttled and dropped, or dropped by age, retention or the
-    /// engine's queue limit [events].
+    /// engine's queue limit \[events\].
     pub dropped: u64,
-    /// Events whose last invocation timed out [events].
+    /// Events whose last invocation timed out \[events\].
     pub timed_out: u64,
-    /// Events being processed right now [events].
+    /// Events being processed right now \[events\].
     pub in_flight: u64,
     /// Events waiting in a queue (async retry queue, SQS visible or
-    /// invisible after a failure) [events].
+    /// invisible after a failure) \[events\].
     pub waiting: u64,
 
-    /// Invocations that reached an environment (a batch is one) [invocations].
+    /// Invocations that reached an environment (a batch is one) \[invocations\].
     pub invocations: u64,
-    /// Invocations that started with a cold start [invocations].
+    /// Invocations that started with a cold start \[invocations\].
     pub cold_starts: u64,
-    /// Invocations served by an already warm environment [invocations].
+    /// Invocations served by an already warm environment \[invocations\].
     pub warm_starts: u64,
-    /// Invocations served by a provisioned environment [invocations].
+    /// Invocations served by a provisioned environment \[invocations\].
     pub provisioned_invocations: u64,
-    /// Invocation attempts throttled, for any reason [attempts].
+    /// Invocation attempts throttled, for any reason \[attempts\].
     pub throttles: u64,
-    /// ... of which over the concurrency limit (account or reserved) [attempts].
+    /// ... of which over the concurrency limit (account or reserved) \[attempts\].
     pub throttles_concurrency: u64,
-    /// ... of which over the scaling rate (or legacy burst) [attempts].
+    /// ... of which over the scaling rate (or legacy burst) \[attempts\].
     pub throttles_scaling: u64,
-    /// Attempts that were retries of an earlier attempt [attempts].
+    /// Attempts that were retries of an earlier attempt \[attempts\].
     pub retries: u64,
-    /// Invocations that returned a function error [invocations].
+    /// Invocations that returned a function error \[invocations\].
     pub errors: u64,
-    /// Invocations killed at the timeout [invocations].
+    /// Invocations killed at the timeout \[invocations\].
     pub timeouts: u64,
-    /// Cold starts whose INIT ran past the 10 s limit [invocations].
+    /// Cold starts whose INIT ran past the 10 s limit \[invocations\].
     pub init_timeouts: u64,
-    /// Async events sent to the on-failure destination [events].
+    /// Async events sent to the on-failure destination \[events\].
     pub to_destination: u64,
-    /// SQS messages moved to a dead-letter queue [messages].
+    /// SQS messages moved to a dead-letter queue \[messages\].
     pub to_dlq: u64,
-    /// Async events dropped for exceeding the maximum event age [events].
+    /// Async events dropped for exceeding the maximum event age \[events\].
     pub expired_by_age: u64,
-    /// SQS messages deleted by the retention period [messages].
+    /// SQS messages deleted by the retention period \[messages\].
     pub expired_by_retention: u64,
-    /// Events dropped because the engine's waiting-event limit was reached [events].
+    /// Events dropped because the engine's waiting-event limit was reached \[events\].
     pub overflow: u64,
-    /// SQS messages received again after a failure [messages].
+    /// SQS messages received again after a failure \[messages\].
     pub redeliveries: u64,
-    /// SQS batches the pollers could not invoke (throttled) [polls].
+    /// SQS batches the pollers could not invoke (throttled) \[polls\].
     pub esm_throttled_polls: u64,
 
-    /// Execution environments created (cold starts, provisioned and replacements) [environments].
+    /// Execution environments created (cold starts, provisioned and replacements) \[environments\].
     pub environments_created: u64,
-    /// Environments removed after their keep-alive [environments].
+    /// Environments removed after their keep-alive \[environments\].
     pub environments_expired: u64,
-    /// Environments discarded after a timeout or a failed INIT [environments].
+    /// Environments discarded after a timeout or a failed INIT \[environments\].
     pub environments_killed: u64,
-    /// Provisioned environments removed when the level dropped [environments].
+    /// Provisioned environments removed when the level dropped \[environments\].
     pub environments_deprovisioned: u64,
 }
 
@@ -163,20 +163,20 @@ impl Integrals {
     }
 }
 
-/// End-to-end latency percentiles [ms].
+/// End-to-end latency percentiles \[ms\].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct LatencySummary {
-    /// Events measured [events].
+    /// Events measured \[events\].
     pub count: u64,
-    /// Mean [ms].
+    /// Mean \[ms\].
     pub mean_ms: f64,
-    /// Median [ms].
+    /// Median \[ms\].
     pub p50_ms: f64,
-    /// 90th percentile [ms].
+    /// 90th percentile \[ms\].
     pub p90_ms: f64,
-    /// 99th percentile [ms].
+    /// 99th percentile \[ms\].
     pub p99_ms: f64,
-    /// Maximum [ms].
+    /// Maximum \[ms\].
     pub max_ms: f64,
 }
 

@@ -19,8 +19,8 @@
 //! scheduled, as they did from the heap with its sequence numbers.
 //!
 //! ```
-//! use fanout::engine::queue::EventQueue;
-//! use fanout::engine::time::{SimDuration, SimTime};
+//! use fanout::engine::EventQueue;
+//! use fanout::engine::{SimDuration, SimTime};
 //! let mut q = EventQueue::new();
 //! q.schedule(SimTime::ZERO + SimDuration::from_secs(2), "late").unwrap();
 //! q.schedule(SimTime::ZERO + SimDuration::from_secs(1), "early").unwrap();

@@ -5,7 +5,7 @@
 //! years, far beyond any simulated window.
 //!
 //! ```
-//! use fanout::engine::time::{SimDuration, SimTime};
+//! use fanout::engine::{SimDuration, SimTime};
 //! let t = SimTime::ZERO + SimDuration::from_millis(1_500);
 //! assert_eq!(t.as_micros(), 1_500_000);
 //! assert_eq!(t.to_string(), "00:00:01.500");
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
 
-/// A span of simulated time [µs].
+/// A span of simulated time \[µs\].
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]

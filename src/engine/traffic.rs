@@ -7,8 +7,8 @@
 //!
 //! ```
 //! use fanout::engine::scenario::Pattern;
-//! use fanout::engine::time::SimTime;
-//! use fanout::engine::traffic::ArrivalGen;
+//! use fanout::engine::SimTime;
+//! use fanout::engine::ArrivalGen;
 //! let mut g = ArrivalGen::new(&Pattern::Constant { rate_per_s: 2.0 }, 7, 0, 10.0);
 //! assert_eq!(g.next_arrival().map(SimTime::as_micros), Some(0));
 //! assert_eq!(g.next_arrival().map(SimTime::as_micros), Some(500_000));

@@ -29,8 +29,3 @@ pub mod view_model;
 pub mod web;
 
 pub use app::App;
-
-// old path, kept for the merge
-pub use crate::common::format;
-// old path, kept for the merge
-pub use crate::common::link as share;

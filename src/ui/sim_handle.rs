@@ -6,7 +6,7 @@
 //! drawing (cell slots, particles, when a cell was last seen busy).
 
 use crate::engine::action::{Action, ActionError, LoggedAction};
-use crate::engine::ec2::ops::OperatorWork;
+use crate::engine::ec2::operator::OperatorWork;
 use crate::engine::happening::{Happening, HappeningBatch, HappeningKind, Side};
 use crate::engine::lambda::EnvState;
 use crate::engine::metrics::LatencySummary;
@@ -37,7 +37,7 @@ pub struct SourceView {
     pub kind: SourceKind,
     /// Arrivals per simulated second, recently [req/s].
     pub rate_per_s: f64,
-    /// Messages waiting in its SQS queue (SQS sources) [messages].
+    /// Messages waiting in its SQS queue (SQS sources) \[messages\].
     pub queue_depth: Option<u64>,
 }
 
@@ -56,7 +56,7 @@ pub struct FrameView {
     pub marks: Vec<(usize, f64)>,
     /// Particles in flight.
     pub particles: Vec<Particle>,
-    /// Wall time of the frame [ms].
+    /// Wall time of the frame \[ms\].
     pub now_ms: f64,
     pub sources: Vec<SourceView>,
     /// Whether more happened this frame than particles show.
@@ -72,11 +72,11 @@ pub struct SideLive {
     pub latency: LatencySummary,
     pub cold_starts: u64,
     pub invocations: u64,
-    /// Function errors [invocations].
+    /// Function errors \[invocations\].
     pub errors: u64,
-    /// Invocations killed at the timeout [invocations].
+    /// Invocations killed at the timeout \[invocations\].
     pub timeouts: u64,
-    /// Throttled attempts (429 for API callers) [attempts].
+    /// Throttled attempts (429 for API callers) \[attempts\].
     pub rejected: u64,
     /// Environments (Lambda) or instances (EC2) that exist now.
     pub units: u64,
@@ -158,7 +158,7 @@ impl SimHandle {
     }
 
     /// Advances towards `target` (never past the end) within the frame
-    /// budget; returns whether it got there. `clock` reads wall time [ms].
+    /// budget; returns whether it got there. `clock` reads wall time \[ms\].
     pub fn advance(&mut self, target: SimTime, clock: &mut impl FnMut() -> f64) -> bool {
         let target = target.min(self.sim.end());
         self.budget.advance(&mut self.sim, target, clock)

@@ -10,11 +10,11 @@
 //! A broken invariant is an `Err` with its message; the caller fails its
 //! test case or panics.
 
-use fanout::engine::ec2::fleet::InstanceState;
-use fanout::engine::report::Report;
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::SimTime;
+use fanout::engine::InstanceState;
+use fanout::engine::Report;
+use fanout::engine::SimTime;
+use fanout::engine::Simulation;
 
 /// Fails with `message` unless `ok`.
 fn require(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {

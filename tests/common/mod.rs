@@ -13,8 +13,8 @@
 pub mod invariants;
 
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::{SimDuration, SimTime};
+use fanout::engine::Simulation;
+use fanout::engine::{SimDuration, SimTime};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

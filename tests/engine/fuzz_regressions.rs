@@ -59,9 +59,8 @@ fn trace_inputs_pass() {
     assert!(replay("trace", checks::trace) >= 5);
 }
 
-/// The link (URL state) inputs: needs the app's `ui::share` module, so only
-/// with the `ui` feature (on by default).
-#[cfg(feature = "ui")]
+/// The link (URL state) inputs, decoded by the Yew-free link codec
+/// (`common::link`), so they replay with or without the `ui` feature.
 #[test]
 fn url_inputs_pass() {
     assert!(replay("url", checks::url) >= 15);
@@ -72,7 +71,7 @@ fn url_inputs_pass() {
     for (name, data) in inputs("seeds", "url") {
         if name.starts_with("j-") || name.starts_with("patch-") {
             let text = std::str::from_utf8(&data).expect("text");
-            let opened = fanout::ui::share::decode(text);
+            let opened = fanout::common::link::decode(text);
             assert!(opened.problems.is_empty(), "{name}: {:?}", opened.problems);
             real += 1;
         }
@@ -82,7 +81,7 @@ fn url_inputs_pass() {
 
 /// Found while writing the fuzz targets (a hand-made input: the targets'
 /// event cap hid a loop that never advances time, which the progress check
-/// of `engine::progress` now reports; its unit test re-creates this loop): an SQS queue read by the EC2 workers with a 0 s
+/// of `engine::sim::progress` now reports; its unit test re-creates this loop): an SQS queue read by the EC2 workers with a 0 s
 /// visibility timeout and a handler that fails in 0 ms sent the message
 /// back at the same instant forever, so simulated time stopped (`fanout
 /// run` hung, the app's clock froze). Validation now refuses a visibility
@@ -90,7 +89,7 @@ fn url_inputs_pass() {
 #[test]
 fn zero_visibility_timeouts_are_refused_and_one_second_runs() {
     use fanout::engine::scenario::Scenario;
-    use fanout::engine::sim::Simulation;
+    use fanout::engine::Simulation;
     let source_queue = |vis: f64| {
         format!(
             r#"{{"version": 1, "duration_s": 10, "lambda": false,
@@ -131,7 +130,7 @@ fn zero_visibility_timeouts_are_refused_and_one_second_runs() {
         let sc = Scenario::from_json(&make(1.0)).expect("1 s is accepted");
         let mut sim = Simulation::new(&sc).expect("valid");
         let end = sim.end();
-        let mut watch = fanout::engine::progress::InstantWatch::new();
+        let mut watch = fanout::engine::InstantWatch::new();
         let mut events = 0u64;
         while watch
             .step(&mut sim)

@@ -8,7 +8,7 @@
 //! random pricing), the itemized bills (so far and projected) summing to
 //! their totals, and the Auto Scaling bounds against the instances that
 //! actually exist, and time never stopping (the progress bound of
-//! `engine::progress` at every instant, also for a burst of 1,000,000
+//! `engine::sim::progress` at every instant, also for a burst of 1,000,000
 //! requests at one instant).
 //!
 //! The invariants themselves are in `tests/common/invariants.rs`, shared
@@ -19,9 +19,9 @@
 
 use crate::common::invariants::Invariants;
 use crate::common::quiet;
-use fanout::engine::progress::InstantWatch;
 use fanout::engine::scenario::{ScalingModel, Scenario};
-use fanout::engine::time::SimTime;
+use fanout::engine::InstantWatch;
+use fanout::engine::SimTime;
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -207,12 +207,11 @@ fn check(json: &str) -> Result<(), TestCaseError> {
     let mut sim = quiet(&sc);
     let timeout_us = (sc.function.timeout_s * 1e6).round() as u64;
     prop_assert!(sc.ec2.is_some(), "every case has a fleet");
-    let stop =
-        SimTime::ZERO + fanout::engine::time::SimDuration::from_secs_f64(sc.duration_s + 240.0);
+    let stop = SimTime::ZERO + fanout::engine::SimDuration::from_secs_f64(sc.duration_s + 240.0);
 
     let mut invariants = Invariants::new(&sc, &sim);
     let mut steps = 0u64;
-    // Time never stops: each instant ends within its bound (engine::progress).
+    // Time never stops: each instant ends within its bound (engine::sim::progress).
     let mut watch = InstantWatch::new();
     while let Some(t) = watch.step(&mut sim).map_err(|e| fail(e.to_string()))? {
         invariants.after_event(&sim, t).map_err(fail)?;

@@ -5,10 +5,8 @@
 //! ([`fanout::engine::scenario::usage::price`]); this command prints the
 //! statement or lists every problem (exit code 2).
 
-// old path, kept for the merge: fuzz/src/lib.rs includes this file and
-// calls `bill::price`, `bill::render_table` and `bill::JsonOut`.
-pub(crate) use fanout::engine::billing::{render_table, StatementJson as JsonOut};
-pub(crate) use fanout::engine::scenario::usage::price;
+use fanout::engine::billing::{render_table, StatementJson};
+use fanout::engine::scenario::usage::price;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -24,7 +22,7 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
     match price(&text) {
         Ok(statement) => {
             if json {
-                match serde_json::to_string_pretty(&JsonOut::from(&statement)) {
+                match serde_json::to_string_pretty(&StatementJson::from(&statement)) {
                     Ok(s) => println!("{s}"),
                     Err(e) => {
                         eprintln!("error: cannot write JSON: {e}");

@@ -3,11 +3,11 @@
 use fanout::common::format::count;
 use fanout::engine::billing::accrual::{ec2_cost, lambda_cost, CostReport};
 use fanout::engine::billing::Money;
-use fanout::engine::ec2::view::Ec2Report;
-use fanout::engine::metrics::{Counters, LatencySummary};
-use fanout::engine::report::{Report, SideReport};
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::{SimDuration, SimTime};
+use fanout::engine::Ec2Report;
+use fanout::engine::Simulation;
+use fanout::engine::{Counters, LatencySummary};
+use fanout::engine::{Report, SideReport};
+use fanout::engine::{SimDuration, SimTime};
 use std::path::Path;
 use std::process::ExitCode;
 

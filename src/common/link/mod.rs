@@ -38,11 +38,11 @@ use crate::engine::time::SimTime;
 
 /// The link format written; links without `v` are read as version 1.
 pub const LINK_VERSION: u32 = 1;
-/// Longest fragment read [characters]; longer ones are refused unread.
+/// Longest fragment read \[characters\]; longer ones are refused unread.
 pub const MAX_FRAGMENT: usize = 16 * 1024;
-/// Longest encoded scenario patch read [characters].
+/// Longest encoded scenario patch read \[characters\].
 pub const MAX_PATCH_CHARS: usize = 12 * 1024;
-/// Largest inflated scenario patch [bytes]; more is a decompression bomb.
+/// Largest inflated scenario patch \[bytes\]; more is a decompression bomb.
 pub const MAX_INFLATED: usize = 256 * 1024;
 /// Slowest and fastest speed a link may ask for [× real time].
 pub const SPEED_RANGE: (f64, f64) = (1.0, 10_000.0);

@@ -7,14 +7,14 @@
 //! anyway) and the meter prices them with the very bills `fanout bill`
 //! uses: a few dozen integer operations per bucket, nothing per event. The
 //! points are cumulative, so downsampling keeps the later point of each pair
-//! (the same pairs the engine's [`crate::engine::metrics::Series`] merges),
+//! (the same pairs the engine's `Series` (engine metrics) merges),
 //! and memory stays below [`MAX_SERIES_POINTS`](crate::engine::defaults::MAX_SERIES_POINTS) points.
 //!
 //! ```
 //! use fanout::engine::billing::accrual::CostMeter;
 //! use fanout::engine::billing::pricing::Pricing;
 //! use fanout::engine::billing::{Architecture, EventSourceUsage, LambdaUsage};
-//! use fanout::engine::time::SimTime;
+//! use fanout::engine::SimTime;
 //! let mut meter = CostMeter::new(&Pricing { free_tier: false, ..Pricing::default() });
 //! let mut u = LambdaUsage::new(Architecture::X86_64, 1_024, 512);
 //! u.on_demand.requests = 1_000_000;

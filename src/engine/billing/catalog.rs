@@ -64,7 +64,7 @@ pub enum Provenance {
 pub struct Price {
     /// Price [USD per `per` units], held exactly in pico-dollars.
     pub usd: PicoUsd,
-    /// How many units the price is for [units].
+    /// How many units the price is for \[units\].
     pub per: u64,
     /// The unit, singular (e.g. "GB-s", "requests", "instance-hour").
     pub unit: String,
@@ -125,7 +125,7 @@ impl<T> PerArch<T> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LambdaFreeTier {
-    /// Free requests per month [requests].
+    /// Free requests per month \[requests\].
     pub requests: u64,
     /// Free compute per month [GB-s].
     pub gb_seconds: u64,
@@ -148,7 +148,7 @@ pub struct LambdaPrices {
     pub provisioned_duration: PerArch<Price>,
     /// Ephemeral storage above the included size [USD per GB-s].
     pub ephemeral_storage: Price,
-    /// Ephemeral storage included in the price [MB].
+    /// Ephemeral storage included in the price \[MB\].
     pub included_ephemeral_storage_mb: u32,
     pub free_tier: LambdaFreeTier,
 }
@@ -159,9 +159,9 @@ pub struct LambdaPrices {
 pub struct InstanceType {
     /// API name, e.g. "m5.large".
     pub name: String,
-    /// Virtual CPUs [vCPU].
+    /// Virtual CPUs \[vCPU\].
     pub vcpu: u32,
-    /// Memory [GiB].
+    /// Memory \[GiB\].
     pub memory_gib: u32,
     /// Linux on-demand price [USD per instance-hour].
     pub price: Price,
@@ -235,9 +235,9 @@ pub struct SqsPrices {
     pub standard: Price,
     /// FIFO queue [USD per 1M requests].
     pub fifo: Price,
-    /// Free requests per month, standard first then FIFO [requests].
+    /// Free requests per month, standard first then FIFO \[requests\].
     pub free_requests: u64,
-    /// Payload bytes per billed request [bytes].
+    /// Payload bytes per billed request \[bytes\].
     pub chunk_bytes: u64,
     /// Where the free tier and chunk size come from.
     pub free_tier: DiscountNote,

@@ -33,18 +33,6 @@ pub mod projection;
 mod statement;
 pub mod usage;
 
-/// The aggregate month moved to [`crate::engine::estimate`] (it runs
-/// simulations, so it sits above the simulator, not in billing).
-pub mod aggregate {
-    // old path, kept for the merge
-    pub use crate::engine::estimate::*;
-}
-/// The sweep moved to [`crate::engine::estimate::sweep`].
-pub mod sweep {
-    // old path, kept for the merge
-    pub use crate::engine::estimate::sweep::*;
-}
-
 pub use arch::Architecture;
 pub use bill::{Bill, BillLine, Charge, Ledger, Priced, Quantity, Rate, Tally, Words};
 pub use catalog::{

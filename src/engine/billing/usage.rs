@@ -27,16 +27,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
-/// Seconds in the 30-day month that projections and GB-month prices use [s].
+/// Seconds in the 30-day month that projections and GB-month prices use \[s\].
 pub const MONTH_SECONDS: u64 = 30 * 24 * 3_600;
 
 /// Provisioned concurrency is billed per enable-to-disable span, rounded up
 /// to this many seconds (Lambda pricing page: "rounded up to the nearest five
-/// minutes") [s].
+/// minutes") \[s\].
 pub const PROVISIONED_ROUNDING_SECONDS: u64 = 300;
 
 /// Each EC2 launch is billed for at least this long (EC2 per-second billing)
-/// [s].
+/// \[s\].
 pub const EC2_MINIMUM_SECONDS: u64 = 60;
 
 /// Billable seconds of one provisioned-concurrency span: the span rounded UP
@@ -64,7 +64,7 @@ pub fn alb_billable_hours(span: SimDuration) -> u64 {
 
 /// Requests one asynchronous invocation is billed for: 1 for the first
 /// 256 KB of payload plus 1 for every further 64 KB (or part), up to the
-/// 1 MB async payload limit (so at most 13) [requests]. Payload in bytes;
+/// 1 MB async payload limit (so at most 13) \[requests\]. Payload in bytes;
 /// KB = 1,024 bytes.
 pub fn async_request_units(payload_bytes: u64) -> u64 {
     const FIRST: u64 = 256 * 1_024;
@@ -76,7 +76,7 @@ pub fn async_request_units(payload_bytes: u64) -> u64 {
 
 /// Requests one SQS API action is billed for: every 64 KB chunk (or part) of
 /// its payload is one request; an empty payload is still one request
-/// [requests]. Payload in bytes; KB = 1,024 bytes.
+/// \[requests\]. Payload in bytes; KB = 1,024 bytes.
 pub fn sqs_request_units(payload_bytes: u64) -> u64 {
     payload_bytes.div_ceil(64 * 1_024).max(1)
 }
@@ -85,14 +85,14 @@ pub fn sqs_request_units(payload_bytes: u64) -> u64 {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct InvocationTotals {
-    /// Billed requests, async payload chunks included [requests].
+    /// Billed requests, async payload chunks included \[requests\].
     pub requests: u64,
     /// Sum over invocations of the invoke duration, each rounded UP to
-    /// 1 ms; a timed-out invocation counts its full timeout [ms].
+    /// 1 ms; a timed-out invocation counts its full timeout \[ms\].
     pub billed_ms: u64,
     /// The same sum with each invocation's INIT phase added BEFORE its 1 ms
     /// rounding (the rule since 1 Aug 2025); equal to `billed_ms` when no
-    /// invocation had a cold start [ms].
+    /// invocation had a cold start \[ms\].
     pub billed_ms_with_init: u64,
 }
 
@@ -117,7 +117,7 @@ impl InvocationTotals {
             .saturating_add(other.billed_ms_with_init);
     }
 
-    /// Billed milliseconds under the chosen INIT rule [ms].
+    /// Billed milliseconds under the chosen INIT rule \[ms\].
     pub fn billed_ms_for(&self, init_billed: bool) -> u64 {
         if init_billed {
             self.billed_ms_with_init.max(self.billed_ms)
@@ -145,9 +145,9 @@ impl InvocationTotals {
 pub struct LambdaUsage {
     /// Instruction set; it selects the duration prices.
     pub architecture: Architecture,
-    /// Configured memory [MB] (128–10,240); GB = MB / 1,024.
+    /// Configured memory \[MB\] (128–10,240); GB = MB / 1,024.
     pub memory_mb: u32,
-    /// Configured ephemeral storage [MB] (512–10,240; 512 included).
+    /// Configured ephemeral storage \[MB\] (512–10,240; 512 included).
     pub ephemeral_storage_mb: u32,
     /// On-demand invocations while NO provisioned concurrency was enabled:
     /// eligible for the free tier.
@@ -156,10 +156,10 @@ pub struct LambdaUsage {
     /// provisioned concurrency WAS enabled: on-demand rates, no free tier
     /// (AWS's reading, see `docs/aws-facts.md`).
     pub on_demand_while_provisioned: InvocationTotals,
-    /// Requests served by provisioned environments [requests].
+    /// Requests served by provisioned environments \[requests\].
     pub provisioned_requests: u64,
     /// Sum of the invoke durations served by provisioned environments, each
-    /// rounded UP to 1 ms (their INIT is never billed as duration) [ms].
+    /// rounded UP to 1 ms (their INIT is never billed as duration) \[ms\].
     pub provisioned_billed_ms: u64,
     /// Provisioned concurrency configured: level × enabled time, each
     /// enable-to-disable span already rounded with
@@ -247,7 +247,7 @@ impl LambdaUsage {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct InstanceUsage {
-    /// Launches (each billed for at least 60 s) [launches].
+    /// Launches (each billed for at least 60 s) \[launches\].
     pub launches: u64,
     /// Sum over launches of [`ec2_billable_seconds`] [instance-seconds].
     pub billable_seconds: u64,
@@ -259,17 +259,17 @@ pub struct InstanceUsage {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AlbHour {
-    /// How many billed hours had exactly this traffic [hours].
+    /// How many billed hours had exactly this traffic \[hours\].
     pub hours: u64,
-    /// New connections opened during the hour [connections].
+    /// New connections opened during the hour \[connections\].
     pub new_connections: u64,
     /// Active connections, summed over the hour's 60 minutes (the
     /// per-minute average × 60) [connection-minutes].
     pub active_connection_minutes: u64,
-    /// Bytes processed during the hour [bytes]; 1 GB = 10^9 bytes.
+    /// Bytes processed during the hour \[bytes\]; 1 GB = 10^9 bytes.
     pub processed_bytes: u64,
     /// Rule evaluations during the hour (beyond the 10 free rules)
-    /// [evaluations].
+    /// \[evaluations\].
     pub rule_evaluations: u64,
 }
 
@@ -287,7 +287,7 @@ pub struct AlbUsage {
 }
 
 impl AlbUsage {
-    /// Billed ALB-hours [hours].
+    /// Billed ALB-hours \[hours\].
     pub fn total_hours(&self) -> u64 {
         self.hours.iter().map(|h| h.hours).sum()
     }
@@ -337,18 +337,18 @@ impl Ec2Usage {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EventSourceUsage {
-    /// API Gateway HTTP API requests [requests].
+    /// API Gateway HTTP API requests \[requests\].
     pub api_http_requests: u64,
-    /// API Gateway REST API requests [requests].
+    /// API Gateway REST API requests \[requests\].
     pub api_rest_requests: u64,
-    /// S3 PUT/COPY/POST/LIST requests [requests].
+    /// S3 PUT/COPY/POST/LIST requests \[requests\].
     pub s3_put_requests: u64,
-    /// S3 GET requests [requests].
+    /// S3 GET requests \[requests\].
     pub s3_get_requests: u64,
     /// SQS standard-queue requests, 64 KB chunks counted with
-    /// [`sqs_request_units`] [requests].
+    /// [`sqs_request_units`] \[requests\].
     pub sqs_standard_requests: u64,
-    /// SQS FIFO-queue requests, counted likewise [requests].
+    /// SQS FIFO-queue requests, counted likewise \[requests\].
     pub sqs_fifo_requests: u64,
 }
 

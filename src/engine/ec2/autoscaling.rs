@@ -11,21 +11,23 @@
 //!
 //! ```
 //! use fanout::engine::ec2::autoscaling::{Bounds, Tracker};
-//! use fanout::engine::ec2::config::TargetTracking;
+//! use fanout::engine::scenario::ec2::TargetTracking;
 //! let mut t = Tracker::new(TargetTracking { target: 50.0, scale_out_datapoints: 1, ..TargetTracking::default() });
 //! let b = Bounds { min: 1, max: 10, desired: 2 };
 //! // Two instances at 100 % CPU against a 50 % target: four are needed.
 //! assert_eq!(t.observe(Some((100.0, 2)), b, true), Some(4));
 //! ```
 
-use super::config::{AutoScalingConfig, ScalingMetric, ScheduledAction, TargetTracking};
-use super::defaults;
 use super::fleet::InstanceState;
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
+use crate::engine::scenario::ec2::defaults;
+use crate::engine::scenario::ec2::{
+    AutoScalingConfig, ScalingMetric, ScheduledAction, TargetTracking,
+};
 use crate::engine::time::{SimDuration, SimTime};
 use serde::Serialize;
 
-/// Minimum, maximum and desired capacity [instances].
+/// Minimum, maximum and desired capacity \[instances\].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Bounds {
     pub min: u32,
@@ -121,7 +123,7 @@ impl Tracker {
 }
 
 /// Capacity that brings `value` measured over `counted` instances to
-/// `target`: `ceil(counted × value / target)` [instances].
+/// `target`: `ceil(counted × value / target)` \[instances\].
 pub fn needed_capacity(value: f64, counted: u32, target: f64) -> u32 {
     if !(value.is_finite() && target > 0.0) {
         return counted;

@@ -3,8 +3,6 @@
 //! tick, patch run, injected failures and scheduled actions.
 
 use super::autoscaling::ScalingGroup;
-use super::config::Ec2Config;
-use super::defaults;
 use super::fleet::{FleetInts, FleetSeries};
 use super::load_balancer::{AlbMeter, Router};
 use super::operator::{Operator, OperatorWork};
@@ -17,6 +15,8 @@ use crate::engine::counters::SourceCounters;
 use crate::engine::happening::Happenings;
 use crate::engine::metrics::{Counters, Integrals, Latency};
 use crate::engine::queue::EventQueue;
+use crate::engine::scenario::ec2::defaults;
+use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::{Function, Source, SourceKind};
 use crate::engine::sqs::SqsQueue;
 use crate::engine::time::{SimDuration, SimTime};

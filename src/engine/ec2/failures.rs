@@ -3,11 +3,11 @@
 //! replaces it, or the operator is paged), and AZ outages (every instance
 //! of the zone crashes and nothing launches there until it recovers).
 
-use super::config::Failure;
 use super::fleet::{AfterDrain, InstanceState};
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::action::ActionError;
 use crate::engine::happening::{HappeningKind, Side};
+use crate::engine::scenario::ec2::Failure;
 use crate::engine::time::{SimDuration, SimTime};
 
 impl Ec2Side {

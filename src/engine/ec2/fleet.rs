@@ -86,7 +86,7 @@ pub struct Instance {
     pub in_service_since: SimTime,
     /// Whether it was in service at the start of the run (no warm-up).
     pub initial: bool,
-    /// Worker slots running a request or message [requests].
+    /// Worker slots running a request or message \[requests\].
     pub busy: u32,
     /// Requests waiting for a slot (load-balancer traffic only).
     pub local: VecDeque<Queued>,
@@ -148,7 +148,7 @@ impl Instance {
         d
     }
 
-    /// Requests held (running + queued) [requests].
+    /// Requests held (running + queued) \[requests\].
     pub fn outstanding(&self) -> u64 {
         u64::from(self.busy) + self.local.len() as u64
     }
@@ -166,7 +166,7 @@ pub struct FleetInts {
     pub max: [u64; STATES],
     /// Integral of each state's count [instance·µs].
     pub sums: [u128; STATES],
-    /// Slots of running (in service or draining) instances now [slots].
+    /// Slots of running (in service or draining) instances now \[slots\].
     pub slots_now: u64,
     /// Integral of running slots [slot·µs].
     pub slots_sum: u128,
@@ -197,7 +197,7 @@ impl FleetInts {
         self.max[i] = self.max[i].max(self.now[i]);
     }
 
-    /// Time average of the count in `s` [instances].
+    /// Time average of the count in `s` \[instances\].
     pub fn mean(&self, s: InstanceState) -> f64 {
         if self.last == 0 {
             0.0
@@ -227,21 +227,21 @@ impl FleetInts {
 pub struct FleetPoint {
     /// Bucket start [s since start].
     pub t_s: f64,
-    /// Bucket width [s].
+    /// Bucket width \[s\].
     pub width_s: f64,
-    /// Mean booting instances [instances].
+    /// Mean booting instances \[instances\].
     pub booting: f64,
-    /// Mean instances in service [instances].
+    /// Mean instances in service \[instances\].
     pub in_service: f64,
-    /// Mean draining instances [instances].
+    /// Mean draining instances \[instances\].
     pub draining: f64,
-    /// Mean instances being patched [instances].
+    /// Mean instances being patched \[instances\].
     pub patching: f64,
-    /// Mean failed instances (billed, serving nothing) [instances].
+    /// Mean failed instances (billed, serving nothing) \[instances\].
     pub failed: f64,
     /// Mean CPU utilisation of running instances [%].
     pub cpu_percent: f64,
-    /// Desired capacity at the end of the bucket [instances].
+    /// Desired capacity at the end of the bucket \[instances\].
     pub desired: u32,
 }
 

@@ -2,10 +2,10 @@
 //! boot, in service, draining (deregistration delay), terminated; and
 //! reconciling the fleet to its desired size.
 
-use super::defaults;
 use super::fleet::{AfterDrain, Instance, InstanceState};
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::ec2::defaults;
 use crate::engine::slots::store;
 use crate::engine::time::SimDuration;
 

@@ -8,18 +8,18 @@
 //!
 //! ```
 //! use fanout::engine::ec2::load_balancer::Router;
-//! use fanout::engine::ec2::config::Routing;
+//! use fanout::engine::scenario::ec2::Routing;
 //! let mut r = Router::default();
 //! let targets = [10, 11, 12];
 //! let picks: Vec<u32> = (0..4).map(|_| r.pick(Routing::RoundRobin, &targets, |_| 0).unwrap()).collect();
 //! assert_eq!(picks, vec![10, 11, 12, 10]);
 //! ```
 
-use super::config::Routing;
 use super::fleet::{InstanceState, Queued};
 use super::workers::Work;
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::ec2::Routing;
 
 use crate::engine::billing::usage::{alb_billable_hours, AlbHour, AlbUsage};
 use crate::engine::time::SimDuration;
@@ -84,7 +84,7 @@ pub struct AlbMeter {
     /// Active connections integrated over the current hour [connection·µs].
     active_int: u128,
     last_us: u64,
-    /// Open connections now [connections].
+    /// Open connections now \[connections\].
     pub active: u64,
     done: Vec<AlbHour>,
 }

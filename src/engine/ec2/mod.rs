@@ -43,12 +43,10 @@
 //! | Auto Scaling: bounds, target tracking, scheduled actions, metric tick | [`autoscaling`] |
 //! | snapshot, report and readouts (usage for the bill) | [`view`] |
 //! | instances, their states and the fleet's series | [`fleet`] |
-//! | input schema and validation; documented defaults | [`config`], [`defaults`] |
+//! | input schema and validation; documented defaults | [`crate::engine::scenario::ec2`], [`crate::engine::scenario::ec2::defaults`] |
 
 pub mod autoscaling;
 pub mod build;
-pub mod config;
-pub mod defaults;
 pub mod failures;
 pub mod fleet;
 pub mod gauges;
@@ -60,20 +58,7 @@ pub mod polling;
 pub mod view;
 pub mod workers;
 
-/// Old path of [`load_balancer`].
-#[doc(hidden)]
-pub use self::load_balancer as alb; // old path, kept for the merge
-
-/// Old path of the operator's and the patch schedule's types.
-#[doc(hidden)]
-pub mod ops {
-    // old path, kept for the merge
-    pub use super::operator::{Alarm, OperatorWork, Pager};
-    pub use super::patching::PatchSchedule;
-}
-
 use self::autoscaling::ScalingGroup;
-use self::config::{Failure, Routing};
 use self::fleet::{FleetInts, FleetSeries, Instance};
 use self::load_balancer::{AlbMeter, Router};
 use self::operator::{Operator, OperatorWork};
@@ -88,6 +73,7 @@ use super::queue::EventQueue;
 use super::scenario::SourceKind;
 use super::sqs::{Msg, SqsQueue};
 use super::time::{SimDuration, SimTime};
+use crate::engine::scenario::ec2::{Failure, Routing};
 use serde::Serialize;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -150,41 +136,41 @@ impl<E: From<Ec2Event>> Ec2Ctx<'_, E> {
 /// Counters of the fleet itself (beyond the shared [`Counters`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FleetCounters {
-    /// Instances launched, initial fleet included [instances].
+    /// Instances launched, initial fleet included \[instances\].
     pub launched: u64,
-    /// Instances terminated [instances].
+    /// Instances terminated \[instances\].
     pub terminated: u64,
-    /// Instances that failed (crash or AZ outage) [instances].
+    /// Instances that failed (crash or AZ outage) \[instances\].
     pub failed: u64,
-    /// Failed instances replaced by Auto Scaling [instances].
+    /// Failed instances replaced by Auto Scaling \[instances\].
     pub replaced_automatically: u64,
-    /// Launches refused: every zone down or the engine's instance limit [launches].
+    /// Launches refused: every zone down or the engine's instance limit \[launches\].
     pub launches_refused: u64,
-    /// Requests answered 503 by the load balancer [requests].
+    /// Requests answered 503 by the load balancer \[requests\].
     pub http_503: u64,
-    /// ... of which because no target was in service [requests].
+    /// ... of which because no target was in service \[requests\].
     pub http_503_no_target: u64,
-    /// Requests answered 502 (dead target, or cut off by a crash or a drain deadline) [requests].
+    /// Requests answered 502 (dead target, or cut off by a crash or a drain deadline) \[requests\].
     pub http_502: u64,
-    /// Requests answered 504 (past the idle timeout) [requests].
+    /// Requests answered 504 (past the idle timeout) \[requests\].
     pub http_504: u64,
-    /// Scale-out activities of target tracking [activities].
+    /// Scale-out activities of target tracking \[activities\].
     pub scale_outs: u64,
-    /// Scale-in activities of target tracking [activities].
+    /// Scale-in activities of target tracking \[activities\].
     pub scale_ins: u64,
-    /// Scheduled actions applied [actions].
+    /// Scheduled actions applied \[actions\].
     pub scheduled_actions: u64,
-    /// Most instances out of service for patching at once [instances].
+    /// Most instances out of service for patching at once \[instances\].
     pub max_patching_out: u64,
-    /// Most desired capacity seen [instances].
+    /// Most desired capacity seen \[instances\].
     pub max_desired: u64,
-    /// Highest desired capacity above the group's max ever set: must stay 0 [instances].
+    /// Highest desired capacity above the group's max ever set: must stay 0 \[instances\].
     pub desired_over_max: u64,
-    /// Work started on an instance that was not in service: must stay 0 [starts].
+    /// Work started on an instance that was not in service: must stay 0 \[starts\].
     pub served_while_not_in_service: u64,
-    /// Age of the oldest waiting message, highest seen at a metric tick [µs].
+    /// Age of the oldest waiting message, highest seen at a metric tick \[µs\].
     pub oldest_message_age_max_us: u64,
-    /// Empty long-poll receives of idle workers [requests].
+    /// Empty long-poll receives of idle workers \[requests\].
     pub empty_receives: u64,
 }
 
@@ -262,17 +248,17 @@ pub struct Ec2Side {
     /// End-to-end latency of finished events.
     pub latency: Latency,
     /// Sum of queueing delays (arrival to start of work, first receive for
-    /// messages) [µs].
+    /// messages) \[µs\].
     pub wait_sum_us: u128,
-    /// Queueing delays measured [events].
+    /// Queueing delays measured \[events\].
     pub waits: u64,
     /// Fleet counters.
     pub fc: FleetCounters,
     /// Operator work.
     pub work: OperatorWork,
-    /// SQS requests (send, receive, delete; 64 KB chunks), empty polls excluded [requests].
+    /// SQS requests (send, receive, delete; 64 KB chunks), empty polls excluded \[requests\].
     pub sqs_requests: u64,
-    /// S3 PUT requests of S3 sources [requests].
+    /// S3 PUT requests of S3 sources \[requests\].
     pub s3_put_requests: u64,
 }
 

@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use fanout::engine::ec2::operator::Pager;
-//! use fanout::engine::time::{SimDuration, SimTime};
+//! use fanout::engine::{SimDuration, SimTime};
 //! let mut p = Pager::default();
 //! let t = SimTime::ZERO + SimDuration::from_secs(100);
 //! // The first alert pages; the operator acts after the response time.
@@ -17,24 +17,24 @@
 //! ```
 
 use super::autoscaling;
-use super::config::OperatorConfig;
-use super::defaults;
 use super::fleet::InstanceState;
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::ec2::defaults;
+use crate::engine::scenario::ec2::OperatorConfig;
 use crate::engine::time::{SimDuration, SimTime};
 use serde::Serialize;
 
 /// Work a human did (or was woken up for) during the run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OperatorWork {
-    /// Instances patched: OS patches applied and rebooted [instances].
+    /// Instances patched: OS patches applied and rebooted \[instances\].
     pub patches_applied: u64,
-    /// Failed instances terminated and replaced by hand [instances].
+    /// Failed instances terminated and replaced by hand \[instances\].
     pub instances_replaced_by_hand: u64,
-    /// Fleet size changes made by hand [changes].
+    /// Fleet size changes made by hand \[changes\].
     pub manual_scaling_changes: u64,
-    /// Pages to the on-call operator [pages].
+    /// Pages to the on-call operator \[pages\].
     pub pages: u64,
 }
 
@@ -51,7 +51,7 @@ impl OperatorWork {
 pub struct Pager {
     /// When the operator will act, if a page is open.
     pub acting_at: Option<SimTime>,
-    /// Pages sent [pages].
+    /// Pages sent \[pages\].
     pub pages: u64,
 }
 

@@ -2,10 +2,10 @@
 //! service (all at once, or rolling one at a time), drains them, patches
 //! and reboots them, and puts them back in service without a new warm-up.
 
-use super::config::{PatchConfig, PatchMode};
 use super::fleet::{AfterDrain, InstanceState};
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::ec2::{PatchConfig, PatchMode};
 use crate::engine::time::{SimDuration, SimTime};
 
 /// When patch runs happen.

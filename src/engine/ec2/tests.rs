@@ -1,11 +1,11 @@
 //! Unit tests of the EC2 platform, driven by a small event loop of their
 //! own (the engine's loop feeds it the same way).
 
-use super::config::{Ec2Config, PatchMode};
 use super::fleet::{AfterDrain, InstanceState};
 use super::*;
 use crate::engine::dist::Distribution;
 use crate::engine::metrics::Series;
+use crate::engine::scenario::ec2::{Ec2Config, PatchMode};
 use crate::engine::scenario::{Function, Source};
 use crate::engine::traffic::ArrivalGen;
 

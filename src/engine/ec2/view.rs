@@ -3,7 +3,6 @@
 //! side's where the meaning is the same.
 
 use super::autoscaling::Bounds;
-use super::defaults;
 use super::fleet::{FleetPoint, InstanceState};
 use super::operator::OperatorWork;
 use super::{Ec2Side, FleetCounters};
@@ -14,6 +13,7 @@ use crate::engine::metrics::{
     Counters, LatencySummary, Series, SeriesPoint, G_BUSY, G_IDLE, G_INIT, G_PROVISIONED, G_TOTAL,
     G_WAITING,
 };
+use crate::engine::scenario::ec2::defaults;
 use crate::engine::time::SimTime;
 use serde::Serialize;
 
@@ -31,11 +31,11 @@ pub struct InstanceView {
     pub state: InstanceState,
     /// Busy worker slots / slots, now [%].
     pub cpu_percent: f64,
-    /// Requests or messages running [requests].
+    /// Requests or messages running \[requests\].
     pub in_flight: u32,
-    /// Requests waiting in its local queue [requests].
+    /// Requests waiting in its local queue \[requests\].
     pub queue_length: u64,
-    /// Time since launch [µs].
+    /// Time since launch \[µs\].
     pub age_us: u64,
 }
 
@@ -66,11 +66,11 @@ impl<T: Copy> StateCounts<T> {
 pub struct Ec2QueueView {
     /// Source index.
     pub source: u32,
-    /// Visible messages [messages].
+    /// Visible messages \[messages\].
     pub visible: u64,
-    /// Messages waiting out a visibility timeout [messages].
+    /// Messages waiting out a visibility timeout \[messages\].
     pub invisible: u64,
-    /// Age of the oldest visible message [µs].
+    /// Age of the oldest visible message \[µs\].
     pub oldest_age_us: u64,
 }
 
@@ -95,7 +95,7 @@ pub struct Ec2Snapshot {
     pub fleet: FleetCounters,
     /// Operator work so far.
     pub operator_work: OperatorWork,
-    /// Availability Zones the fleet spreads over [zones].
+    /// Availability Zones the fleet spreads over \[zones\].
     pub zones: u32,
     /// Zones down now (an outage), in order.
     pub zones_down: Vec<u32>,
@@ -109,9 +109,9 @@ pub struct Ec2Report {
     pub name: String,
     /// Instance type.
     pub instance_type: String,
-    /// vCPUs per instance [vCPU].
+    /// vCPUs per instance \[vCPU\].
     pub vcpu: u32,
-    /// Worker slots per instance [requests].
+    /// Worker slots per instance \[requests\].
     pub worker_slots: u32,
     /// Whether Auto Scaling managed the fleet.
     pub auto_scaling: bool,
@@ -125,23 +125,23 @@ pub struct Ec2Report {
     pub throughput_per_s: f64,
     /// End-to-end latency of finished events (queueing included).
     pub latency: LatencySummary,
-    /// Mean time from arrival to start of work (first receive for messages) [ms].
+    /// Mean time from arrival to start of work (first receive for messages) \[ms\].
     pub mean_queue_wait_ms: f64,
-    /// Time-average events waiting (local queues and SQS) [events].
+    /// Time-average events waiting (local queues and SQS) \[events\].
     pub mean_waiting: f64,
-    /// Most events waiting at once [events].
+    /// Most events waiting at once \[events\].
     pub max_waiting: u64,
-    /// Time-average busy worker slots (concurrent executions) [slots].
+    /// Time-average busy worker slots (concurrent executions) \[slots\].
     pub mean_busy: f64,
-    /// Most busy worker slots at once [slots].
+    /// Most busy worker slots at once \[slots\].
     pub max_busy: u64,
-    /// Age of the oldest waiting message, highest seen at a 1-minute tick [s].
+    /// Age of the oldest waiting message, highest seen at a 1-minute tick \[s\].
     pub oldest_message_age_max_s: f64,
-    /// Time-average instances that exist (booting to failed) [instances].
+    /// Time-average instances that exist (booting to failed) \[instances\].
     pub mean_instances: f64,
-    /// Time-average instances per state [instances].
+    /// Time-average instances per state \[instances\].
     pub mean_by_state: StateCounts<f64>,
-    /// Most instances per state at once [instances].
+    /// Most instances per state at once \[instances\].
     pub max_by_state: StateCounts<u64>,
     /// Time-average CPU utilisation of running instances [%].
     pub mean_cpu_percent: f64,
@@ -155,9 +155,9 @@ pub struct Ec2Report {
     pub usage: Ec2Usage,
     /// Billable instance-seconds, all types [instance-seconds].
     pub instance_seconds: u64,
-    /// SQS requests: sends, receives, deletes and empty long polls [requests].
+    /// SQS requests: sends, receives, deletes and empty long polls \[requests\].
     pub sqs_requests: u64,
-    /// S3 PUT requests of S3 sources [requests].
+    /// S3 PUT requests of S3 sources \[requests\].
     pub s3_put_requests: u64,
     /// Per-source outcomes, by source index.
     pub per_source: Vec<SourceCounters>,
@@ -324,7 +324,7 @@ impl Ec2Side {
     }
 
     /// Empty long-poll receives of idle workers up to now: each idle worker
-    /// slot polls each queue once per 20 s wait [requests].
+    /// slot polls each queue once per 20 s wait \[requests\].
     pub fn empty_receives(&self) -> u64 {
         if self.sqs_sources.is_empty() {
             return 0;
@@ -345,7 +345,7 @@ impl Ec2Side {
         }
     }
 
-    /// Mean queueing delay (arrival to start of work) [ms].
+    /// Mean queueing delay (arrival to start of work) \[ms\].
     pub fn mean_wait_ms(&self) -> f64 {
         if self.waits == 0 {
             0.0
@@ -354,7 +354,7 @@ impl Ec2Side {
         }
     }
 
-    /// Age of the oldest waiting message now [µs].
+    /// Age of the oldest waiting message now \[µs\].
     pub fn oldest_message_age_us(&self, now: SimTime) -> u64 {
         self.queues
             .iter()

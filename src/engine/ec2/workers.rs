@@ -5,12 +5,12 @@
 //! next message (see `polling`). A crash or a drain deadline cuts off what
 //! an instance holds.
 
-use super::config::Ec2Config;
-use super::defaults;
 use super::fleet::{InstanceState, Queued};
 use super::{Ec2Ctx, Ec2Event, Ec2Side};
 use crate::engine::dist::{rng_stream, Distribution, Rng, Sampler, STREAM_EC2_SERVICE};
 use crate::engine::happening::HappeningKind;
+use crate::engine::scenario::ec2::defaults;
+use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::Function;
 use crate::engine::slots::store;
 use crate::engine::sqs::Msg;

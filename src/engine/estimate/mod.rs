@@ -108,13 +108,13 @@ impl Default for AggregateOptions {
 /// The expected billable usage of a scenario's window.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Estimate {
-    /// Length of the window [s].
+    /// Length of the window \[s\].
     pub window_s: f64,
-    /// Expected arrivals of every source [events].
+    /// Expected arrivals of every source \[events\].
     pub arrivals: f64,
-    /// Expected Lambda invocations [invocations].
+    /// Expected Lambda invocations \[invocations\].
     pub invocations: f64,
-    /// Expected cold starts [invocations].
+    /// Expected cold starts \[invocations\].
     pub cold_starts: f64,
     /// The Lambda function's usage.
     pub lambda: LambdaUsage,
@@ -124,7 +124,7 @@ pub struct Estimate {
     pub ec2: Ec2Usage,
     /// The fleet's event-source requests (S3 uploads, SQS).
     pub ec2_sources: EventSourceUsage,
-    /// Largest fleet in any slice [instances].
+    /// Largest fleet in any slice \[instances\].
     pub peak_instances: u32,
 }
 
@@ -133,7 +133,7 @@ pub struct Estimate {
 pub struct MonthEstimate {
     /// Says this is an estimate and how it was made.
     pub method: String,
-    /// Expected arrivals in the month [events].
+    /// Expected arrivals in the month \[events\].
     pub requests_per_month: u64,
     /// The Lambda deployment's monthly bill.
     pub lambda: Bill,

@@ -52,7 +52,7 @@ pub fn month(
 }
 
 /// Expected arrivals of `scenario` in a 30-day month at rate scale 1
-/// [events].
+/// \[events\].
 pub fn arrivals_per_month(scenario: &Scenario) -> f64 {
     let window = scenario.duration_s.max(0.0);
     if window <= 0.0 {

@@ -6,7 +6,7 @@ use super::arrivals::load_in;
 use super::fleet::{Backlog, FleetLoad, METRIC_PERIOD};
 use crate::engine::billing::usage::{ec2_billable_seconds, Ec2Usage, InstanceUsage};
 use crate::engine::ec2::autoscaling::needed_capacity;
-use crate::engine::ec2::ops::{Alarm, Pager};
+use crate::engine::ec2::operator::{Alarm, Pager};
 use crate::engine::order::{f64_key, sort_by_u64};
 use crate::engine::scenario::ec2::defaults as ed;
 use crate::engine::scenario::ec2::{Ec2Config, Failure};

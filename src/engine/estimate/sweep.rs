@@ -31,7 +31,7 @@ pub const MAX_POINTS: usize = 1_000;
 /// One request volume and what each deployment costs at it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SweepPoint {
-    /// Requests (arrivals of every source) in a 30-day month [requests].
+    /// Requests (arrivals of every source) in a 30-day month \[requests\].
     pub requests_per_month: u64,
     /// The Lambda deployment [µ$ per month].
     pub lambda: Money,

@@ -17,12 +17,12 @@ use serde::Serialize;
 /// module's `InvocationTotals`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BilledTotals {
-    /// Billed requests (async payload chunks included) [requests].
+    /// Billed requests (async payload chunks included) \[requests\].
     pub requests: u64,
     /// Sum of invoke durations, each rounded UP to 1 ms; a timeout counts
-    /// the full timeout [ms].
+    /// the full timeout \[ms\].
     pub billed_ms: u64,
-    /// The same with each invocation's INIT added before rounding [ms].
+    /// The same with each invocation's INIT added before rounding \[ms\].
     pub billed_ms_with_init: u64,
 }
 
@@ -47,29 +47,29 @@ impl BilledTotals {
 /// Billable quantities of the Lambda side, as integer sums.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Billable {
-    /// Memory size [MB].
+    /// Memory size \[MB\].
     pub memory_mb: u32,
-    /// Ephemeral storage [MB].
+    /// Ephemeral storage \[MB\].
     pub ephemeral_storage_mb: u32,
     /// On-demand invocations while no provisioned concurrency was configured.
     pub on_demand: BilledTotals,
     /// On-demand invocations while provisioned concurrency was configured.
     pub on_demand_while_provisioned: BilledTotals,
-    /// Requests served by provisioned environments [requests].
+    /// Requests served by provisioned environments \[requests\].
     pub provisioned_requests: u64,
     /// Invoke durations served by provisioned environments, each rounded UP
-    /// to 1 ms [ms].
+    /// to 1 ms \[ms\].
     pub provisioned_billed_ms: u64,
     /// Provisioned level × time, each constant-level span rounded UP to
     /// 5 minutes [environment-seconds].
     pub provisioned_env_seconds: u64,
     /// Provisioned level × time, unrounded [environment-ms].
     pub provisioned_env_ms: u64,
-    /// SQS requests (send, receive, delete; 64 KB chunks) [requests].
+    /// SQS requests (send, receive, delete; 64 KB chunks) \[requests\].
     pub sqs_requests: u64,
-    /// Synchronous API requests that reached API Gateway [requests].
+    /// Synchronous API requests that reached API Gateway \[requests\].
     pub api_requests: u64,
-    /// S3 uploads (PUT requests) [requests].
+    /// S3 uploads (PUT requests) \[requests\].
     pub s3_put_requests: u64,
 }
 

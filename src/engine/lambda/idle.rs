@@ -195,7 +195,7 @@ impl IdleSet {
         label != NONE && self.idle.get(label)
     }
 
-    /// Idle environments [environments].
+    /// Idle environments \[environments\].
     pub fn len(&self) -> usize {
         self.len as usize
     }

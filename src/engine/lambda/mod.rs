@@ -42,6 +42,8 @@ use self::environments::Env;
 use self::idle::IdleSet;
 use self::scaling::Bucket;
 use self::sqs_pollers::{Batch, EventSourceMapping};
+use super::billing::usage::async_request_units;
+use super::counters::SourceCounters;
 use super::defaults::INIT_LIMIT_S;
 use super::dist::{rng_stream, Rng, Sampler, STREAM_LAMBDA_SERVICE};
 use super::happening::{HappeningKind, Happenings, Side};
@@ -53,10 +55,6 @@ use super::time::{SimDuration, SimTime};
 pub use self::billable::{Billable, BilledTotals};
 pub use self::environments::EnvState;
 pub use self::view::{EnvView, LambdaSnapshot, QueueDepth};
-// old path, kept for the merge
-pub use super::billing::usage::{async_request_units, sqs_request_units};
-// old path, kept for the merge
-pub use super::counters::SourceCounters;
 
 /// Events of the Lambda side. Slots index internal tables; `gen` guards
 /// against a slot reused since the event was scheduled.
@@ -175,11 +173,11 @@ pub struct LambdaSide {
     pub latency: Latency,
     /// Billable quantities.
     pub billable: Billable,
-    /// Sum of lifespans of removed environments [µs].
+    /// Sum of lifespans of removed environments \[µs\].
     pub lifespan_sum_us: u128,
     /// Removed environments \[environments\].
     pub lifespans: u64,
-    /// Longest handler run time seen (for the timeout property) [µs].
+    /// Longest handler run time seen (for the timeout property) \[µs\].
     pub max_handler_us: u64,
 }
 
@@ -275,13 +273,13 @@ impl LambdaSide {
         }
     }
 
-    /// The concurrency limit in force (reserved, else account) [executions].
+    /// The concurrency limit in force (reserved, else account) \[executions\].
     pub fn limit(&self) -> u32 {
         self.limit
     }
 
     /// Concurrency counted against the limit: busy on-demand environments
-    /// plus every provisioned environment [executions].
+    /// plus every provisioned environment \[executions\].
     pub fn concurrency_in_use(&self) -> u32 {
         self.on_demand_busy + self.provisioned_envs
     }

@@ -17,7 +17,7 @@ pub struct EnvView {
     pub state: EnvState,
     /// A provisioned environment.
     pub provisioned: bool,
-    /// Time since it was created [µs].
+    /// Time since it was created \[µs\].
     pub age_us: u64,
     /// Source of the request it is serving, if busy.
     pub source: Option<u32>,
@@ -30,13 +30,13 @@ pub struct EnvView {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct QueueDepth {
     pub source: u32,
-    /// Visible messages [messages].
+    /// Visible messages \[messages\].
     pub visible: u64,
-    /// Messages invisible after a failed batch [messages].
+    /// Messages invisible after a failed batch \[messages\].
     pub invisible: u64,
-    /// Messages being processed [messages].
+    /// Messages being processed \[messages\].
     pub in_flight: u64,
-    /// Concurrent batches the pollers may run now [batches].
+    /// Concurrent batches the pollers may run now \[batches\].
     pub poller_limit: u32,
 }
 
@@ -45,23 +45,23 @@ pub struct QueueDepth {
 pub struct LambdaSnapshot {
     /// Every environment, in id order.
     pub environments: Vec<EnvView>,
-    /// Environments [environments].
+    /// Environments \[environments\].
     pub total: u64,
-    /// Busy environments, initializing included [environments].
+    /// Busy environments, initializing included \[environments\].
     pub busy: u64,
-    /// Idle warm environments [environments].
+    /// Idle warm environments \[environments\].
     pub idle: u64,
-    /// Environments in INIT [environments].
+    /// Environments in INIT \[environments\].
     pub initializing: u64,
-    /// Concurrency counted against the limit (busy on-demand + provisioned) [executions].
+    /// Concurrency counted against the limit (busy on-demand + provisioned) \[executions\].
     pub concurrency_in_use: u32,
-    /// Concurrency limit (reserved, else account) [executions].
+    /// Concurrency limit (reserved, else account) \[executions\].
     pub concurrency_limit: u32,
-    /// Scaling-rate tokens left (none when unlimited) [environments].
+    /// Scaling-rate tokens left (none when unlimited) \[environments\].
     pub scaling_tokens: Option<f64>,
     /// SQS queues.
     pub queues: Vec<QueueDepth>,
-    /// Async events waiting for a retry [events].
+    /// Async events waiting for a retry \[events\].
     pub async_waiting: u64,
     /// Counters so far.
     pub counters: Counters,
@@ -136,7 +136,7 @@ impl LambdaSide {
             .collect()
     }
 
-    /// Events waiting in the async retry queue [events].
+    /// Events waiting in the async retry queue \[events\].
     pub fn async_waiting(&self) -> u64 {
         let sqs: u64 = self
             .mappings

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub struct ProvisionedStep {
     /// From this time on [s since start].
     pub at_s: f64,
-    /// Provisioned environments [environments] (0 disables).
+    /// Provisioned environments \[environments\] (0 disables).
     pub level: u32,
 }
 
@@ -34,9 +34,9 @@ pub enum OnFailure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AsyncConfig {
-    /// Retries after a function error or timeout [retries] (0–2).
+    /// Retries after a function error or timeout \[retries\] (0–2).
     pub max_retries: u32,
-    /// Maximum event age [s] (60–21,600).
+    /// Maximum event age \[s\] (60–21,600).
     pub max_event_age_s: f64,
     /// Where finally failed events go.
     pub on_failure: OnFailure,
@@ -58,11 +58,11 @@ impl Default for AsyncConfig {
 pub struct Function {
     /// Display name.
     pub name: String,
-    /// Memory size [MB] (128–10,240).
+    /// Memory size \[MB\] (128–10,240).
     pub memory_mb: u32,
     /// Instruction set (`x86_64` or `arm64`).
     pub architecture: Architecture,
-    /// Timeout [s] (1–900); a longer invocation is killed.
+    /// Timeout \[s\] (1–900); a longer invocation is killed.
     pub timeout_s: f64,
     /// Handler duration at `duration_measured_at_mb`.
     pub duration: Distribution,
@@ -72,20 +72,20 @@ pub struct Function {
     /// Share of the handler duration that is CPU-bound and shrinks as memory
     /// (hence CPU) grows [0–1].
     pub cpu_bound_share: f64,
-    /// Memory size at which `duration` was measured [MB].
+    /// Memory size at which `duration` was measured \[MB\].
     pub duration_measured_at_mb: u32,
     /// Probability that an invocation returns an error [0–1].
     pub error_rate: f64,
     /// INIT (cold start) duration; above 10 s the INIT times out.
     pub init_duration: Distribution,
-    /// How long an idle environment stays warm after its last request [s].
+    /// How long an idle environment stays warm after its last request \[s\].
     /// ASSUMPTION: AWS does not document it.
     pub keep_alive_s: f64,
     /// Reserved concurrency [concurrent executions]; none = unreserved.
     pub reserved_concurrency: Option<u32>,
     /// Provisioned concurrency levels over time.
     pub provisioned: Vec<ProvisionedStep>,
-    /// Ephemeral storage [MB] (512–10,240).
+    /// Ephemeral storage \[MB\] (512–10,240).
     pub ephemeral_storage_mb: u32,
     /// Asynchronous invocation settings (S3 and schedule sources).
     #[serde(rename = "async")]
@@ -136,7 +136,7 @@ pub enum ScalingModel {
     Current,
     /// Before Nov 2023: a Regional initial burst, then +500 per minute.
     Legacy {
-        /// Initial burst [environments]: 3,000, 1,000 or 500 by Region.
+        /// Initial burst \[environments\]: 3,000, 1,000 or 500 by Region.
         #[serde(default = "default_burst")]
         initial_burst: u32,
     },

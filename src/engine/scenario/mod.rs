@@ -64,7 +64,7 @@ pub struct Scenario {
     /// Seed of every random stream; same seed, same run.
     #[serde(default)]
     pub seed: u64,
-    /// Simulated time during which sources send [s].
+    /// Simulated time during which sources send \[s\].
     pub duration_s: f64,
     /// The event sources feeding the function.
     pub sources: Vec<Source>,

@@ -47,7 +47,7 @@ pub struct Source {
     pub kind: SourceKind,
     /// When requests (or messages) arrive.
     pub pattern: Pattern,
-    /// Payload of each request or message [KB] (1 KB = 1,024 bytes).
+    /// Payload of each request or message \[KB\] (1 KB = 1,024 bytes).
     #[serde(default = "default_payload_kb")]
     pub payload_kb: f64,
     /// Queue and event source mapping settings (only for `kind: "sqs"`).
@@ -75,7 +75,7 @@ pub struct RateStep {
 pub struct Burst {
     /// When [s since start].
     pub at_s: f64,
-    /// How many requests [requests].
+    /// How many requests \[requests\].
     pub count: u64,
 }
 
@@ -103,7 +103,7 @@ pub enum Pattern {
         /// Hour of the peak within the period [h since start].
         #[serde(default = "default_peak_hour")]
         peak_hour: f64,
-        /// Length of one cycle [h].
+        /// Length of one cycle \[h\].
         #[serde(default = "default_period_h")]
         period_h: f64,
     },
@@ -122,7 +122,7 @@ pub enum Pattern {
     },
     /// Every `interval_s` from `start_s` (an EventBridge schedule).
     Every {
-        /// Period [s].
+        /// Period \[s\].
         interval_s: f64,
         /// First firing [s since start].
         #[serde(default)]
@@ -135,7 +135,7 @@ pub enum Pattern {
     },
     /// Replay of per-second arrival counts, spread evenly within each second.
     TraceCounts {
-        /// Requests in second 0, 1, 2 ... [requests].
+        /// Requests in second 0, 1, 2 ... \[requests\].
         #[serde(default)]
         counts_per_s: Vec<u64>,
         /// The same as CSV text: counts separated by commas, spaces or new
@@ -225,18 +225,18 @@ impl Pattern {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SqsConfig {
-    /// Most messages per batch [messages] (1–10,000).
+    /// Most messages per batch \[messages\] (1–10,000).
     pub batch_size: u32,
-    /// Longest wait to fill a batch [s] (0–300; 0 = send what is there).
+    /// Longest wait to fill a batch \[s\] (0–300; 0 = send what is there).
     pub batching_window_s: f64,
     /// Mapping's `MaximumConcurrency` [concurrent batches] (2–1,000; none = 1,000).
     pub maximum_concurrency: Option<u32>,
-    /// Queue's visibility timeout [s] (0–43,200; at least the function timeout).
+    /// Queue's visibility timeout \[s\] (0–43,200; at least the function timeout).
     pub visibility_timeout_s: f64,
     /// Redrive policy's `maxReceiveCount`: after this many receives a failing
-    /// message goes to the dead-letter queue [receives]; none = no DLQ.
+    /// message goes to the dead-letter queue \[receives\]; none = no DLQ.
     pub max_receive_count: Option<u32>,
-    /// Message retention [s] (60–1,209,600).
+    /// Message retention \[s\] (60–1,209,600).
     pub retention_s: f64,
 }
 

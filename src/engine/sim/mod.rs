@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use fanout::engine::scenario::Scenario;
-//! use fanout::engine::sim::Simulation;
+//! use fanout::engine::Simulation;
 //! let json = r#"{"version": 1, "seed": 7, "duration_s": 60,
 //!   "sources": [{"kind": "api", "pattern": {"type": "poisson", "rate_per_s": 20}}],
 //!   "function": {"timeout_s": 5, "duration": {"type": "fixed", "ms": 120}}}"#;
@@ -33,13 +33,13 @@ pub mod report;
 use super::action::LoggedAction;
 use super::billing::accrual::CostMeter;
 use super::defaults::SERIES_FIRST_BUCKET_S;
-use super::ec2::defaults::EC2_ASSUMPTIONS;
 use super::ec2::view::Ec2Snapshot;
 use super::ec2::{Ec2Ctx, Ec2Side};
 use super::happening::{HappeningBatch, Happenings};
 use super::lambda::{LambdaCtx, LambdaSide};
 use super::metrics::{Counters, Series};
 use super::queue::EventQueue;
+use super::scenario::ec2::defaults::EC2_ASSUMPTIONS;
 use super::scenario::{Scenario, ScenarioError, SourceKind};
 use super::time::{SimDuration, SimTime};
 use super::traffic::ArrivalGen;
@@ -47,9 +47,8 @@ use serde::Serialize;
 
 pub use self::event::Event;
 pub use self::live_actions::ReplayError;
-// old path, kept for the merge
 use self::report::Report;
-pub use super::lambda::LambdaSnapshot;
+use super::lambda::LambdaSnapshot;
 
 /// What [`Simulation::snapshot`] returns.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -57,9 +57,9 @@
 //! re-creates the 0 s visibility loop and sees it fire.
 //!
 //! ```
-//! use fanout::engine::progress::InstantWatch;
+//! use fanout::engine::InstantWatch;
 //! use fanout::engine::scenario::Scenario;
-//! use fanout::engine::sim::Simulation;
+//! use fanout::engine::Simulation;
 //! let sc = Scenario::from_json(r#"{"version": 1, "duration_s": 5,
 //!   "sources": [{"kind": "api", "pattern": {"type": "bursts", "bursts": [{"at_s": 1, "count": 1000}]}}],
 //!   "function": {"timeout_s": 3, "duration": {"type": "fixed", "ms": 0}}}"#).unwrap();
@@ -70,7 +70,7 @@
 //! ```
 
 use super::Simulation;
-use crate::engine::ec2::defaults::MAX_INSTANCES;
+use crate::engine::scenario::ec2::defaults::MAX_INSTANCES;
 use crate::engine::time::SimTime;
 
 /// Steps allowed per unit of work present at an instant (see the module).

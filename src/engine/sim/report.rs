@@ -8,7 +8,7 @@
 use crate::engine::billing::accrual::CostReport;
 use crate::engine::counters::SourceCounters;
 use crate::engine::defaults::{Assumption, ASSUMPTIONS};
-use crate::engine::ec2::ops::OperatorWork;
+use crate::engine::ec2::operator::OperatorWork;
 use crate::engine::ec2::view::Ec2Report;
 use crate::engine::happening::Side;
 use crate::engine::lambda::{Billable, LambdaSide};
@@ -25,7 +25,7 @@ use serde::Serialize;
 pub struct SourceReport {
     pub name: String,
     pub kind: SourceKind,
-    /// Its counters [events].
+    /// Its counters \[events\].
     pub counters: SourceCounters,
 }
 
@@ -41,23 +41,23 @@ pub struct SideReport {
     pub cold_start_probability: f64,
     /// Throttled attempts per attempt, as SimFaaS's rejection probability.
     pub rejection_probability: f64,
-    /// Time-average environments [environments].
+    /// Time-average environments \[environments\].
     pub mean_environments: f64,
-    /// Time-average busy environments (concurrent executions) [environments].
+    /// Time-average busy environments (concurrent executions) \[environments\].
     pub mean_busy: f64,
-    /// Time-average idle environments [environments].
+    /// Time-average idle environments \[environments\].
     pub mean_idle: f64,
-    /// Time-average environments in INIT [environments].
+    /// Time-average environments in INIT \[environments\].
     pub mean_initializing: f64,
-    /// Time-average events waiting in queues [events].
+    /// Time-average events waiting in queues \[events\].
     pub mean_waiting: f64,
-    /// Time-average provisioned level [environments].
+    /// Time-average provisioned level \[environments\].
     pub mean_provisioned: f64,
-    /// Most environments at once [environments].
+    /// Most environments at once \[environments\].
     pub max_environments: u64,
-    /// Most busy environments at once [environments].
+    /// Most busy environments at once \[environments\].
     pub max_busy: u64,
-    /// Mean lifespan of environments that were removed (creation to removal) [s].
+    /// Mean lifespan of environments that were removed (creation to removal) \[s\].
     pub mean_lifespan_s: f64,
     /// End-to-end latency of finished events (queueing, INIT and retries included).
     pub latency: LatencySummary,
@@ -92,11 +92,11 @@ pub struct Report {
     pub name: String,
     /// Seed.
     pub seed: u64,
-    /// Simulated time covered [s].
+    /// Simulated time covered \[s\].
     pub simulated_s: f64,
-    /// When the sources stopped sending [s].
+    /// When the sources stopped sending \[s\].
     pub sources_until_s: f64,
-    /// Engine events processed [events].
+    /// Engine events processed \[events\].
     pub events_processed: u64,
     /// Whether the Lambda function was deployed (fed the arrivals); when
     /// not, `lambda` is all zeros.

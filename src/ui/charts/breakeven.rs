@@ -1,7 +1,7 @@
 //! The break-even chart: the monthly cost of Lambda, of an EC2 fleet fixed
 //! for the peak and of EC2 with Auto Scaling, against monthly requests, for
 //! the current scenario's traffic pattern scaled to each volume. The same
-//! computation as `fanout sweep` ([`crate::engine::billing::sweep`]), run
+//! computation as `fanout sweep` ([`crate::engine::estimate::sweep`]), run
 //! one volume at a time inside the animation-frame budget so the page never
 //! freezes, with a progress bar and Cancel.
 //!
@@ -10,8 +10,8 @@
 //! only join them; each crossing is marked and labelled.
 
 use crate::common::format::usd_axis;
-use crate::engine::billing::aggregate::fleet_config;
-use crate::engine::billing::sweep::{Ec2Variant, Sweep, SweepRun};
+use crate::engine::estimate::fleet_config;
+use crate::engine::estimate::sweep::{Ec2Variant, Sweep, SweepRun};
 use crate::engine::scenario::Scenario;
 use crate::ui::view_model::budget::FRAME_BUDGET_MS;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -218,7 +218,7 @@ const BOTTOM: f64 = 44.0;
 type Series = (
     &'static str,
     &'static str,
-    fn(&crate::engine::billing::sweep::SweepPoint) -> f64,
+    fn(&crate::engine::estimate::sweep::SweepPoint) -> f64,
 );
 
 const SERIES: [Series; 3] = [

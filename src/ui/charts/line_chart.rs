@@ -37,7 +37,7 @@ pub struct Line {
     pub label: String,
     /// CSS class (its colour and dash).
     pub class: &'static str,
-    /// (time [s], value [the chart's unit]) in time order.
+    /// (time \[s\], value [the chart's unit]) in time order.
     pub points: Vec<(f64, f64)>,
 }
 
@@ -59,7 +59,7 @@ pub fn nice_ticks(max: f64, target: usize) -> Vec<f64> {
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
-/// Time-axis ticks [s] from 0 to `max` at a round step (seconds, minutes,
+/// Time-axis ticks \[s\] from 0 to `max` at a round step (seconds, minutes,
 /// hours or days), about `target` of them.
 pub fn time_ticks(max: f64, target: usize) -> Vec<f64> {
     const STEPS: [f64; 19] = [
@@ -112,7 +112,7 @@ pub struct ChartProps {
     pub y_format: YFormat,
     /// The lines.
     pub lines: Vec<Line>,
-    /// End of the x axis (the run's length) [s].
+    /// End of the x axis (the run's length) \[s\].
     pub x_max: f64,
     /// Test id of the chart.
     pub id: AttrValue,

@@ -11,7 +11,7 @@ use yew::prelude::*;
 pub struct ChartsProps {
     /// The samples (shared; replaced when a sample is added).
     pub samples: Rc<Vec<Sample>>,
-    /// The run's length [s].
+    /// The run's length \[s\].
     pub x_max: f64,
 }
 

@@ -14,7 +14,7 @@ use crate::common::format::clock_short;
 use crate::engine::time::{SimDuration, SimTime};
 use yew::prelude::*;
 
-/// The fast-forwards offered: label and simulated duration [s].
+/// The fast-forwards offered: label and simulated duration \[s\].
 pub const DURATIONS: [(&str, u64); 2] = [("+1 h", 3_600), ("+1 day", 86_400)];
 
 /// A fast-forward in progress.

@@ -117,7 +117,7 @@ fn attr(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// A sensible iframe height for the panels [px].
+/// A sensible iframe height for the panels \[px\].
 pub fn height_for(panels: &[String]) -> u32 {
     let mut height = 90;
     for p in panels {

@@ -7,7 +7,7 @@ use crate::engine::billing::Bill;
 use crate::engine::scenario::Scenario;
 use crate::ui::view_model::history::Sample;
 
-/// Largest scenario file read [bytes]; bigger files are refused unread.
+/// Largest scenario file read \[bytes\]; bigger files are refused unread.
 pub const MAX_IMPORT_BYTES: u64 = 256 * 1024;
 
 /// Checks a file before reading it.

@@ -6,7 +6,7 @@
 
 use crate::common::format::count;
 use crate::engine::lambda::EnvState;
-use crate::engine::sim::LambdaSnapshot;
+use crate::engine::lambda::LambdaSnapshot;
 use crate::ui::sim_handle::FrameView;
 use crate::ui::view_model::layout::text::{self, Font};
 use crate::ui::view_model::layout::{self, narrow::*};

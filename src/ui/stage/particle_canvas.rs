@@ -69,7 +69,7 @@ const MIN_EDGE_PX: f64 = 1.0;
 
 /// A particle's radius and edge width [stage units] when a stage unit is
 /// drawn `css_per_unit` CSS pixels wide: as designed, or larger where that
-/// would be under [`MIN_RADIUS_PX`] (and [`MIN_EDGE_PX`]) on screen.
+/// would be under [`MIN_RADIUS_PX`] (and `MIN_EDGE_PX`) on screen.
 pub fn dot_size(css_per_unit: f64) -> (f64, f64) {
     if !(css_per_unit.is_finite() && css_per_unit > 0.0) {
         return (RADIUS, EDGE);
@@ -92,7 +92,7 @@ pub struct ParticleCanvasProps {
     pub height: f64,
     /// The stage's `<svg>` (its drawn width gives the canvas's resolution).
     pub svg: NodeRef,
-    /// Wall time of the frame [ms].
+    /// Wall time of the frame \[ms\].
     pub now_ms: f64,
 }
 

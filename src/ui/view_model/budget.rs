@@ -5,7 +5,7 @@
 
 use crate::engine::time::{SimDuration, SimTime};
 
-/// Wall time the engine may use per animation frame [ms].
+/// Wall time the engine may use per animation frame \[ms\].
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 /// Smallest chunk of simulated time [µs].
 const MIN_CHUNK_US: u64 = 1_000;
@@ -30,7 +30,7 @@ impl Advance for crate::engine::sim::Simulation {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Budget {
     chunk_us: u64,
-    /// Wall time per frame [ms].
+    /// Wall time per frame \[ms\].
     pub budget_ms: f64,
 }
 
@@ -45,7 +45,7 @@ impl Default for Budget {
 
 impl Budget {
     /// Advances `engine` towards `target` until it gets there or the budget
-    /// is spent; `clock` returns wall time [ms]. Returns whether it got there.
+    /// is spent; `clock` returns wall time \[ms\]. Returns whether it got there.
     pub fn advance<E: Advance>(
         &mut self,
         engine: &mut E,

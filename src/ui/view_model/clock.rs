@@ -7,7 +7,7 @@
 
 use crate::engine::time::{SimDuration, SimTime};
 
-/// Longest wall-time step taken from one frame [ms].
+/// Longest wall-time step taken from one frame \[ms\].
 pub const MAX_FRAME_DT_MS: f64 = 250.0;
 /// Slowest and fastest simulation speeds [× real time].
 pub const MIN_SPEED: f64 = 1.0;

@@ -6,19 +6,19 @@
 /// One side's numbers at a sample instant.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SideSample {
-    /// Requests being processed now (busy environments or busy worker slots) [executions].
+    /// Requests being processed now (busy environments or busy worker slots) \[executions\].
     pub busy: f64,
     /// Environments (Lambda) or instances (EC2) that exist now.
     pub units: f64,
-    /// Median end-to-end latency of everything finished so far [ms].
+    /// Median end-to-end latency of everything finished so far \[ms\].
     pub p50_ms: f64,
-    /// 99th percentile of the same [ms].
+    /// 99th percentile of the same \[ms\].
     pub p99_ms: f64,
-    /// Requests refused so far: 429 throttles (Lambda) or 503s (EC2) [requests].
+    /// Requests refused so far: 429 throttles (Lambda) or 503s (EC2) \[requests\].
     pub rejected: u64,
-    /// Invocations that errored or timed out so far [invocations].
+    /// Invocations that errored or timed out so far \[invocations\].
     pub failed: u64,
-    /// Cost so far [USD].
+    /// Cost so far \[USD\].
     pub cost_usd: f64,
 }
 

@@ -7,7 +7,7 @@ use fanout::engine::billing::accrual::CostMeter;
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::Money;
 use fanout::engine::scenario::Scenario;
-use fanout::engine::time::{SimDuration, SimTime};
+use fanout::engine::{SimDuration, SimTime};
 use proptest::prelude::*;
 
 fn scenario(rate: f64, memory_mb: u32, ms: f64, provisioned: u32, seed: u64) -> Scenario {

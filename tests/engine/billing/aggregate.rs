@@ -11,12 +11,12 @@
 
 use crate::common::{example, quiet, AGGREGATE_EXAMPLES};
 use fanout::engine::billing::accrual::Pricer;
-use fanout::engine::billing::aggregate::{fleet_config, month, AggregateOptions};
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::projection::{project_ec2, project_event_sources, project_lambda};
 use fanout::engine::billing::Money;
+use fanout::engine::estimate::{fleet_config, month, AggregateOptions};
 use fanout::engine::scenario::{Pattern, Scenario};
-use fanout::engine::time::SimDuration;
+use fanout::engine::SimDuration;
 
 /// Every example with an `ec2` section.
 const EXAMPLES_WITH_FLEETS: [&str; 9] = [

@@ -1,7 +1,7 @@
 //! The EC2 example scenarios validate, run, and show their lesson.
 
 use super::*;
-use fanout::engine::ec2::config::Failure;
+use fanout::engine::scenario::ec2::Failure;
 
 #[test]
 fn new_examples_exist_and_have_both_sides() {

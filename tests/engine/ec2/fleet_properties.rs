@@ -3,7 +3,7 @@
 //! patching or failed, and the desired capacity never exceeds the maximum.
 
 use super::*;
-use fanout::engine::ec2::fleet::InstanceState;
+use fanout::engine::InstanceState;
 use proptest::prelude::*;
 
 fn source() -> impl Strategy<Value = String> {

@@ -3,9 +3,9 @@
 //! log replaying to a bit-identical run.
 
 use super::*;
-use fanout::engine::action::{Action, LoggedAction};
-use fanout::engine::ec2::fleet::InstanceState;
-use fanout::engine::happening::HappeningKind;
+use fanout::engine::HappeningKind;
+use fanout::engine::InstanceState;
+use fanout::engine::{Action, LoggedAction};
 
 /// Three zones, six instances (two per zone), 300 req/s.
 fn fleet(auto_scaling: bool) -> Simulation {

@@ -13,8 +13,8 @@ mod scaling;
 pub use crate::common::{example, fanout, quiet, quiet_sim, scenario, secs, temp};
 use fanout::engine::ec2::view::{Ec2Report, Ec2Snapshot};
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::{SimDuration, SimTime};
+use fanout::engine::Simulation;
+use fanout::engine::{SimDuration, SimTime};
 
 pub fn ec2_snap(s: &Simulation) -> Ec2Snapshot {
     s.snapshot().ec2.expect("scenario has an ec2 section")

@@ -34,8 +34,8 @@ fn rolling_patch_takes_one_instance_out_at_a_time() {
                 assert!(
                     matches!(
                         i.state,
-                        fanout::engine::ec2::fleet::InstanceState::InService
-                            | fanout::engine::ec2::fleet::InstanceState::Draining
+                        fanout::engine::InstanceState::InService
+                            | fanout::engine::InstanceState::Draining
                     ),
                     "{i:?}"
                 );

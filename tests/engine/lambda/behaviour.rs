@@ -1,7 +1,7 @@
 //! Keep-alive, routing, timeouts, async retries, SQS, provisioned, determinism.
 
 use super::*;
-use fanout::engine::happening::HappeningKind as H;
+use fanout::engine::HappeningKind as H;
 
 fn api_times(times: &str, function: &str) -> Simulation {
     sim(&format!(

@@ -8,10 +8,10 @@ mod properties;
 mod scaling;
 
 pub use crate::common::{example, secs, sim};
-use fanout::engine::happening::{Happening, HappeningKind};
 use fanout::engine::scenario::Scenario;
-use fanout::engine::sim::Simulation;
-use fanout::engine::time::SimTime;
+use fanout::engine::SimTime;
+use fanout::engine::Simulation;
+use fanout::engine::{Happening, HappeningKind};
 
 /// Runs to `t` and returns the happenings of that stretch.
 pub fn run_to(sim: &mut Simulation, t: f64) -> Vec<Happening> {

@@ -3,12 +3,12 @@
 //! the timeout, and the scaling rate is never exceeded.
 
 use super::*;
-use fanout::engine::dist::Distribution;
-use fanout::engine::happening::HappeningKind as H;
 use fanout::engine::scenario::{
     Account, AsyncConfig, Burst, Function, OnFailure, Pattern, ProvisionedStep, RateStep,
     ScalingModel, Source, SourceKind, SqsConfig,
 };
+use fanout::engine::Distribution;
+use fanout::engine::HappeningKind as H;
 use proptest::prelude::*;
 
 fn dist() -> impl Strategy<Value = Distribution> {

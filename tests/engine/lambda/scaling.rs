@@ -1,7 +1,7 @@
 //! The scaling-rate limit (current and legacy) and the concurrency limits.
 
 use super::*;
-use fanout::engine::happening::HappeningKind as H;
+use fanout::engine::HappeningKind as H;
 
 fn bursts(bursts: &str, account: &str, function_extra: &str) -> Simulation {
     sim(&format!(

@@ -11,7 +11,7 @@ use crate::engine::defaults::Assumption;
 // ------------------------------------------------------------- instances
 
 /// Launch to in service: boot, application start and first health checks
-/// [s]. ASSUMPTION: AWS does not document it; third parties measure ~5 s
+/// \[s\]. ASSUMPTION: AWS does not document it; third parties measure ~5 s
 /// pending→running and 25–30 s to SSH, plus the application's own start,
 /// so `docs/aws-facts.md` asks for 60–90 s. We take the middle.
 pub const BOOT_DEFAULT_S: f64 = 75.0;
@@ -19,93 +19,93 @@ pub const BOOT_DEFAULT_S: f64 = 75.0;
 /// general-purpose type every account can launch).
 pub const INSTANCE_TYPE_DEFAULT: &str = "m5.large";
 /// Requests that may wait on one instance beyond its busy worker slots (the
-/// server's accept backlog) [requests]. ASSUMPTION: an application setting,
+/// server's accept backlog) \[requests\]. ASSUMPTION: an application setting,
 /// not AWS behaviour.
 pub const LOCAL_QUEUE_DEFAULT: u32 = 100;
-/// Availability Zones a fleet spreads over [zones]. ASSUMPTION: a common
+/// Availability Zones a fleet spreads over \[zones\]. ASSUMPTION: a common
 /// multi-AZ layout; an AZ outage then takes about a third of the fleet.
 pub const ZONES_DEFAULT: u32 = 3;
-/// Most Availability Zones of one fleet [zones] (us-east-1 has six).
+/// Most Availability Zones of one fleet \[zones\] (us-east-1 has six).
 /// Source: EC2 "Regions and Zones".
 pub const ZONES_MAX: u32 = 6;
 
 // ---------------------------------------------------- load balancer (ALB)
 
-/// ALB idle timeout: a request that takes longer gets HTTP 504 [s].
+/// ALB idle timeout: a request that takes longer gets HTTP 504 \[s\].
 /// Source: ELB docs, "Application Load Balancer attributes" (default 60 s,
 /// 1–4,000 s).
 pub const ALB_IDLE_TIMEOUT_DEFAULT_S: f64 = 60.0;
-/// Largest ALB idle timeout [s]. Source: same.
+/// Largest ALB idle timeout \[s\]. Source: same.
 pub const ALB_IDLE_TIMEOUT_MAX_S: f64 = 4_000.0;
 /// Deregistration delay: how long a draining target may finish its
-/// requests [s]. Source: ELB docs, "Target groups" (default 300 s, 0–3,600 s).
+/// requests \[s\]. Source: ELB docs, "Target groups" (default 300 s, 0–3,600 s).
 pub const DEREGISTRATION_DELAY_DEFAULT_S: f64 = 300.0;
-/// Largest deregistration delay [s]. Source: same.
+/// Largest deregistration delay \[s\]. Source: same.
 pub const DEREGISTRATION_DELAY_MAX_S: f64 = 3_600.0;
-/// Health check interval [s]. Source: ELB docs, "Health checks for your
+/// Health check interval \[s\]. Source: ELB docs, "Health checks for your
 /// target groups" (default 30 s, 5–300 s).
 pub const HEALTH_INTERVAL_DEFAULT_S: f64 = 30.0;
-/// Smallest health check interval [s]. Source: same.
+/// Smallest health check interval \[s\]. Source: same.
 pub const HEALTH_INTERVAL_MIN_S: f64 = 5.0;
-/// Largest health check interval [s]. Source: same.
+/// Largest health check interval \[s\]. Source: same.
 pub const HEALTH_INTERVAL_MAX_S: f64 = 300.0;
-/// Failed checks before a target is unhealthy [checks]. Source: same
+/// Failed checks before a target is unhealthy \[checks\]. Source: same
 /// (default 2, 2–10).
 pub const UNHEALTHY_THRESHOLD_DEFAULT: u32 = 2;
-/// Smallest unhealthy threshold [checks]. Source: same.
+/// Smallest unhealthy threshold \[checks\]. Source: same.
 pub const UNHEALTHY_THRESHOLD_MIN: u32 = 2;
-/// Largest unhealthy threshold [checks]. Source: same.
+/// Largest unhealthy threshold \[checks\]. Source: same.
 pub const UNHEALTHY_THRESHOLD_MAX: u32 = 10;
-/// Response body per request, for the processed-bytes LCU dimension [KB].
+/// Response body per request, for the processed-bytes LCU dimension \[KB\].
 /// ASSUMPTION: a small JSON response.
 pub const RESPONSE_KB_DEFAULT: f64 = 4.0;
-/// Listener rules evaluated per request [rules]; the first 10 are free.
+/// Listener rules evaluated per request \[rules\]; the first 10 are free.
 /// Source: ELB pricing ("rule evaluations ... first 10 rules free").
 pub const RULES_DEFAULT: u32 = 1;
-/// Rules evaluated without charge [rules]. Source: ELB pricing.
+/// Rules evaluated without charge \[rules\]. Source: ELB pricing.
 pub const FREE_RULES: u32 = 10;
-/// Most rules of one listener [rules]. Source: ELB quotas (100 per ALB listener).
+/// Most rules of one listener \[rules\]. Source: ELB quotas (100 per ALB listener).
 pub const RULES_MAX: u32 = 100;
 
 // ----------------------------------------------------------- Auto Scaling
 
-/// Period of the metric target tracking reads [s]: 1-minute metrics.
+/// Period of the metric target tracking reads \[s\]: 1-minute metrics.
 /// Source: `docs/aws-facts.md`, "EC2 Auto Scaling target tracking".
 pub const METRIC_PERIOD_S: u64 = 60;
-/// Datapoints above target before a scale-out [periods]: the high alarm of
+/// Datapoints above target before a scale-out \[periods\]: the high alarm of
 /// a target tracking policy is 3 of 3 one-minute datapoints. Source:
 /// EC2 Auto Scaling docs, "Target tracking scaling policies" (secondary:
 /// the alarm settings as AWS creates them).
 pub const SCALE_OUT_DATAPOINTS_DEFAULT: u32 = 3;
-/// Datapoints below target before a scale-in [periods]: the low alarm is
+/// Datapoints below target before a scale-in \[periods\]: the low alarm is
 /// 15 of 15, so it scales out faster than in. Source: same (secondary).
 pub const SCALE_IN_DATAPOINTS_DEFAULT: u32 = 15;
-/// The low alarm fires below this share of the target [1]. Source: same
+/// The low alarm fires below this share of the target \[1\]. Source: same
 /// (secondary: the low alarm sits at 90 % of the target).
 pub const SCALE_IN_THRESHOLD_SHARE: f64 = 0.9;
-/// Largest share of the fleet one scale-in removes [1]. ASSUMPTION: AWS says
+/// Largest share of the fleet one scale-in removes \[1\]. ASSUMPTION: AWS says
 /// target tracking scales in "gradually" without a figure.
 pub const SCALE_IN_MAX_STEP_SHARE: f64 = 0.1;
 /// Instance warm-up: a new instance counts toward the metric, and scale-in
-/// may happen, only this long after it is in service [s]. Source:
+/// may happen, only this long after it is in service \[s\]. Source:
 /// `docs/aws-facts.md` (defaults to the 300 s DefaultCooldown when not set).
 pub const WARMUP_DEFAULT_S: f64 = 300.0;
-/// Cooldown after a scaling activity before a scale-in [s]. Source:
+/// Cooldown after a scaling activity before a scale-in \[s\]. Source:
 /// `docs/aws-facts.md`, `DefaultCooldown` 300 s.
 pub const COOLDOWN_DEFAULT_S: f64 = 300.0;
 /// Health check grace period: no health-check replacement this soon after
-/// launch [s]. Source: `docs/aws-facts.md` (300 s).
+/// launch \[s\]. Source: `docs/aws-facts.md` (300 s).
 pub const HEALTH_GRACE_DEFAULT_S: f64 = 300.0;
-/// Smallest and largest Auto Scaling minimum default [instances].
+/// Smallest and largest Auto Scaling minimum default \[instances\].
 pub const ASG_MIN_DEFAULT: u32 = 1;
-/// Default Auto Scaling maximum [instances]. ASSUMPTION: a teaching default.
+/// Default Auto Scaling maximum \[instances\]. ASSUMPTION: a teaching default.
 pub const ASG_MAX_DEFAULT: u32 = 10;
 /// Default target of a CPU policy [%]. ASSUMPTION: a common choice.
 pub const TARGET_CPU_DEFAULT: f64 = 50.0;
 
 // -------------------------------------------------------------------- SQS
 
-/// Long-poll wait of an idle worker's ReceiveMessage [s]: an empty poll is
+/// Long-poll wait of an idle worker's ReceiveMessage \[s\]: an empty poll is
 /// one billed request per this long. Source: SQS docs, "long polling"
 /// (`WaitTimeSeconds` at most 20 s).
 pub const SQS_LONG_POLL_S: u64 = 20;
@@ -113,44 +113,44 @@ pub const SQS_LONG_POLL_S: u64 = 20;
 // ------------------------------------------------------------- operations
 
 /// Time from a page to the operator's fix (acknowledge, investigate,
-/// replace or resize by hand) [s]. ASSUMPTION: 30 minutes, a typical
+/// replace or resize by hand) \[s\]. ASSUMPTION: 30 minutes, a typical
 /// on-call response; a parameter (`ec2.operator.response_s`).
 pub const OPERATOR_RESPONSE_DEFAULT_S: f64 = 1_800.0;
 /// Average CPU above which the overload alarm counts a datapoint [%].
 /// ASSUMPTION: a common alarm threshold.
 pub const ALARM_CPU_DEFAULT: f64 = 90.0;
-/// Datapoints above the threshold before the alarm pages [periods].
+/// Datapoints above the threshold before the alarm pages \[periods\].
 /// ASSUMPTION.
 pub const ALARM_DATAPOINTS_DEFAULT: u32 = 3;
 /// CPU the operator sizes a fixed fleet for when resizing by hand [%].
 /// ASSUMPTION.
 pub const OPERATOR_TARGET_CPU_DEFAULT: f64 = 60.0;
-/// OS patch period [days]. ASSUMPTION: monthly ("Patch Tuesday").
+/// OS patch period \[days\]. ASSUMPTION: monthly ("Patch Tuesday").
 pub const PATCH_EVERY_DAYS_DEFAULT: f64 = 30.0;
-/// Time one instance is out of service while patched and rebooted [s].
+/// Time one instance is out of service while patched and rebooted \[s\].
 /// ASSUMPTION.
 pub const PATCH_OUT_OF_SERVICE_DEFAULT_S: f64 = 600.0;
 
 // ----------------------------------------------------------- engine limits
 
 /// ENGINE LIMIT: most instances of one fleet at once (launching, in service,
-/// draining, failed) [instances].
+/// draining, failed) \[instances\].
 pub const MAX_INSTANCES: u32 = 1_000;
-/// ENGINE LIMIT: most worker slots of one instance [requests].
+/// ENGINE LIMIT: most worker slots of one instance \[requests\].
 pub const MAX_WORKER_SLOTS: u32 = 1_024;
-/// ENGINE LIMIT: longest local queue of one instance [requests].
+/// ENGINE LIMIT: longest local queue of one instance \[requests\].
 pub const MAX_LOCAL_QUEUE: u32 = 10_000;
 /// ENGINE LIMIT: most requests the largest fleet can hold at once
-/// (max instances × (worker slots + local queue)) [requests]; ~32 bytes
+/// (max instances × (worker slots + local queue)) \[requests\]; ~32 bytes
 /// each, so at most ~64 MB.
 pub const MAX_FLEET_REQUESTS: u64 = 2_000_000;
-/// ENGINE LIMIT: longest boot time [s].
+/// ENGINE LIMIT: longest boot time \[s\].
 pub const MAX_BOOT_S: f64 = 3_600.0;
 /// ENGINE LIMIT: largest speed factor (and 1 / the smallest) [×].
 pub const MAX_SPEED_FACTOR: f64 = 100.0;
-/// ENGINE LIMIT: most failure injections or scheduled actions [entries].
+/// ENGINE LIMIT: most failure injections or scheduled actions \[entries\].
 pub const MAX_EC2_ENTRIES: usize = 1_000;
-/// ENGINE LIMIT: longest operator response [s] (7 days).
+/// ENGINE LIMIT: longest operator response \[s\] (7 days).
 pub const MAX_OPERATOR_RESPONSE_S: f64 = 604_800.0;
 
 /// The EC2 side's assumptions, to show beside the Lambda side's.

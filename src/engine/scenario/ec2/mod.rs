@@ -38,13 +38,13 @@ pub enum Routing {
 pub struct LoadBalancerConfig {
     /// Routing algorithm.
     pub routing: Routing,
-    /// Idle timeout: a request that takes longer gets HTTP 504 [s] (1–4,000).
+    /// Idle timeout: a request that takes longer gets HTTP 504 \[s\] (1–4,000).
     pub request_timeout_s: f64,
-    /// How long a deregistered (draining) target may finish its requests [s] (0–3,600).
+    /// How long a deregistered (draining) target may finish its requests \[s\] (0–3,600).
     pub deregistration_delay_s: f64,
-    /// Response body per request, for the processed-bytes LCU dimension [KB].
+    /// Response body per request, for the processed-bytes LCU dimension \[KB\].
     pub response_kb: f64,
-    /// Listener rules evaluated per request [rules] (1–100; the first 10 are free).
+    /// Listener rules evaluated per request \[rules\] (1–100; the first 10 are free).
     pub rules: u32,
 }
 
@@ -64,9 +64,9 @@ impl Default for LoadBalancerConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HealthCheckConfig {
-    /// Time between two checks of a target [s] (5–300).
+    /// Time between two checks of a target \[s\] (5–300).
     pub interval_s: f64,
-    /// Consecutive failed checks before a target is unhealthy [checks] (2–10).
+    /// Consecutive failed checks before a target is unhealthy \[checks\] (2–10).
     pub unhealthy_threshold: u32,
 }
 
@@ -80,7 +80,7 @@ impl Default for HealthCheckConfig {
 }
 
 impl HealthCheckConfig {
-    /// Time from a failure to its detection: interval × threshold [s].
+    /// Time from a failure to its detection: interval × threshold \[s\].
     pub fn detection_s(&self) -> f64 {
         self.interval_s * f64::from(self.unhealthy_threshold)
     }
@@ -93,7 +93,7 @@ pub enum ScalingMetric {
     /// Average CPU utilisation of the fleet [%].
     #[default]
     Cpu,
-    /// ALB requests per target per minute [requests].
+    /// ALB requests per target per minute \[requests\].
     RequestsPerTarget,
 }
 
@@ -103,11 +103,11 @@ pub enum ScalingMetric {
 pub struct TargetTracking {
     /// The metric.
     pub metric: ScalingMetric,
-    /// Its target: CPU [%] (1–100) or requests per target per minute [requests].
+    /// Its target: CPU [%] (1–100) or requests per target per minute \[requests\].
     pub target: f64,
-    /// One-minute datapoints above target before scaling out [periods] (1–60).
+    /// One-minute datapoints above target before scaling out \[periods\] (1–60).
     pub scale_out_datapoints: u32,
-    /// One-minute datapoints below 90 % of target before scaling in [periods] (1–60).
+    /// One-minute datapoints below 90 % of target before scaling in \[periods\] (1–60).
     pub scale_in_datapoints: u32,
 }
 
@@ -129,13 +129,13 @@ impl Default for TargetTracking {
 pub struct ScheduledAction {
     /// When [s since start].
     pub at_s: f64,
-    /// New minimum [instances].
+    /// New minimum \[instances\].
     #[serde(default)]
     pub min: Option<u32>,
-    /// New maximum [instances].
+    /// New maximum \[instances\].
     #[serde(default)]
     pub max: Option<u32>,
-    /// New desired capacity [instances].
+    /// New desired capacity \[instances\].
     #[serde(default)]
     pub desired: Option<u32>,
 }
@@ -144,19 +144,19 @@ pub struct ScheduledAction {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AutoScalingConfig {
-    /// Minimum size [instances].
+    /// Minimum size \[instances\].
     pub min: u32,
-    /// Maximum size [instances] (at most 1,000 in this engine).
+    /// Maximum size \[instances\] (at most 1,000 in this engine).
     pub max: u32,
     /// Target tracking policy; none = the size changes only by schedule
     /// (health-check replacement still happens).
     pub target_tracking: Option<TargetTracking>,
     /// Instance warm-up: a new instance counts toward the metric (and
-    /// scale-in is allowed) this long after it is in service [s] (0–3,600).
+    /// scale-in is allowed) this long after it is in service \[s\] (0–3,600).
     pub warmup_s: f64,
-    /// Wait after any scaling activity before a scale-in [s] (0–86,400).
+    /// Wait after any scaling activity before a scale-in \[s\] (0–86,400).
     pub scale_in_cooldown_s: f64,
-    /// No health-check replacement this soon after launch [s] (0–7,200).
+    /// No health-check replacement this soon after launch \[s\] (0–7,200).
     pub health_check_grace_s: f64,
     /// Scheduled actions, in time order.
     pub scheduled: Vec<ScheduledAction>,
@@ -191,11 +191,11 @@ pub enum PatchMode {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PatchConfig {
-    /// Period between patch runs [days] (0.001–366).
+    /// Period between patch runs \[days\] (0.001–366).
     pub every_days: f64,
     /// First patch run [s since start].
     pub first_at_s: f64,
-    /// Time one instance is out of service while patched and rebooted [s].
+    /// Time one instance is out of service while patched and rebooted \[s\].
     pub out_of_service_s: f64,
     /// Rolling or all at once.
     pub mode: PatchMode,
@@ -232,7 +232,7 @@ pub enum Failure {
         at_s: f64,
         /// Which zone [0 .. zones − 1].
         zone: u32,
-        /// How long the zone refuses launches [s].
+        /// How long the zone refuses launches \[s\].
         duration_s: f64,
     },
 }
@@ -254,12 +254,12 @@ impl Failure {
 pub struct OperatorConfig {
     /// Whether someone answers pages at all.
     pub on_call: bool,
-    /// From page to fix done by hand [s]. ASSUMPTION (default 30 min).
+    /// From page to fix done by hand \[s\]. ASSUMPTION (default 30 min).
     pub response_s: f64,
     /// Fixed fleet only: page when the average CPU stays above this [%]
     /// (1–100); none = no overload alarm.
     pub alarm_cpu_percent: Option<f64>,
-    /// One-minute datapoints above the alarm threshold before it pages [periods] (1–60).
+    /// One-minute datapoints above the alarm threshold before it pages \[periods\] (1–60).
     pub alarm_datapoints: u32,
     /// The CPU the operator resizes a fixed fleet for [%] (1–100).
     pub target_cpu_percent: f64,
@@ -286,14 +286,14 @@ pub struct Ec2Config {
     pub name: String,
     /// Instance type from the price catalog (t3, m5, m6i, m7g, c5, c6g, c7g).
     pub instance_type: String,
-    /// Instances at the start [instances]: the fleet size without Auto
+    /// Instances at the start \[instances\]: the fleet size without Auto
     /// Scaling, the initial desired capacity with it.
     pub instances: u32,
-    /// Requests one instance serves at once [requests] (1–1,024); none =
+    /// Requests one instance serves at once \[requests\] (1–1,024); none =
     /// its vCPU count. All slots busy = 100 % CPU.
     pub worker_slots: Option<u32>,
     /// Requests that may wait on one instance when its slots are busy
-    /// [requests] (0–10,000); beyond it the load balancer answers 503.
+    /// \[requests\] (0–10,000); beyond it the load balancer answers 503.
     pub queue_length: u32,
     /// How fast the application runs on the instance relative to the
     /// duration model [×]: service time = drawn duration / speed_factor
@@ -305,9 +305,9 @@ pub struct Ec2Config {
     /// Probability a request ends in an application error [0–1]; none = the
     /// function's `error_rate`.
     pub error_rate: Option<f64>,
-    /// Launch to in service [s] (0–3,600). ASSUMPTION (default 75 s).
+    /// Launch to in service \[s\] (0–3,600). ASSUMPTION (default 75 s).
     pub boot_s: f64,
-    /// Availability Zones the fleet is spread over [zones] (1–6).
+    /// Availability Zones the fleet is spread over \[zones\] (1–6).
     pub zones: u32,
     /// The load balancer in front of API sources.
     pub load_balancer: LoadBalancerConfig,
@@ -361,7 +361,7 @@ impl Ec2Config {
             .clamp(1, d::MAX_WORKER_SLOTS)
     }
 
-    /// The most instances this fleet can be asked to run [instances].
+    /// The most instances this fleet can be asked to run \[instances\].
     pub fn max_instances(&self) -> u32 {
         match &self.auto_scaling {
             Some(a) => a
