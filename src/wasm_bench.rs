@@ -1,4 +1,4 @@
-//! The engine's benchmark export for the browser (`scripts/bench-browser.sh`):
+//! The engine's benchmark export for the browser (`scripts/engine-bench-browser.sh`):
 //! runs a scenario to its end with no happenings recorded, as
 //! `cargo bench --bench engine` does natively, so the page can time the
 //! engine alone in the built wasm.

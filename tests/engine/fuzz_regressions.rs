@@ -4,7 +4,10 @@
 //! checks are the fuzz targets' own (`fuzz/src/lib.rs`), so a fixed bug
 //! stays fixed.
 
-#[allow(dead_code)]
+// The fuzz checks include the shared invariants (tests/common/invariants.rs)
+// themselves, as this binary's `common` module does: the same file, compiled
+// twice in this binary, by design.
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../../fuzz/src/lib.rs"]
 mod checks;
 

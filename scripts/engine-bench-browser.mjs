@@ -1,4 +1,4 @@
-// The engine benchmark in headless Chromium (see scripts/bench-browser.sh):
+// The engine benchmark in headless Chromium (see scripts/engine-bench-browser.sh):
 // invocations simulated per wall-clock second by the built wasm, timed
 // around the `fanout_bench` export (scenario parse, set-up and the run to
 // the end; no happenings recorded, nothing drawn). Best of BENCH_ROUNDS,

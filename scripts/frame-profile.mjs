@@ -1,9 +1,9 @@
 // Where a frame's main-thread time goes (a diagnostic, not a test): loads
-// the built app like browser-bench.mjs, then records 3 s of a DevTools trace and
+// the built app like frame-bench.mjs, then records 3 s of a DevTools trace and
 // a CPU profile and prints, per frame, the time in each kind of
 // main-thread work (script, style, layout, paint, …) and the functions
 // with the most self time. Run after `trunk build --release`:
-//   node scripts/browser-profile.mjs [a|b]     (a: Steady API, b: stress; both by default)
+//   node scripts/frame-profile.mjs [a|b]     (a: Steady API, b: stress; both by default)
 import { serve, launch, newPage } from '../tests/browser/harness.mjs';
 import { setSpeed, sleep } from '../tests/browser/util.mjs';
 

@@ -1,6 +1,6 @@
 // A browser benchmark (not a test): frame-time percentiles of the built app
 // in headless Chromium. Run after `trunk build --release`:
-//   node scripts/browser-bench.mjs           (3 rounds; BENCH_ROUNDS=n for more)
+//   node scripts/frame-bench.mjs           (3 rounds; BENCH_ROUNDS=n for more)
 //   (a) the Steady API preset at 100×;
 //   (b) the stress preset at 100×: ~1,000 live Lambda environments (density
 //       view) beside 50 EC2 instances, 2,000 requests a second.
