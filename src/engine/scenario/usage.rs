@@ -17,6 +17,7 @@
 
 use super::problems::{Problems, ScenarioError};
 use crate::engine::billing::pricing::InitBilling;
+use crate::engine::billing::group_thousands;
 use crate::engine::billing::usage::{async_request_units, sqs_request_units, MONTH_SECONDS};
 use crate::engine::billing::{
     ec2_bill, lambda_bill, AlbHour, AlbUsage, Architecture, Bill, Catalog, Ec2BillOptions,
@@ -84,7 +85,16 @@ struct ProvisionedInput {
     hours: f64,
     /// Share of the requests arriving while enabled that provisioned
     /// environments serve; the rest spill over on demand [0–1], default 1.
+    /// Give this or `requests`.
     served_share: Option<f64>,
+    /// Invocations served by provisioned environments in the month (the
+    /// AWS pricing calculator's shape) [invocations]: the top-level
+    /// `requests` are then the on-demand invocations, all priced as
+    /// on-demand usage outside the window. Give this or `served_share`.
+    requests: Option<f64>,
+    /// Average invoke duration of the invocations provisioned environments
+    /// serve [ms], default the top-level `average_duration_ms`.
+    average_duration_ms: Option<f64>,
 }
 
 #[derive(Default, Deserialize)]
@@ -328,43 +338,89 @@ impl LambdaSizes {
 }
 
 /// Provisioned concurrency: records its span and the requests it serves
-/// in `u`; returns the requests that arrive while it is enabled.
+/// in `u`; returns the top-level requests that arrive while it is enabled
+/// (none in the calculator's shape, where they are all on-demand).
 fn provisioned(
     p: &mut Problems,
     pc: &ProvisionedInput,
     sizes: &LambdaSizes,
     u: &mut LambdaUsage,
 ) -> u64 {
+    const PATH: &str = "lambda.provisioned_concurrency";
+    let problems_before = p.len();
     let level = p.whole(
-        "lambda.provisioned_concurrency.level",
+        &format!("{PATH}.level"),
         pc.level,
         1.0,
         100_000.0,
         "environments",
     );
     let hours = p.number(
-        "lambda.provisioned_concurrency.hours",
+        &format!("{PATH}.hours"),
         pc.hours,
         0.0,
         MONTH_HOURS,
         false,
         "hours (a 30-day month)",
     );
-    let served = share(
-        p,
-        "lambda.provisioned_concurrency.served_share",
-        pc.served_share.unwrap_or(1.0),
-    );
-    // Requests spread evenly over the month: those arriving while
-    // provisioned concurrency is enabled are served by it or spill over.
-    let in_window = share_of(sizes.requests, hours / MONTH_HOURS);
-    let served_n = share_of(in_window, served);
+    let served_ms = match pc.average_duration_ms {
+        Some(ms) => p.number(
+            &format!("{PATH}.average_duration_ms"),
+            ms,
+            0.0,
+            900_000.0,
+            true,
+            "ms (the 15-minute timeout)",
+        ),
+        None => sizes.average_ms,
+    };
     // One enable-to-disable span, rounded up to 5 minutes by the rule.
     u.record_provisioned_span(level as u32, SimDuration::from_secs_f64(hours * 3_600.0));
+    // (top-level requests in the window, requests served, spillover)
+    let (in_window, served_n, spill) = match (pc.requests, pc.served_share) {
+        (Some(_), Some(_)) => {
+            p.push_message(
+                PATH,
+                "give at most one of `requests` (invocations served by provisioned environments, the AWS calculator's shape) and `served_share` (a share of the requests arriving while enabled)",
+            );
+            (0, 0, 0)
+        }
+        (Some(n), None) => {
+            let path = format!("{PATH}.requests");
+            let n = p.whole(&path, n, 0.0, MAX_REQUESTS, "invocations");
+            // What the environments can serve in the span: level × enabled
+            // time ÷ duration (checked only when those are valid).
+            let capacity = (level as f64 * hours * 3_600_000.0 / served_ms).floor();
+            if p.len() == problems_before && n as f64 > capacity {
+                p.not_allowed(
+                    &path,
+                    n,
+                    &format!(
+                        "allowed: at most {} invocations (level × hours ÷ average duration: what {level} provisioned environments can serve)",
+                        group_thousands(&(capacity as u64).to_string())
+                    ),
+                );
+            }
+            (0, n, 0)
+        }
+        (None, share_in) => {
+            let served = share(
+                p,
+                &format!("{PATH}.served_share"),
+                share_in.unwrap_or(1.0),
+            );
+            // Requests spread evenly over the month: those arriving while
+            // provisioned concurrency is enabled are served by it or spill
+            // over.
+            let in_window = share_of(sizes.requests, hours / MONTH_HOURS);
+            let served_n = share_of(in_window, served);
+            (in_window, served_n, in_window - served_n)
+        }
+    };
     u.provisioned_requests = served_n.saturating_mul(sizes.units);
     // Provisioned environments are initialized ahead: no INIT billed.
-    u.provisioned_billed_ms = served_n.saturating_mul(sizes.average_ms.ceil() as u64);
-    u.on_demand_while_provisioned = sizes.totals(in_window - served_n);
+    u.provisioned_billed_ms = served_n.saturating_mul(served_ms.ceil() as u64);
+    u.on_demand_while_provisioned = sizes.totals(spill);
     in_window
 }
 
