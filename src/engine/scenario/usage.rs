@@ -396,7 +396,7 @@ fn provisioned(
                     &path,
                     n,
                     &format!(
-                        "allowed: at most {} invocations (level × hours ÷ average duration: what {level} provisioned environments can serve)",
+                        "allowed: at most {} invocations (level × hours ÷ average duration: what the provisioned environments can serve)",
                         group_thousands(&(capacity as u64).to_string())
                     ),
                 );
@@ -661,6 +661,89 @@ mod tests {
             .find(|l| l.item.contains("configured"))
             .unwrap();
         assert_eq!(conf.quantity.to_decimal_string(false), "2592000");
+    }
+
+    #[test]
+    fn provisioned_requests_are_the_calculators_shape() {
+        // 2 M on-demand requests of 100 ms (all outside the window, free
+        // tier applies) beside 600,000 provisioned-served requests of 50 ms
+        // at 1,024 MB: PC duration 30,000 GB-s; on-demand 200,000 GB-s, all
+        // free; requests 2.6 M − 1 M free.
+        let text = r#"{ "lambda": { "requests": 2000000, "average_duration_ms": 100, "memory_mb": 1024,
+            "provisioned_concurrency": { "level": 10, "hours": 10, "requests": 600000,
+                                         "average_duration_ms": 50 } } }"#;
+        let b = &price(text).ok().unwrap().bills[0];
+        let q = |item: &str| {
+            b.lines
+                .iter()
+                .find(|l| l.item == item)
+                .map(|l| l.quantity.to_decimal_string(false))
+        };
+        assert_eq!(q("Lambda requests, free tier").as_deref(), Some("1000000"));
+        assert_eq!(q("Lambda requests").as_deref(), Some("1600000"));
+        assert_eq!(
+            q("Lambda duration x86_64, free tier").as_deref(),
+            Some("200000")
+        );
+        assert_eq!(
+            q("Provisioned concurrency x86_64, duration").as_deref(),
+            Some("30000")
+        );
+        // Without its own duration, provisioned invocations last the
+        // top-level average: 600,000 × 100 ms = 60,000 GB-s.
+        let same = text.replace(
+            r#"600000,
+                                         "average_duration_ms": 50 }"#,
+            "600000 }",
+        );
+        assert!(!same.contains(": 50"), "{same}");
+        let b = &price(&same).ok().unwrap().bills[0];
+        let d = b
+            .lines
+            .iter()
+            .find(|l| l.item == "Provisioned concurrency x86_64, duration")
+            .unwrap();
+        assert_eq!(d.quantity.to_decimal_string(false), "60000");
+    }
+
+    #[test]
+    fn provisioned_requests_are_checked() {
+        let both = price(
+            r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
+            "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 10, "served_share": 1 } } }"#,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            both[0].to_string(),
+            "lambda.provisioned_concurrency: give at most one of `requests` (invocations served by provisioned environments, the AWS calculator's shape) and `served_share` (a share of the requests arriving while enabled)"
+        );
+        // One environment for one hour serves at most 36,000 invocations of
+        // 100 ms.
+        let over = price(
+            r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
+            "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 36001 } } }"#,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            over[0].to_string(),
+            "lambda.provisioned_concurrency.requests: 36001 is not allowed; allowed: at most 36,000 invocations (level × hours ÷ average duration: what the provisioned environments can serve)"
+        );
+        assert!(price(r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
+            "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 36000 } } }"#)
+            .is_ok());
+        let bad = price(
+            r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
+            "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 1.5,
+                                         "average_duration_ms": 0 } } }"#,
+        )
+        .err()
+        .unwrap();
+        let all: Vec<String> = bad.iter().map(ToString::to_string).collect();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all[0].starts_with("lambda.provisioned_concurrency.average_duration_ms: 0 is not allowed; allowed: more than 0 to 900,000 ms"), "{all:?}");
+        assert!(all[1].starts_with("lambda.provisioned_concurrency.requests: 1.5 is not allowed"), "{all:?}");
     }
 
     #[test]
