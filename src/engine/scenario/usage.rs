@@ -16,8 +16,8 @@
 //! ```
 
 use super::problems::{Problems, ScenarioError};
-use crate::engine::billing::pricing::InitBilling;
 use crate::engine::billing::group_thousands;
+use crate::engine::billing::pricing::InitBilling;
 use crate::engine::billing::usage::{async_request_units, sqs_request_units, MONTH_SECONDS};
 use crate::engine::billing::{
     ec2_bill, lambda_bill, AlbHour, AlbUsage, Architecture, Bill, Catalog, Ec2BillOptions,
@@ -404,11 +404,7 @@ fn provisioned(
             (0, n, 0)
         }
         (None, share_in) => {
-            let served = share(
-                p,
-                &format!("{PATH}.served_share"),
-                share_in.unwrap_or(1.0),
-            );
+            let served = share(p, &format!("{PATH}.served_share"), share_in.unwrap_or(1.0));
             // Requests spread evenly over the month: those arriving while
             // provisioned concurrency is enabled are served by it or spill
             // over.
@@ -730,9 +726,11 @@ mod tests {
             over[0].to_string(),
             "lambda.provisioned_concurrency.requests: 36001 is not allowed; allowed: at most 36,000 invocations (level × hours ÷ average duration: what the provisioned environments can serve)"
         );
-        assert!(price(r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
-            "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 36000 } } }"#)
-            .is_ok());
+        assert!(price(
+            r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
+            "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 36000 } } }"#
+        )
+        .is_ok());
         let bad = price(
             r#"{ "lambda": { "requests": 10, "average_duration_ms": 100, "memory_mb": 1024,
             "provisioned_concurrency": { "level": 1, "hours": 1, "requests": 1.5,
@@ -743,7 +741,10 @@ mod tests {
         let all: Vec<String> = bad.iter().map(ToString::to_string).collect();
         assert_eq!(all.len(), 2, "{all:?}");
         assert!(all[0].starts_with("lambda.provisioned_concurrency.average_duration_ms: 0 is not allowed; allowed: more than 0 to 900,000 ms"), "{all:?}");
-        assert!(all[1].starts_with("lambda.provisioned_concurrency.requests: 1.5 is not allowed"), "{all:?}");
+        assert!(
+            all[1].starts_with("lambda.provisioned_concurrency.requests: 1.5 is not allowed"),
+            "{all:?}"
+        );
     }
 
     #[test]
