@@ -146,6 +146,7 @@ fn check(pattern: Pattern, duration_s: f64, expected: Option<u64>) {
         pattern: pattern.clone(),
         payload_kb: 1.0,
         sqs: None,
+        api: None,
     }];
     if sc.validate().is_err() {
         return;

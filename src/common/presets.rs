@@ -122,6 +122,13 @@ pub const PRESETS: &[Preset] = &[
         speed: 30.0,
     },
     Preset {
+        id: "api-timeout",
+        title: "An API in front of Lambda gives you 30 s, not 15 minutes",
+        takeaway: "Behind API Gateway a synchronous request has 30 s (HTTP API; 29 s for a REST API): slower ones get HTTP 504 while the function runs on, keeps its environment busy and is billed to the end.",
+        json: include_str!("../../static/scenarios/api-timeout.json"),
+        speed: 10.0,
+    },
+    Preset {
         id: "stress",
         title: "Stress: 1,000 environments, 50 instances",
         takeaway: "A load test of the simulator itself: about 1,000 busy Lambda environments (drawn as density tiles) beside 50 instances; the speed display shows when the engine cannot keep up.",

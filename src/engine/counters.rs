@@ -12,4 +12,6 @@ pub struct SourceCounters {
     pub dropped: u64,
     pub timed_out: u64,
     pub throttles: u64,
+    /// API requests answered 504 by API Gateway (also in `timed_out`).
+    pub gateway_timeouts: u64,
 }

@@ -106,6 +106,28 @@ pub const ASYNC_PAYLOAD_MAX_KB: u32 = 1_024;
 /// Largest synchronous payload, 6 MB \[KB\]. Source: "Lambda quotas".
 pub const SYNC_PAYLOAD_MAX_KB: u32 = 6_144;
 
+// ---------------------------------------------------------- API Gateway
+
+/// Longest (and default) integration timeout of an HTTP API, not adjustable
+/// \[s\]. Source: API Gateway developer guide, "Quotas for configuring and
+/// running an HTTP API" (maximum integration timeout 30 seconds, can be
+/// increased: no); the API reference's `TimeoutInMillis` (50–30,000 ms for
+/// HTTP APIs, default 30 s).
+pub const API_HTTP_TIMEOUT_MAX_S: f64 = 30.0;
+/// Default integration timeout of a REST API \[s\]. Source: "Quotas for
+/// configuring and running a REST API" (integration timeout 50 ms – 29 s
+/// for all integration types, including Lambda and Lambda proxy).
+pub const API_REST_TIMEOUT_DEFAULT_S: f64 = 29.0;
+/// Longest integration timeout of a REST API \[s\]: above 29 s only for
+/// Regional and private REST APIs, by a quota increase that may lower the
+/// account's throttle quota. Source: same page ("Yes *": can be raised for
+/// Regional and private APIs), What's New June 2024, and the API
+/// reference's `timeoutInMillis` (at most 300,000 ms for buffered responses).
+pub const API_REST_TIMEOUT_MAX_S: f64 = 300.0;
+/// Shortest integration timeout of either type, 50 ms \[s\]. Source: both
+/// quota pages.
+pub const API_TIMEOUT_MIN_S: f64 = 0.05;
+
 // ------------------------------------------------------------------ SQS
 
 /// Concurrent batches an SQS event source mapping starts with \[batches\].

@@ -36,6 +36,9 @@ pub enum HappeningKind {
     TimedOut,
     /// An invocation attempt was throttled.
     Throttled,
+    /// API Gateway answered an API request HTTP 504 at its integration
+    /// timeout; the invocation runs on (`env` is its environment).
+    GatewayTimeout,
     /// An async event was queued for a retry.
     RetryScheduled,
     /// An SQS message was moved to the dead-letter queue.

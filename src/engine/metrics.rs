@@ -25,7 +25,8 @@ pub struct Counters {
     /// Events throttled and dropped, or dropped by age, retention or the
     /// engine's queue limit \[events\].
     pub dropped: u64,
-    /// Events whose last invocation timed out \[events\].
+    /// Events whose last invocation timed out (an API request: or whose
+    /// client got API Gateway's 504) \[events\].
     pub timed_out: u64,
     /// Events being processed right now \[events\].
     pub in_flight: u64,
@@ -69,6 +70,9 @@ pub struct Counters {
     pub redeliveries: u64,
     /// SQS batches the pollers could not invoke (throttled) \[polls\].
     pub esm_throttled_polls: u64,
+    /// API requests answered HTTP 504 by API Gateway at its integration
+    /// timeout while the function ran on (counted in `timed_out`) \[requests\].
+    pub gateway_timeouts: u64,
 
     /// Execution environments created (cold starts, provisioned and replacements) \[environments\].
     pub environments_created: u64,

@@ -208,6 +208,11 @@ fn events(rows: &mut Rows, sides: &Sides) {
     rows.row("succeeded", count(c.succeeded), || count(ec.succeeded));
     rows.row("failed (error)", count(c.failed), || count(ec.failed));
     rows.row("timed out", count(c.timed_out), || count(ec.timed_out));
+    rows.row(
+        "  504 gateway timeout (API / ALB)",
+        count(c.gateway_timeouts),
+        || count(e.map_or(0, |e| e.fleet.http_504)),
+    );
     rows.row("throttled or dropped", count(c.dropped), || {
         count(ec.dropped)
     });

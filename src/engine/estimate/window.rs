@@ -12,15 +12,15 @@ use crate::engine::billing::usage::{async_request_units, sqs_request_units, Even
 use crate::engine::defaults as d;
 use crate::engine::scenario::ec2::defaults as ed;
 use crate::engine::scenario::ec2::Ec2Config;
-use crate::engine::scenario::{Scenario, Source, SourceKind};
+use crate::engine::scenario::{ApiType, Scenario, Source, SourceKind};
 
 /// The window's running totals besides the Lambda side's own.
 #[derive(Default)]
 struct WindowTotals {
     /// Arrivals of every source [events].
     arrivals: f64,
-    /// Lambda side's event-source requests: API, S3 puts, SQS.
-    sources: [f64; 3],
+    /// Lambda side's event-source requests: HTTP API, S3 puts, SQS, REST API.
+    sources: [f64; 4],
     /// The fleet's queue reads.
     queue: QueueReads,
     /// Per-slice EC2 load, for the fleet: (start, len, busy workers, api
@@ -125,7 +125,8 @@ impl WindowTotals {
         let payload = libm::ceil((s.payload_kb * 1_024.0).max(0.0)) as u64;
         match s.kind {
             SourceKind::Api => {
-                self.sources[0] += n;
+                let rest = s.api_config().is_some_and(|a| a.api_type == ApiType::Rest);
+                self.sources[if rest { 3 } else { 0 }] += n;
                 demand.invocations += n;
                 demand.request_units += n;
                 demand.api_arrivals += n;
@@ -217,6 +218,7 @@ fn assemble(
         api_http_requests: round(src[0]),
         s3_put_requests: round(src[1]),
         sqs_standard_requests: round(src[2]),
+        api_rest_requests: round(src[3]),
         ..EventSourceUsage::default()
     };
     let fleet = FleetLoad {

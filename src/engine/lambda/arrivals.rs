@@ -40,7 +40,7 @@ impl LambdaSide {
 
     /// An API request: routed now, or dropped if throttled (HTTP 429).
     fn sync_arrival<E: From<LambdaEvent>>(&mut self, source: u16, ctx: &mut LambdaCtx<'_, E>) {
-        self.billable.api_requests += 1;
+        self.bill_api_request(source);
         let job = Job::Sync {
             source,
             arrived: ctx.now,

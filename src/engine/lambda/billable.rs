@@ -69,6 +69,8 @@ pub struct Billable {
     pub sqs_requests: u64,
     /// Synchronous API requests that reached API Gateway \[requests\].
     pub api_requests: u64,
+    /// ... of which to a REST API (the rest to an HTTP API) \[requests\].
+    pub api_rest_requests: u64,
     /// S3 uploads (PUT requests) \[requests\].
     pub s3_put_requests: u64,
 }
@@ -97,10 +99,11 @@ impl Billable {
         }
     }
 
-    /// Requests to the event sources (API requests counted as HTTP API).
+    /// Requests to the event sources (API requests by API type).
     pub fn event_source_usage(&self) -> EventSourceUsage {
         EventSourceUsage {
-            api_http_requests: self.api_requests,
+            api_http_requests: self.api_requests - self.api_rest_requests,
+            api_rest_requests: self.api_rest_requests,
             s3_put_requests: self.s3_put_requests,
             sqs_standard_requests: self.sqs_requests,
             ..EventSourceUsage::default()

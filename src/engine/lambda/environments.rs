@@ -47,6 +47,11 @@ pub(super) enum Job {
         source: u16,
         batch: u32,
     },
+    /// A synchronous request whose client API Gateway already answered
+    /// 504 (module `gateway`): the function runs on, nobody waits.
+    Answered {
+        source: u16,
+    },
 }
 
 impl Job {
@@ -54,7 +59,9 @@ impl Job {
     pub(super) fn source(self, lambda: &LambdaSide) -> Option<u16> {
         match self {
             Job::None => None,
-            Job::Sync { source, .. } | Job::Sqs { source, .. } => Some(source),
+            Job::Sync { source, .. } | Job::Sqs { source, .. } | Job::Answered { source } => {
+                Some(source)
+            }
             Job::Async { slot } => lambda
                 .async_events
                 .get(slot as usize)
@@ -183,6 +190,7 @@ impl LambdaSide {
         };
         ctx.log(kind, source, Some(id));
         ctx.schedule(end, LambdaEvent::End { slot, gen });
+        self.watch_gateway(slot, ctx);
     }
 
     // ---------------------------------------------------------- cold start
@@ -225,6 +233,7 @@ impl LambdaSide {
             self.ints.add(G_INIT, 1);
             ctx.schedule(now + init, LambdaEvent::InitDone { slot, gen });
         }
+        self.watch_gateway(slot, ctx);
     }
 
     /// Whether `slot` still holds the environment of generation `gen`.
@@ -282,7 +291,7 @@ impl LambdaSide {
         // Free the environment first, so a retry or the SQS pollers can use it.
         self.release(slot, &env, source, ctx);
         match env.job {
-            Job::None => {}
+            Job::None | Job::Answered { .. } => {}
             Job::Sync { source, arrived } => self.sync_done(source, arrived, env.outcome, now),
             Job::Async { slot } => self.async_done(slot, env.outcome, ctx),
             Job::Sqs { source, batch } => self.sqs_done(source, batch, env.outcome, ctx),

@@ -20,6 +20,8 @@
 //! - [`idle`]: the set of idle environments (newest taken first).
 //! - [`scaling`]: routing an invocation to an environment, the
 //!   scaling-rate token bucket, the concurrency limit and throttling.
+//! - [`gateway`]: API Gateway's integration timeout (HTTP 504 while the
+//!   function runs on) and the API request's price by type.
 //! - [`async_invoke`]: the async internal queue, retries, destinations.
 //! - [`sqs_pollers`]: the SQS event source mapping (pollers, batches,
 //!   visibility, dead-letter queue).
@@ -31,6 +33,7 @@ pub mod arrivals;
 pub mod async_invoke;
 pub mod billable;
 pub mod environments;
+pub mod gateway;
 pub mod idle;
 pub mod provisioned;
 pub mod scaling;
@@ -39,6 +42,7 @@ pub mod view;
 
 use self::async_invoke::AsyncEvent;
 use self::environments::Env;
+use self::gateway::Gateway;
 use self::idle::IdleSet;
 use self::scaling::Bucket;
 use self::sqs_pollers::{Batch, EventSourceMapping};
@@ -66,6 +70,9 @@ pub enum LambdaEvent {
     End { slot: u32, gen: u32 },
     /// An idle environment may have reached the end of its keep-alive.
     Expire { slot: u32, gen: u32 },
+    /// API Gateway's integration timeout runs out for the API request
+    /// running in `slot`: the client gets a 504.
+    GatewayTimeout { slot: u32, gen: u32 },
     /// The provisioned level changes to the scenario's step `step`.
     Provisioned { step: u32 },
     /// An async event is retried (or dropped if too old).
@@ -111,6 +118,8 @@ pub struct LambdaSide {
     // configuration
     /// Kind of each source, by index.
     kinds: Vec<SourceKind>,
+    /// The API Gateway API of each source (`api` sources only).
+    gateways: Vec<Option<Gateway>>,
     /// Requests billed per async invocation of each source [requests].
     async_units: Vec<u64>,
     timeout: SimDuration,
@@ -196,6 +205,7 @@ impl LambdaSide {
             .collect();
         LambdaSide {
             kinds: scenario.sources.iter().map(|source| source.kind).collect(),
+            gateways: Gateway::for_sources(scenario),
             async_units: scenario
                 .sources
                 .iter()
@@ -265,6 +275,7 @@ impl LambdaSide {
             LambdaEvent::InitDone { slot, gen } => self.on_init_done(slot, gen, ctx),
             LambdaEvent::End { slot, gen } => self.on_end(slot, gen, ctx),
             LambdaEvent::Expire { slot, gen } => self.on_expire(slot, gen, ctx),
+            LambdaEvent::GatewayTimeout { slot, gen } => self.on_gateway_timeout(slot, gen, ctx),
             LambdaEvent::Provisioned { step } => self.on_provisioned_step(step, ctx),
             LambdaEvent::AsyncRetry { slot } => self.on_async_retry(slot, ctx),
             LambdaEvent::SqsVisible { batch } => self.on_sqs_visible(batch, ctx),

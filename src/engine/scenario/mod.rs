@@ -38,7 +38,7 @@ pub mod usage;
 pub use self::ec2::Ec2Config;
 pub use function::{Account, AsyncConfig, Function, OnFailure, ProvisionedStep, ScalingModel};
 pub use problems::{Problems, ScenarioError};
-pub use sources::{Burst, Pattern, RateStep, Source, SourceKind, SqsConfig};
+pub use sources::{ApiConfig, ApiType, Burst, Pattern, RateStep, Source, SourceKind, SqsConfig};
 
 use super::billing::pricing::Pricing;
 use super::defaults as d;
@@ -288,6 +288,7 @@ mod tests {
                 pattern: Pattern::Poisson { rate_per_s: 5.0 },
                 payload_kb: 1.0,
                 sqs: None,
+                api: None,
             }],
             function: Function::default(),
             account: Account::default(),

@@ -53,6 +53,81 @@ pub struct Source {
     /// Queue and event source mapping settings (only for `kind: "sqs"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sqs: Option<SqsConfig>,
+    /// The API Gateway in front of the function (only for `kind: "api"`);
+    /// none = an HTTP API with its 30 s integration timeout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiConfig>,
+}
+
+impl Source {
+    /// The API Gateway settings of an `api` source (the defaults when
+    /// none are given); `None` for other kinds.
+    pub fn api_config(&self) -> Option<ApiConfig> {
+        (self.kind == SourceKind::Api).then(|| self.api.unwrap_or_default())
+    }
+}
+
+/// Which kind of API Gateway API fronts an `api` source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiType {
+    /// An HTTP API: $1.00 per million requests, integration timeout at most
+    /// 30 s (not adjustable). The default: the cheaper type AWS recommends
+    /// for a Lambda proxy, and the price Fanout always charged.
+    #[default]
+    Http,
+    /// A REST API: $3.50 per million requests, integration timeout 29 s by
+    /// default (raised up to 300 s for Regional and private APIs by a quota
+    /// increase).
+    Rest,
+}
+
+impl ApiType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiType::Http => "http",
+            ApiType::Rest => "rest",
+        }
+    }
+
+    /// The integration timeout when none is given \[s\].
+    pub fn default_timeout_s(self) -> f64 {
+        match self {
+            ApiType::Http => d::API_HTTP_TIMEOUT_MAX_S,
+            ApiType::Rest => d::API_REST_TIMEOUT_DEFAULT_S,
+        }
+    }
+
+    /// The longest integration timeout allowed \[s\].
+    pub fn max_timeout_s(self) -> f64 {
+        match self {
+            ApiType::Http => d::API_HTTP_TIMEOUT_MAX_S,
+            ApiType::Rest => d::API_REST_TIMEOUT_MAX_S,
+        }
+    }
+}
+
+/// The API Gateway API of an `api` source: its type (which sets the price
+/// and the timeout range) and its integration timeout.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// `http` (default) or `rest`.
+    #[serde(default, rename = "type")]
+    pub api_type: ApiType,
+    /// How long API Gateway waits for the function before it answers the
+    /// client 504 \[s\] (0.05–30 for `http`, 0.05–300 for `rest`; none =
+    /// 30 for `http`, 29 for `rest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_timeout_s: Option<f64>,
+}
+
+impl ApiConfig {
+    /// The integration timeout in force \[s\].
+    pub fn timeout_s(&self) -> f64 {
+        self.integration_timeout_s
+            .unwrap_or_else(|| self.api_type.default_timeout_s())
+    }
 }
 
 fn default_payload_kb() -> f64 {
@@ -300,6 +375,33 @@ pub(super) fn validate_source(
             lambda_timeout_s,
         ),
         _ => {}
+    }
+    validate_api(p, &src, s);
+}
+
+/// Every problem of a source's `api` section at path `src`.
+fn validate_api(p: &mut Problems, src: &str, s: &Source) {
+    let Some(api) = &s.api else { return };
+    if s.kind != SourceKind::Api {
+        p.push(
+            format!("{src}.api"),
+            "{...}",
+            format!(
+                "is only allowed on a source of kind \"api\", not \"{}\"",
+                s.kind.as_str()
+            ),
+        );
+        return;
+    }
+    if let Some(t) = api.integration_timeout_s {
+        p.bounds(
+            &format!("{src}.api.integration_timeout_s"),
+            t,
+            d::API_TIMEOUT_MIN_S,
+            api.api_type.max_timeout_s(),
+            "API Gateway",
+            &format!("API Gateway {} API", api.api_type.as_str().to_uppercase()),
+        );
     }
 }
 

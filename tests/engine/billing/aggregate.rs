@@ -238,3 +238,34 @@ mod property {
         }
     }
 }
+
+/// A REST API in front of steady-api: the simulation and the aggregate
+/// month both price its requests at the REST API rate ($3.50 per million
+/// against $1.00 for HTTP), and still agree.
+#[test]
+fn a_rest_api_is_priced_as_rest_in_both_modes() {
+    use fanout::engine::scenario::{ApiConfig, ApiType};
+    let mut s = example("steady-api");
+    s.duration_s = 300.0;
+    let pricing = Pricing {
+        free_tier: false,
+        ..s.pricing.clone()
+    };
+    let (http_sim, http_agg) = both(&s, &pricing);
+    s.sources[0].api = Some(ApiConfig {
+        api_type: ApiType::Rest,
+        integration_timeout_s: None,
+    });
+    let (rest_sim, rest_agg) = both(&s, &pricing);
+    // 200 requests/s for a month: 518.4 M requests, × $2.50 more per million
+    // (all in the first tier of each, as priced here).
+    let extra = (rest_sim.as_usd_f64() - http_sim.as_usd_f64()) / 2.5;
+    assert!((extra - 518.4).abs() < 518.4 * 0.01, "{extra} M requests");
+    assert!(diff_percent(rest_sim, rest_agg).abs() < 1.0);
+    assert!(diff_percent(http_sim, http_agg).abs() < 1.0);
+    let bill = month(&s, &fleet_config(&s), &pricing, AggregateOptions::default()).lambda;
+    assert!(bill
+        .lines
+        .iter()
+        .any(|l| l.item == "API Gateway REST API requests"));
+}

@@ -4,6 +4,7 @@
 
 mod behaviour;
 mod examples;
+mod gateway;
 mod properties;
 mod scaling;
 

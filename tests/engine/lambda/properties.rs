@@ -90,6 +90,7 @@ fn source() -> impl Strategy<Value = Source> {
                 maximum_concurrency: Some(maxc),
                 ..SqsConfig::default()
             }),
+            api: None,
         })
 }
 
