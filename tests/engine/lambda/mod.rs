@@ -6,6 +6,7 @@ mod behaviour;
 mod examples;
 mod properties;
 mod scaling;
+mod sqs_mapping;
 
 pub use crate::common::{example, secs, sim};
 use fanout::engine::scenario::Scenario;
