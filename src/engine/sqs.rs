@@ -101,7 +101,9 @@ impl SqsQueue {
     /// Redeliveries among taken messages whose last receive ended
     /// throttled (call before [`SqsQueue::commit_receive`]).
     pub fn throttled_redeliveries(msgs: &[Msg]) -> u64 {
-        msgs.iter().filter(|m| m.receives > 0 && m.throttled).count() as u64
+        msgs.iter()
+            .filter(|m| m.receives > 0 && m.throttled)
+            .count() as u64
     }
 
     /// Marks messages as returned without an invoke (throttled).

@@ -294,9 +294,11 @@ fn queue_outcomes(rows: &mut Rows, sides: &Sides) {
         "-".into()
     });
     if c.sqs_receives > 0 {
-        rows.row("SQS receives (Lambda pollers)", count(c.sqs_receives), || {
-            "-".into()
-        });
+        rows.row(
+            "SQS receives (Lambda pollers)",
+            count(c.sqs_receives),
+            || "-".into(),
+        );
         rows.row(
             "  throttled invokes / back-offs",
             format!(

@@ -98,7 +98,8 @@ impl EventSourceMapping {
             .unwrap_or(SQS_MAX_BATCHES)
             .min(SQS_MAX_BATCHES);
         let payload = payload_bytes(source.payload_kb);
-        let fit = SqsQueue::messages_per_batch(payload, u64::from(ESM_BATCH_PAYLOAD_MAX_KB) * 1_024);
+        let fit =
+            SqsQueue::messages_per_batch(payload, u64::from(ESM_BATCH_PAYLOAD_MAX_KB) * 1_024);
         let wanted = config.batch_size.max(1) as usize;
         Some(EventSourceMapping {
             queue: SqsQueue::new(
