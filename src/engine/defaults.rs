@@ -163,6 +163,30 @@ pub const SQS_RETENTION_MAX_S: f64 = 1_209_600.0;
 pub const SQS_MAX_RECEIVE_COUNT_MAX: u32 = 1_000;
 /// Largest SQS message \[KB\] (1 MiB since 2025). Source: SQS quotas.
 pub const SQS_PAYLOAD_MAX_KB: u32 = 1_024;
+/// Largest batch an event source mapping sends in one invoke \[KB\]: the
+/// synchronous payload limit, 6 MB; the batch is cut there whatever the
+/// batch size. Source: "Lambda event source mappings" (BatchSize: "up to
+/// the payload limit for synchronous invocation (6 MB)").
+pub const ESM_BATCH_PAYLOAD_MAX_KB: u32 = SYNC_PAYLOAD_MAX_KB;
+/// AWS's advice for a queue read by Lambda: a visibility timeout of at
+/// least this many function timeouts \[×\], "to allow Lambda to retry if
+/// your function is throttled". Source: "Using Lambda with Amazon SQS"
+/// (configuring a queue to use with Lambda).
+pub const SQS_ADVISED_VISIBILITY_FACTOR: f64 = 6.0;
+/// AWS's advice for the redrive policy of a queue read by Lambda:
+/// `maxReceiveCount` at least this \[receives\]. Source: "Using Lambda with
+/// Amazon SQS" (configuring a queue to use with Lambda).
+pub const SQS_ADVISED_MAX_RECEIVE_COUNT: u32 = 5;
+/// Fewest concurrent batches of a mapping, the floor of its back-off
+/// \[batches\]. Source for 2: "Scaling for SQS event sources" ("can optimize
+/// to as few as 2 concurrent batches"); using it as the back-off floor is
+/// an ASSUMPTION.
+pub const SQS_BACKOFF_FLOOR_BATCHES: u32 = 2;
+/// What a scaling tick with a failing mapping multiplies its concurrent
+/// batches by \[×\]. ASSUMPTION: AWS says the mapping "gradually backs off,
+/// reducing the amount of concurrency" on function errors and on throttles
+/// ("Handling errors for an SQS event source"), not by how much.
+pub const SQS_BACKOFF_FACTOR: f64 = 0.5;
 /// Largest EventBridge event \[KB\]. Source: EventBridge quotas.
 pub const SCHEDULE_PAYLOAD_MAX_KB: u32 = 256;
 
@@ -217,8 +241,11 @@ pub const SQS_POLL_DELAY_US: u64 = 1;
 /// How often the SQS pollers reconsider their concurrency \[s\]: 300 batches a
 /// minute is 5 a second.
 pub const SQS_SCALE_TICK_S: u64 = 1;
-/// How long an SQS poller waits before polling again after a throttled
-/// invoke \[s\]. ASSUMPTION: AWS backs off but does not say by how much.
+/// How long an SQS poller holding a throttled batch waits before it
+/// invokes again \[s\]; the wait doubles after each throttle, and the batch
+/// goes back to the queue when its visibility timeout runs out.
+/// ASSUMPTION: AWS "gradually backs off retries" until the visibility
+/// timeout without saying by how much.
 pub const SQS_THROTTLE_BACKOFF_S: u64 = 1;
 
 /// A number the engine uses that AWS does not document exactly.
@@ -263,8 +290,20 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     Assumption {
         name: "SQS poller back-off after a throttle",
         value: SQS_THROTTLE_BACKOFF_S as f64,
-        unit: "s",
-        why: "AWS backs the pollers off after throttles without saying by how much",
+        unit: "s (doubling, until the visibility timeout)",
+        why: "AWS retries a throttled batch 'with backoff' until its visibility timeout, without saying how often",
+    },
+    Assumption {
+        name: "SQS mapping back-off factor",
+        value: SQS_BACKOFF_FACTOR,
+        unit: "× concurrent batches per 1 s tick",
+        why: "AWS reduces the mapping's concurrency on errors and throttles, not by how much; ours halves it each 1 s tick in which at least half the batches that ended failed (or at least half the invokes were throttled), and does not scale up while that lasts",
+    },
+    Assumption {
+        name: "SQS mapping back-off floor",
+        value: SQS_BACKOFF_FLOOR_BATCHES as f64,
+        unit: "concurrent batches",
+        why: "AWS's fewest concurrent batches of a mapping (2, documented for low traffic) used as the floor of the back-off",
     },
     Assumption {
         name: "legacy burst refill",

@@ -43,6 +43,10 @@ pub enum HappeningKind {
     RetryScheduled,
     /// An SQS message was moved to the dead-letter queue.
     ToDlq,
+    /// A batch the SQS pollers received but could not invoke (throttled)
+    /// went back to the queue at its visibility timeout, its receive
+    /// counted (messages past `maxReceiveCount` also log `ToDlq`).
+    SqsThrottledReturn,
     /// An event was dropped (age, retention, queue limit).
     Dropped,
     /// An idle environment reached the end of its keep-alive.

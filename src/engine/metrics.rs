@@ -68,11 +68,34 @@ pub struct Counters {
     pub overflow: u64,
     /// SQS messages received again after a failure \[messages\].
     pub redeliveries: u64,
-    /// SQS batches the pollers could not invoke (throttled) \[polls\].
+    /// Invokes of a received SQS batch that were throttled (a held batch
+    /// is retried with back-off until its visibility timeout) \[attempts\].
     pub esm_throttled_polls: u64,
     /// API requests answered HTTP 504 by API Gateway at its integration
     /// timeout while the function ran on (counted in `timed_out`) \[requests\].
     pub gateway_timeouts: u64,
+    /// SQS receives of messages by the Lambda pollers, redeliveries
+    /// included (each counts towards `maxReceiveCount`) \[receives\].
+    pub sqs_receives: u64,
+    /// SQS messages a throttled batch returned to the queue (or the DLQ)
+    /// at its visibility timeout without being invoked \[messages\].
+    pub sqs_returned_throttled: u64,
+    /// ... of `redeliveries`, those whose previous receive ended throttled
+    /// (the rest follow an error or a timeout) \[messages\].
+    pub redeliveries_throttled: u64,
+    /// ... of `to_dlq`, those whose last receive ended throttled, never
+    /// invoked; counted as `dropped` (the rest as `failed` or `timed_out`)
+    /// \[messages\].
+    pub to_dlq_throttled: u64,
+    /// SQS batches cut at the 6 MB invoke payload before the batch size
+    /// \[batches\].
+    pub esm_batches_payload_capped: u64,
+    /// Scaling ticks in which the SQS mapping backed off because its
+    /// batches mostly failed (errors or timeouts) \[ticks\].
+    pub esm_backoffs_errors: u64,
+    /// Scaling ticks in which the SQS mapping backed off because its
+    /// invokes were mostly throttled \[ticks\].
+    pub esm_backoffs_throttles: u64,
 
     /// Execution environments created (cold starts, provisioned and replacements) \[environments\].
     pub environments_created: u64,

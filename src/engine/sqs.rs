@@ -1,6 +1,11 @@
 //! An SQS standard queue: visible messages, messages invisible after a
-//! failed receive (until their visibility timeout), receive counts for the
-//! redrive policy, and retention.
+//! receive (until they are deleted or their visibility timeout runs out),
+//! receive counts for the redrive policy, and retention.
+//!
+//! A message goes to the dead-letter queue when its visibility timeout
+//! runs out after its `maxReceiveCount`-th receive, whatever ended that
+//! receive: a function error, a timeout, or an invoke that was throttled
+//! and never ran (see [`Msg::throttled`]).
 //!
 //! It knows nothing of Lambda, so a fleet of EC2 workers can read the same
 //! kind of queue; the Lambda event source mapping lives in `lambda`.
@@ -15,13 +20,20 @@ pub struct Msg {
     pub sent: SimTime,
     /// How many times it has been received.
     pub receives: u32,
+    /// Whether its last receive ended without an invoke (the Lambda
+    /// pollers were throttled until the visibility timeout ran out), so
+    /// that redeliveries and dead-letter arrivals caused by throttling can
+    /// be told from those caused by errors.
+    pub throttled: bool,
 }
 
 /// The queue of one SQS source.
 #[derive(Debug)]
 pub struct SqsQueue {
     visible: VecDeque<Msg>,
-    /// Messages received by a batch that failed, not yet visible again.
+    /// Messages received and not yet visible again: a batch that failed,
+    /// or one the Lambda pollers hold while its invoke is throttled
+    /// (messages being processed are counted by their consumer).
     pub invisible: u64,
     /// Retention: older messages are deleted.
     pub retention: SimDuration,
@@ -64,11 +76,12 @@ impl SqsQueue {
         self.visible.push_back(Msg {
             sent: at,
             receives: 0,
+            throttled: false,
         });
     }
 
     /// Takes up to `max` messages still within retention into `out`
-    /// (receive counts unchanged: see [`SqsQueue::commit_receive`]);
+    /// (receive counts unchanged until [`SqsQueue::commit_receive`]);
     /// returns how many were deleted by retention on the way.
     pub fn take(&mut self, now: SimTime, max: usize, out: &mut Vec<Msg>) -> u64 {
         let mut expired = 0;
@@ -85,12 +98,25 @@ impl SqsQueue {
         expired
     }
 
-    /// Puts messages taken by [`SqsQueue::take`] back, in order, at the front
-    /// (the receive did not happen: the invoke was throttled).
-    pub fn untake(&mut self, msgs: &[Msg]) {
-        for m in msgs.iter().rev() {
-            self.visible.push_front(*m);
+    /// Redeliveries among taken messages whose last receive ended
+    /// throttled (call before [`SqsQueue::commit_receive`]).
+    pub fn throttled_redeliveries(msgs: &[Msg]) -> u64 {
+        msgs.iter()
+            .filter(|m| m.receives > 0 && m.throttled)
+            .count() as u64
+    }
+
+    /// Marks messages as returned without an invoke (throttled).
+    pub fn mark_throttled(msgs: &mut [Msg], throttled: bool) {
+        for m in msgs {
+            m.throttled = throttled;
         }
+    }
+
+    /// The most messages of `payload_bytes` each that fit a batch of at
+    /// most `max_batch_bytes` (at least one).
+    pub fn messages_per_batch(payload_bytes: u64, max_batch_bytes: u64) -> usize {
+        (max_batch_bytes / payload_bytes.max(1)).clamp(1, usize::MAX as u64) as usize
     }
 
     /// Counts the receive of taken messages; returns how many were redeliveries.
@@ -168,16 +194,42 @@ mod tests {
     }
 
     #[test]
-    fn untake_restores_order() {
+    fn a_throttled_receive_counts_towards_the_redrive_policy() {
+        let mut q = q(Some(2));
+        q.send(SimTime::ZERO);
+        let mut out = Vec::new();
+        q.take(SimTime::ZERO, 10, &mut out);
+        assert_eq!(SqsQueue::throttled_redeliveries(&out), 0);
+        SqsQueue::commit_receive(&mut out);
+        SqsQueue::mark_throttled(&mut out, true);
+        q.invisible += 1;
+        assert_eq!(q.make_visible(&out), 0);
+        let mut again = Vec::new();
+        q.take(SimTime::ZERO, 10, &mut again);
+        assert_eq!(SqsQueue::throttled_redeliveries(&again), 1);
+        SqsQueue::commit_receive(&mut again);
+        q.invisible += 1;
+        assert_eq!(q.make_visible(&again), 1);
+    }
+
+    #[test]
+    fn batches_stop_at_the_payload_limit() {
+        let six_mb = 6_144 * 1_024;
+        assert_eq!(SqsQueue::messages_per_batch(1_024 * 1_024, six_mb), 6);
+        assert_eq!(SqsQueue::messages_per_batch(100 * 1_024, six_mb), 61);
+        assert_eq!(SqsQueue::messages_per_batch(10 * six_mb, six_mb), 1);
+    }
+
+    #[test]
+    fn take_keeps_order_and_visibility_runs_from_the_receive() {
         let mut q = q(None);
         for s in 0..3 {
             q.send(SimTime::ZERO + SimDuration::from_secs(s));
         }
         let mut out = Vec::new();
-        q.take(SimTime::ZERO, 2, &mut out);
-        q.untake(&out);
-        assert_eq!(q.oldest_sent(), Some(SimTime::ZERO));
-        assert_eq!(q.visible_len(), 3);
+        q.take(SimTime::ZERO + SimDuration::from_secs(5), 2, &mut out);
+        assert_eq!(out[0].sent, SimTime::ZERO);
+        assert_eq!(q.visible_len(), 1);
         assert_eq!(
             q.visible_again_at(SimTime::ZERO, SimTime::ZERO + SimDuration::from_secs(40)),
             SimTime::ZERO + SimDuration::from_secs(40)

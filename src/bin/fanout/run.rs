@@ -290,6 +290,7 @@ fn queue_outcomes(rows: &mut Rows, sides: &Sides) {
             + c.expired_by_age
             + c.expired_by_retention
             + c.overflow
+            + c.sqs_receives
     };
     if queue_rows(c) + queue_rows(ec) == 0 {
         return;
@@ -297,12 +298,47 @@ fn queue_outcomes(rows: &mut Rows, sides: &Sides) {
     rows.row("to on-failure destination", count(c.to_destination), || {
         "-".into()
     });
-    rows.row("SQS redeliveries", count(c.redeliveries), || {
-        count(ec.redeliveries)
-    });
-    rows.row("SQS to dead-letter queue", count(c.to_dlq), || {
-        count(ec.to_dlq)
-    });
+    if c.sqs_receives > 0 {
+        rows.row(
+            "SQS receives (Lambda pollers)",
+            count(c.sqs_receives),
+            || "-".into(),
+        );
+        rows.row(
+            "  throttled invokes / back-offs",
+            format!(
+                "{} / {} (+{} on errors)",
+                count(c.esm_throttled_polls),
+                count(c.esm_backoffs_throttles),
+                count(c.esm_backoffs_errors)
+            ),
+            || "-".into(),
+        );
+        rows.row(
+            "  returned uninvoked (throttled)",
+            count(c.sqs_returned_throttled),
+            || "-".into(),
+        );
+        rows.row(
+            "  batches cut at 6 MB",
+            count(c.esm_batches_payload_capped),
+            || "-".into(),
+        );
+    }
+    rows.row(
+        "SQS redeliveries (after throttle)",
+        format!(
+            "{} ({})",
+            count(c.redeliveries),
+            count(c.redeliveries_throttled)
+        ),
+        || format!("{} (-)", count(ec.redeliveries)),
+    );
+    rows.row(
+        "SQS to DLQ (after throttle)",
+        format!("{} ({})", count(c.to_dlq), count(c.to_dlq_throttled)),
+        || format!("{} (-)", count(ec.to_dlq)),
+    );
     rows.row("dropped by max event age", count(c.expired_by_age), || {
         "-".into()
     });

@@ -32,8 +32,15 @@ pub struct QueueDepth {
     pub source: u32,
     /// Visible messages \[messages\].
     pub visible: u64,
-    /// Messages invisible after a failed batch \[messages\].
+    /// Messages received and not being processed: after a failed batch,
+    /// or held in a throttled batch \[messages\].
     pub invisible: u64,
+    /// ... of `invisible`, messages in batches the pollers received but
+    /// could not invoke (throttled), retried until their visibility
+    /// timeout \[messages\].
+    pub held: u64,
+    /// Batches held after a throttled invoke \[batches\].
+    pub held_batches: u32,
     /// Messages being processed \[messages\].
     pub in_flight: u64,
     /// Concurrent batches the pollers may run now \[batches\].
@@ -129,6 +136,8 @@ impl LambdaSide {
                     source: i as u32,
                     visible: mapping.queue.visible_len(),
                     invisible: mapping.queue.invisible,
+                    held: mapping.held_msgs,
+                    held_batches: mapping.held_batches,
                     in_flight,
                     poller_limit: mapping.limit,
                 })

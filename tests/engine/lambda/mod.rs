@@ -7,6 +7,7 @@ mod examples;
 mod gateway;
 mod properties;
 mod scaling;
+mod sqs_mapping;
 
 pub use crate::common::{example, secs, sim};
 use fanout::engine::scenario::Scenario;
