@@ -129,6 +129,13 @@ pub const PRESETS: &[Preset] = &[
         speed: 10.0,
     },
     Preset {
+        id: "sqs-throttled-dlq",
+        title: "SQS + low reserved concurrency sends messages to the DLQ",
+        takeaway: "The SQS pollers scale on the backlog, not on reserved concurrency: throttled batches stay received until their visibility timeout, so with maxReceiveCount 2 messages reach the dead-letter queue though the code never failed.",
+        json: include_str!("../../static/scenarios/sqs-throttled-dlq.json"),
+        speed: 10.0,
+    },
+    Preset {
         id: "stress",
         title: "Stress: 1,000 environments, 50 instances",
         takeaway: "A load test of the simulator itself: about 1,000 busy Lambda environments (drawn as density tiles) beside 50 instances; the speed display shows when the engine cannot keep up.",
