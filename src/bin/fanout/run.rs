@@ -258,6 +258,9 @@ fn invocations(rows: &mut Rows, sides: &Sides) {
             )
         },
     );
+    rows.row("  over request-rate limit", count(c.throttles_rate), || {
+        "-".into()
+    });
     rows.row(
         "  over concurrency limit",
         count(c.throttles_concurrency),
@@ -269,7 +272,7 @@ fn invocations(rows: &mut Rows, sides: &Sides) {
     rows.row("retries", count(c.retries), || count(ec.retries));
     rows.row("errors", count(c.errors), || count(ec.errors));
     rows.row(
-        "timeouts (INIT timeouts)",
+        "timeouts (INIT over 10 s)",
         format!("{} ({})", count(c.timeouts), count(c.init_timeouts)),
         || format!("{} (-)", count(ec.timeouts)),
     );

@@ -4,6 +4,7 @@
 
 mod behaviour;
 mod examples;
+mod limits;
 mod properties;
 mod scaling;
 
