@@ -44,6 +44,18 @@ pub const LEGACY_ENVS_PER_MINUTE: u64 = 500;
 /// Default account concurrency per Region [concurrent executions]. Source:
 /// "Lambda quotas".
 pub const ACCOUNT_CONCURRENCY_DEFAULT: u32 = 1_000;
+/// Invocations per second a function may receive per unit of its
+/// concurrency limit [requests/s per concurrent execution]: 10,000 req/s at
+/// the default 1,000. Source: "Understanding Lambda function scaling"
+/// (lambda-concurrency): "Lambda enforces a requests per second limit
+/// that's equal to 10 times your account concurrency". Applying it to a
+/// function's reserved concurrency is an ASSUMPTION (see [`ASSUMPTIONS`]).
+pub const REQUESTS_PER_S_PER_CONCURRENCY: u64 = 10;
+/// Slots of the rolling one-second window of the requests-per-second limit
+/// \[slots\]. ASSUMPTION: AWS does not say how the second is windowed.
+pub const RATE_SLOTS: u64 = 100;
+/// Width of one slot of that window, 10 ms \[µs\].
+pub const RATE_SLOT_US: u64 = 10_000;
 /// Concurrency that reserved concurrency can never take from the account:
 /// a function may reserve at most (account limit − 100). Source:
 /// "Configuring reserved concurrency".
@@ -68,7 +80,10 @@ pub const MB_PER_VCPU: u32 = 1_769;
 /// vCPUs at the largest memory size \[vCPU\] (secondary source).
 pub const MAX_VCPU: f64 = 6.0;
 /// The INIT phase limit of an on-demand environment \[s\]. Source: "Lambda
-/// execution environment".
+/// execution environment" lifecycle, Init phase: "The Init phase is limited
+/// to 10 seconds. If all three tasks do not complete within 10 seconds,
+/// Lambda retries the Init phase at the time of the first function
+/// invocation with the configured function timeout."
 pub const INIT_LIMIT_S: f64 = 10.0;
 /// How long an idle environment stays warm \[s\]. ASSUMPTION: AWS says only
 /// "for a period of time"; 10 minutes is the figure SimFaaS measured.
@@ -304,6 +319,24 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         value: SQS_BACKOFF_FLOOR_BATCHES as f64,
         unit: "concurrent batches",
         why: "AWS's fewest concurrent batches of a mapping (2, documented for low traffic) used as the floor of the back-off",
+    },
+    Assumption {
+        name: "request-rate window",
+        value: 1.0,
+        unit: "s (rolling, in 10 ms slots)",
+        why: "AWS gives the limit per second (10 x concurrency) but not its window; we allow at most the limit in any rolling second",
+    },
+    Assumption {
+        name: "request-rate limit with reserved concurrency",
+        value: REQUESTS_PER_S_PER_CONCURRENCY as f64,
+        unit: "requests/s per reserved unit",
+        why: "AWS documents 10 x the account concurrency; we apply 10 x the function's limit (reserved if set, else account)",
+    },
+    Assumption {
+        name: "INIT past 10 s, billing",
+        value: INIT_LIMIT_S,
+        unit: "s billed as INIT, then the retried INIT as invoke duration",
+        why: "AWS bills INIT since Aug 2025 and retries it inside the invocation; it does not say how the cut-off first INIT is billed",
     },
     Assumption {
         name: "legacy burst refill",

@@ -34,11 +34,15 @@ pub enum HappeningKind {
     Errored,
     /// An invocation (or its INIT) was killed at the timeout.
     TimedOut,
-    /// An invocation attempt was throttled.
+    /// An invocation attempt was throttled (concurrency limit or scaling
+    /// rate).
     Throttled,
     /// API Gateway answered an API request HTTP 504 at its integration
     /// timeout; the invocation runs on (`env` is its environment).
     GatewayTimeout,
+    /// An invocation attempt was throttled over the requests-per-second
+    /// limit (10 × the concurrency limit).
+    ThrottledRate,
     /// An async event was queued for a retry.
     RetryScheduled,
     /// An SQS message was moved to the dead-letter queue.

@@ -44,6 +44,9 @@ pub struct Counters {
     pub provisioned_invocations: u64,
     /// Invocation attempts throttled, for any reason \[attempts\].
     pub throttles: u64,
+    /// ... of which over the requests-per-second limit (10 × the
+    /// concurrency limit in any rolling second) \[attempts\].
+    pub throttles_rate: u64,
     /// ... of which over the concurrency limit (account or reserved) \[attempts\].
     pub throttles_concurrency: u64,
     /// ... of which over the scaling rate (or legacy burst) \[attempts\].
@@ -54,7 +57,8 @@ pub struct Counters {
     pub errors: u64,
     /// Invocations killed at the timeout \[invocations\].
     pub timeouts: u64,
-    /// Cold starts whose INIT ran past the 10 s limit \[invocations\].
+    /// Cold starts whose INIT ran past the 10 s limit and was retried
+    /// inside the invocation, under the timeout \[invocations\].
     pub init_timeouts: u64,
     /// Async events sent to the on-failure destination \[events\].
     pub to_destination: u64,

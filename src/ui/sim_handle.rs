@@ -426,7 +426,9 @@ fn particle(h: &Happening, now_ms: f64) -> Option<Particle> {
             (Target::Env(h.env?), false)
         }
         (Side::Lambda, HappeningKind::ColdStart) => (Target::Env(h.env?), true),
-        (Side::Lambda, HappeningKind::Throttled) => (Target::Bounce, false),
+        (Side::Lambda, HappeningKind::Throttled | HappeningKind::ThrottledRate) => {
+            (Target::Bounce, false)
+        }
         (Side::Ec2, HappeningKind::RoutedWarm) => (Target::Instance(h.env?), false),
         (Side::Ec2, HappeningKind::Throttled) => (Target::Reject, false),
         _ => return None,

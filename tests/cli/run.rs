@@ -12,7 +12,7 @@ fn prints_a_table() {
         "{out}"
     );
     assert!(
-        out.contains("timeouts (INIT timeouts)           3 (0)"),
+        out.contains(&format!("  {:<34} {:<34} 0\n", "timeouts", "3")),
         "{out}"
     );
 }

@@ -263,6 +263,9 @@ fn invocations(rows: &mut Rows, sides: &Sides) {
             )
         },
     );
+    rows.row("  over request-rate limit", count(c.throttles_rate), || {
+        "-".into()
+    });
     rows.row(
         "  over concurrency limit",
         count(c.throttles_concurrency),
@@ -273,11 +276,10 @@ fn invocations(rows: &mut Rows, sides: &Sides) {
     });
     rows.row("retries", count(c.retries), || count(ec.retries));
     rows.row("errors", count(c.errors), || count(ec.errors));
-    rows.row(
-        "timeouts (INIT timeouts)",
-        format!("{} ({})", count(c.timeouts), count(c.init_timeouts)),
-        || format!("{} (-)", count(ec.timeouts)),
-    );
+    rows.row("timeouts", count(c.timeouts), || count(ec.timeouts));
+    rows.row("INIT over 10 s (retried)", count(c.init_timeouts), || {
+        "-".into()
+    });
 }
 
 /// Where failed and expired events went (only when any did).

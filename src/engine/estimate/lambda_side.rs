@@ -271,10 +271,13 @@ impl LambdaTotals {
             return;
         }
         let (warm, limit) = (model.warm, model.limit);
-        // Concurrency (Little's law) and what the limit lets through; only
+        // Concurrency (Little's law) and what the limit lets through, and
+        // the requests-per-second limit (10 × the concurrency limit); only
         // synchronous requests are lost, the rest wait and run later.
         let busy = inv * warm.mean_ms / 1e3 / len;
         let served = if busy > limit { limit / busy } else { 1.0 };
+        let per_s_limit = limit * d::REQUESTS_PER_S_PER_CONCURRENCY as f64;
+        let served = served.min(per_s_limit * len / inv);
         let inv = inv * served;
         let req_units = req_units * served;
         self.invocations += inv;

@@ -50,7 +50,8 @@
 //!    their LCU dimensions; SQS requests of the workers (empty long polls
 //!    included).
 //!
-//! Not modelled: throttling by Lambda's scaling rate, patching's capacity
+//! Not modelled: throttling by Lambda's scaling rate, an INIT past 10 s
+//! retried inside the invocation (billed as INIT up to 10 s only), patching's capacity
 //! loss (it bills the same), noise on the fixed fleet's overload alarm.
 //! Accuracy against the simulation, per example, is in
 //! `tests/billing_aggregate.rs` (within 1 % on every example).

@@ -76,7 +76,6 @@ pub(super) enum Outcome {
     Success,
     Error,
     Timeout,
-    InitTimeout,
 }
 
 /// One execution environment (or a free slot).
@@ -95,9 +94,11 @@ pub(super) struct Env {
     pub(super) job: Job,
     /// When the handler started (after INIT for a cold start).
     pub(super) handler_start: SimTime,
-    /// INIT of the current invocation (zero when warm).
+    /// INIT of the current invocation, billed as INIT (zero when warm; the
+    /// 10 s limit when INIT was cut off and retried in the invocation).
     pub(super) init: SimDuration,
-    /// Handler time the current invocation will take (capped at the timeout).
+    /// Time the current invocation will take after INIT (a retried INIT
+    /// included; capped at the timeout).
     pub(super) handler: SimDuration,
     pub(super) outcome: Outcome,
 }
@@ -136,13 +137,15 @@ impl LambdaSide {
         slot
     }
 
-    /// Draws the handler time and outcome of an invocation starting now.
-    fn plan_invocation(&mut self, slot: u32, cold: bool) {
+    /// Draws the handler time and outcome of an invocation starting now;
+    /// `before` runs inside the invocation first (a retried INIT) and
+    /// counts against the timeout.
+    fn plan_invocation(&mut self, slot: u32, cold: bool, before: SimDuration) {
         let sampler = match (cold, self.cold_duration) {
             (true, Some(cold_sampler)) => cold_sampler,
             _ => self.duration,
         };
-        let drawn = sampler.sample_scaled(&mut self.rng, self.duration_factor);
+        let drawn = before + sampler.sample_scaled(&mut self.rng, self.duration_factor);
         let (handler, outcome) = if drawn > self.timeout {
             (self.timeout, Outcome::Timeout)
         } else if self.error_rate > 0.0 && self.rng.random::<f64>() < self.error_rate {
@@ -170,7 +173,7 @@ impl LambdaSide {
         self.ints.add(G_BUSY, 1);
         self.counters.invocations += 1;
         self.counters.warm_starts += 1;
-        self.plan_invocation(slot, false);
+        self.plan_invocation(slot, false, SimDuration::ZERO);
         let env = &mut self.envs[slot as usize];
         if env.provisioned {
             self.counters.provisioned_invocations += 1;
@@ -195,8 +198,10 @@ impl LambdaSide {
 
     // ---------------------------------------------------------- cold start
 
-    /// Runs `job` on a new on-demand environment: INIT first (killed at
-    /// the INIT limit), then the handler.
+    /// Runs `job` on a new on-demand environment: INIT first, then the
+    /// handler. An INIT longer than the 10 s limit is cut off there and
+    /// retried inside the invocation, under the function timeout (as AWS
+    /// documents): the invocation runs the whole INIT again, then the handler.
     pub(super) fn cold_start<E: From<LambdaEvent>>(
         &mut self,
         job: Job,
@@ -209,8 +214,14 @@ impl LambdaSide {
         self.counters.invocations += 1;
         self.counters.cold_starts += 1;
         let init = self.init.sample(&mut self.rng);
-        self.plan_invocation(slot, true);
         let init_limit = self.init_limit;
+        let retried = if init > init_limit {
+            self.counters.init_timeouts += 1;
+            init
+        } else {
+            SimDuration::ZERO
+        };
+        self.plan_invocation(slot, true, retried);
         let env = &mut self.envs[slot as usize];
         env.job = job;
         let (id, gen) = (env.id, env.gen);
@@ -219,8 +230,6 @@ impl LambdaSide {
         let env = &mut self.envs[slot as usize];
         if init > init_limit {
             env.init = init_limit;
-            env.outcome = Outcome::InitTimeout;
-            env.handler = SimDuration::ZERO;
             self.ints.add(G_INIT, 1);
             ctx.schedule(now + init_limit, LambdaEvent::InitDone { slot, gen });
         } else if init.is_zero() {
@@ -243,7 +252,8 @@ impl LambdaSide {
             .is_some_and(|env| env.gen == gen && env.state.is_some())
     }
 
-    /// A cold start's INIT ended: the handler runs (or INIT timed out).
+    /// A cold start's INIT ended (or was cut off at 10 s): the invocation
+    /// runs (with the retried INIT first, if it was cut off).
     pub(super) fn on_init_done<E: From<LambdaEvent>>(
         &mut self,
         slot: u32,
@@ -256,11 +266,6 @@ impl LambdaSide {
         self.ints.advance(ctx.now);
         self.ints.sub(G_INIT, 1);
         let env = &mut self.envs[slot as usize];
-        if env.outcome == Outcome::InitTimeout {
-            env.handler_start = ctx.now;
-            self.on_end(slot, gen, ctx);
-            return;
-        }
         env.state = Some(EnvState::Busy);
         env.handler_start = ctx.now;
         let end = ctx.now + env.handler;
@@ -308,11 +313,8 @@ impl LambdaSide {
                 self.counters.errors += 1;
                 HappeningKind::Errored
             }
-            Outcome::Timeout | Outcome::InitTimeout => {
+            Outcome::Timeout => {
                 self.counters.timeouts += 1;
-                if outcome == Outcome::InitTimeout {
-                    self.counters.init_timeouts += 1;
-                }
                 HappeningKind::TimedOut
             }
         }
@@ -333,7 +335,7 @@ impl LambdaSide {
         if !env.provisioned {
             self.on_demand_busy -= 1;
         }
-        let killed = matches!(env.outcome, Outcome::Timeout | Outcome::InitTimeout);
+        let killed = env.outcome == Outcome::Timeout;
         if killed {
             self.counters.environments_killed += 1;
             ctx.log(HappeningKind::EnvKilled, source, Some(env.id));

@@ -44,7 +44,7 @@ use self::async_invoke::AsyncEvent;
 use self::environments::Env;
 use self::gateway::Gateway;
 use self::idle::IdleSet;
-use self::scaling::Bucket;
+use self::scaling::{Bucket, RateWindow};
 use self::sqs_pollers::{Batch, EventSourceMapping};
 use super::billing::usage::async_request_units;
 use super::counters::SourceCounters;
@@ -161,6 +161,8 @@ pub struct LambdaSide {
     provisioned_since: SimTime,
     /// The scaling-rate limiter (none when unlimited).
     bucket: Option<Bucket>,
+    /// The requests-per-second limit.
+    rate: RateWindow,
 
     // async and SQS
     async_events: Vec<AsyncEvent>,
@@ -200,6 +202,9 @@ impl LambdaSide {
             .iter()
             .map(EventSourceMapping::for_source)
             .collect();
+        let limit = function
+            .reserved_concurrency
+            .unwrap_or(scenario.account.concurrency_limit);
         let sqs_sources = (0..mappings.len() as u16)
             .filter(|&i| mappings[i as usize].is_some())
             .collect();
@@ -219,9 +224,7 @@ impl LambdaSide {
             init: function.init_duration.sampler(),
             duration_factor: function.duration_factor(),
             error_rate: function.error_rate,
-            limit: function
-                .reserved_concurrency
-                .unwrap_or(scenario.account.concurrency_limit),
+            limit,
             max_retries: function.async_config.max_retries,
             max_age: secs(function.async_config.max_event_age_s),
             to_destination: function.async_config.on_failure == OnFailure::Destination,
@@ -237,6 +240,7 @@ impl LambdaSide {
             provisioned_target: 0,
             provisioned_since: SimTime::ZERO,
             bucket: Bucket::for_model(&scenario.account.scaling),
+            rate: RateWindow::for_concurrency(limit),
             async_events: Vec::new(),
             async_free: Vec::new(),
             mappings,

@@ -1,11 +1,18 @@
-//! How an invocation finds an environment, and when it is throttled: a
-//! provisioned idle environment first, then the concurrency limit, then an
-//! on-demand idle environment, then a cold start if the scaling rate
-//! allows one (its token bucket, [`Bucket`]); otherwise a throttle.
+//! How an invocation finds an environment, and when it is throttled: the
+//! requests-per-second limit first (10 × the concurrency limit in any
+//! rolling second, [`RateWindow`]; an attempt that is also over the
+//! concurrency limit counts as a concurrency throttle), then a provisioned
+//! idle environment,
+//! then the concurrency limit, then an on-demand idle environment, then a
+//! cold start if the scaling rate allows one (its token bucket,
+//! [`Bucket`]); otherwise a throttle.
 
 use super::environments::Job;
 use super::{LambdaCtx, LambdaEvent, LambdaSide};
-use crate::engine::defaults::{LEGACY_ENVS_PER_MINUTE, SCALING_ENVS_PER_WINDOW, SCALING_WINDOW_S};
+use crate::engine::defaults::{
+    LEGACY_ENVS_PER_MINUTE, RATE_SLOTS, RATE_SLOT_US, REQUESTS_PER_S_PER_CONCURRENCY,
+    SCALING_ENVS_PER_WINDOW, SCALING_WINDOW_S,
+};
 use crate::engine::happening::HappeningKind;
 use crate::engine::scenario::ScalingModel;
 use crate::engine::time::{SimDuration, SimTime};
@@ -76,6 +83,94 @@ impl Bucket {
     }
 }
 
+/// Why an invocation attempt was throttled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Throttle {
+    /// Over the requests-per-second limit.
+    RequestRate,
+    /// Over the concurrency limit (reserved or account).
+    Concurrency,
+    /// Over the scaling rate (or the legacy burst).
+    Scaling,
+}
+
+/// The requests-per-second limit: at most `limit` invocations in any
+/// rolling second, counted in [`RATE_SLOTS`] slots of [`RATE_SLOT_US`]
+/// (so exact for every second that starts on a slot boundary, whole
+/// seconds of the run included). Bounded memory, integers only.
+#[derive(Clone, Debug)]
+pub struct RateWindow {
+    /// Most invocations per rolling second \[invocations\].
+    limit: u64,
+    /// Invocations admitted in each slot of the last second (a ring).
+    slots: Vec<u64>,
+    /// Sum of `slots` \[invocations\].
+    sum: u64,
+    /// Absolute index of the newest slot (time / slot width).
+    head: u64,
+}
+
+impl RateWindow {
+    /// The window of a function whose concurrency limit is `concurrency`.
+    pub fn for_concurrency(concurrency: u32) -> RateWindow {
+        RateWindow {
+            limit: u64::from(concurrency) * REQUESTS_PER_S_PER_CONCURRENCY,
+            slots: vec![0; RATE_SLOTS as usize],
+            sum: 0,
+            head: 0,
+        }
+    }
+
+    /// Most invocations per second \[invocations/s\].
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Moves the window to `now`, forgetting slots older than a second.
+    fn slide(&mut self, now: SimTime) {
+        let slot = now.as_micros() / RATE_SLOT_US;
+        if slot <= self.head {
+            return;
+        }
+        if slot - self.head >= RATE_SLOTS {
+            self.slots.iter_mut().for_each(|n| *n = 0);
+            self.sum = 0;
+        } else {
+            for i in self.head + 1..=slot {
+                let n = &mut self.slots[(i % RATE_SLOTS) as usize];
+                self.sum -= *n;
+                *n = 0;
+            }
+        }
+        self.head = slot;
+    }
+
+    /// Whether one more invocation fits in the rolling second ending now.
+    pub fn has_room(&mut self, now: SimTime) -> bool {
+        self.slide(now);
+        self.sum < self.limit
+    }
+
+    /// Counts an invocation admitted now (after [`RateWindow::has_room`]).
+    pub fn record(&mut self, now: SimTime) {
+        self.slide(now);
+        self.slots[(self.head % RATE_SLOTS) as usize] += 1;
+        self.sum += 1;
+    }
+
+    /// Invocations admitted in the rolling second ending at `now`.
+    pub fn used(&self, now: SimTime) -> u64 {
+        let slot = now.as_micros() / RATE_SLOT_US;
+        if slot.saturating_sub(self.head) >= RATE_SLOTS {
+            return 0;
+        }
+        let stale = (self.head + 1..=slot)
+            .map(|i| self.slots[(i % RATE_SLOTS) as usize])
+            .sum::<u64>();
+        self.sum - stale
+    }
+}
+
 impl LambdaSide {
     /// Scaling tokens available now (none when unlimited).
     pub fn scaling_tokens(&self, now: SimTime) -> Option<f64> {
@@ -83,19 +178,42 @@ impl LambdaSide {
     }
 
     /// Finds an environment for `job` and starts it; `Err` = throttled
-    /// (counted here).
+    /// (counted here). An invocation that starts counts against the
+    /// requests-per-second limit.
     pub(super) fn route<E: From<LambdaEvent>>(
         &mut self,
         job: Job,
         ctx: &mut LambdaCtx<'_, E>,
     ) -> Result<(), ()> {
         let source = job.source(self);
+        // At the concurrency limit with no idle provisioned environment:
+        // a concurrency throttle, whatever the rate (reserved 0 included).
+        let at_limit = self.idle_provisioned.is_empty()
+            && self.on_demand_busy + self.provisioned_envs >= self.limit;
+        if !at_limit && !self.rate.has_room(ctx.now) {
+            self.throttle(source, Throttle::RequestRate, ctx);
+            return Err(());
+        }
+        let routed = self.find_environment(job, source, ctx);
+        if routed.is_ok() {
+            self.rate.record(ctx.now);
+        }
+        routed
+    }
+
+    /// Starts `job` on a provisioned, warm or new environment, or throttles.
+    fn find_environment<E: From<LambdaEvent>>(
+        &mut self,
+        job: Job,
+        source: Option<u16>,
+        ctx: &mut LambdaCtx<'_, E>,
+    ) -> Result<(), ()> {
         if let Some(slot) = self.idle_provisioned.take_newest() {
             self.warm_start(slot, job, ctx);
             return Ok(());
         }
         if self.on_demand_busy + self.provisioned_envs >= self.limit {
-            self.throttle(source, true, ctx);
+            self.throttle(source, Throttle::Concurrency, ctx);
             return Err(());
         }
         if let Some(slot) = self.idle_on_demand.take_newest() {
@@ -107,30 +225,46 @@ impl LambdaSide {
             None => true,
         };
         if !allowed {
-            self.throttle(source, false, ctx);
+            self.throttle(source, Throttle::Scaling, ctx);
             return Err(());
         }
         self.cold_start(job, ctx);
         Ok(())
     }
 
-    /// Counts a throttle: by the concurrency limit or by the scaling rate.
+    /// Counts a throttle by its reason; a request-rate throttle has its
+    /// own happening.
     fn throttle<E: From<LambdaEvent>>(
         &mut self,
         source: Option<u16>,
-        by_concurrency: bool,
+        reason: Throttle,
         ctx: &mut LambdaCtx<'_, E>,
     ) {
         self.counters.throttles += 1;
-        if by_concurrency {
-            self.counters.throttles_concurrency += 1;
-        } else {
-            self.counters.throttles_scaling += 1;
-        }
+        let kind = match reason {
+            Throttle::RequestRate => {
+                self.counters.throttles_rate += 1;
+                HappeningKind::ThrottledRate
+            }
+            Throttle::Concurrency => {
+                self.counters.throttles_concurrency += 1;
+                HappeningKind::Throttled
+            }
+            Throttle::Scaling => {
+                self.counters.throttles_scaling += 1;
+                HappeningKind::Throttled
+            }
+        };
         if let Some(source) = source {
             self.per_source[source as usize].throttles += 1;
         }
-        ctx.log(HappeningKind::Throttled, source, None);
+        ctx.log(kind, source, None);
+    }
+
+    /// Invocations admitted in the rolling second ending now, and the
+    /// requests-per-second limit \[invocations\].
+    pub fn request_rate(&self, now: SimTime) -> (u64, u64) {
+        (self.rate.used(now), self.rate.limit())
     }
 }
 
@@ -150,5 +284,28 @@ mod tests {
         let t2 = t1 + SimDuration::from_hours(1);
         assert_eq!((0..5_000).filter(|_| bucket.take(t2)).count(), 1_000);
         assert!(bucket.tokens(t2) < 1.0);
+    }
+
+    #[test]
+    fn rate_window_admits_the_limit_in_any_rolling_second() {
+        let mut w = RateWindow::for_concurrency(1);
+        assert_eq!(w.limit(), 10);
+        let t = |ms: u64| SimTime::from_micros(ms * 1_000);
+        let admit = |w: &mut RateWindow, at: SimTime| {
+            let ok = w.has_room(at);
+            if ok {
+                w.record(at);
+            }
+            ok
+        };
+        // 10 at 0 ms, then nothing until the first slot leaves the window.
+        assert_eq!((0..20).filter(|_| admit(&mut w, t(0))).count(), 10);
+        assert!(!admit(&mut w, t(999)));
+        assert_eq!(w.used(t(999)), 10);
+        assert_eq!(w.used(t(1_000)), 0);
+        assert!(admit(&mut w, t(1_000)));
+        // Long idle: the window is empty again.
+        assert_eq!(w.used(t(60_000)), 0);
+        assert_eq!((0..20).filter(|_| admit(&mut w, t(60_000))).count(), 10);
     }
 }

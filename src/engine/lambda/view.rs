@@ -66,6 +66,11 @@ pub struct LambdaSnapshot {
     pub concurrency_limit: u32,
     /// Scaling-rate tokens left (none when unlimited) \[environments\].
     pub scaling_tokens: Option<f64>,
+    /// Invocations admitted in the rolling second ending now \[invocations\].
+    pub requests_last_second: u64,
+    /// The requests-per-second limit: 10 × the concurrency limit
+    /// \[invocations/s\].
+    pub request_rate_limit: u64,
     /// SQS queues.
     pub queues: Vec<QueueDepth>,
     /// Async events waiting for a retry \[events\].
@@ -78,6 +83,7 @@ impl LambdaSide {
     /// The side at `now`, for drawing a frame.
     pub fn snapshot(&self, now: SimTime) -> LambdaSnapshot {
         let (total, busy, idle, initializing) = self.env_counts();
+        let (requests_last_second, request_rate_limit) = self.request_rate(now);
         LambdaSnapshot {
             environments: self.env_views(now),
             total,
@@ -87,6 +93,8 @@ impl LambdaSide {
             concurrency_in_use: self.concurrency_in_use(),
             concurrency_limit: self.limit(),
             scaling_tokens: self.scaling_tokens(now),
+            requests_last_second,
+            request_rate_limit,
             queues: self.queue_depths(),
             async_waiting: self.async_waiting(),
             counters: self.counters,

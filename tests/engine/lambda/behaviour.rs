@@ -89,20 +89,6 @@ fn timeout_kills_the_invocation_and_discards_the_environment() {
     assert_eq!(s.lambda().max_handler_us, 2_000_000);
 }
 
-#[test]
-fn init_over_ten_seconds_times_out() {
-    let f = r#"{"timeout_s":60,"duration":{"type":"fixed","ms":10},"init_duration":{"type":"fixed","ms":12000}}"#;
-    let mut s = api_times("0", f);
-    s.advance_to(secs(30.0));
-    let c = *s.counters();
-    assert_eq!(
-        (c.init_timeouts, c.timed_out, c.environments_killed),
-        (1, 1, 1)
-    );
-    // The histogram keeps 3 significant digits.
-    assert!((s.report().lambda.latency.max_ms - 10_000.0).abs() < 10.0);
-}
-
 fn async_one(function: &str) -> Simulation {
     sim(&format!(
         r#"{{"version":1,"seed":1,"duration_s":30000,

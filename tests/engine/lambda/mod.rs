@@ -5,6 +5,7 @@
 mod behaviour;
 mod examples;
 mod gateway;
+mod limits;
 mod properties;
 mod scaling;
 mod sqs_mapping;
