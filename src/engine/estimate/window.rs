@@ -9,6 +9,7 @@ use super::lambda_side::{LambdaModel, LambdaTotals, SqsSamples};
 use super::sizing::fleet_usage;
 use super::{round, AggregateOptions, Estimate};
 use crate::engine::billing::usage::{async_request_units, sqs_request_units, EventSourceUsage};
+use crate::engine::time::SimDuration;
 use crate::engine::defaults as d;
 use crate::engine::scenario::ec2::defaults as ed;
 use crate::engine::scenario::ec2::Ec2Config;
@@ -239,8 +240,17 @@ fn assemble(
         // Idle workers long-poll every 20 s.
         ec2_sqs += idle_slot_s / ed::SQS_LONG_POLL_S as f64;
     }
+    let span = SimDuration::from_secs_f64(window);
     if scenario.sources.iter().any(|s| s.kind == SourceKind::Api) {
         ec2_usage.alb = Some(alb_usage(ec2, scenario, &totals.load, window));
+        // The internet-facing load balancer's addresses, one per zone.
+        let zones = ec2.zones.clamp(1, ed::ZONES_MAX).max(ed::ALB_MIN_ZONES);
+        ec2_usage.record_public_ipv4(u64::from(zones) * ed::ALB_PUBLIC_IPV4_PER_ZONE, span);
+    }
+    if ec2.public_ip {
+        // One address per instance while it runs (its billed time).
+        let secs: u64 = ec2_usage.instances.values().map(|i| i.billable_seconds).sum();
+        ec2_usage.public_ipv4_seconds = ec2_usage.public_ipv4_seconds.saturating_add(secs);
     }
     let ec2_sources = EventSourceUsage {
         s3_put_requests: round(src[1]),
