@@ -158,5 +158,8 @@ fn public_ipv4_hours_are_their_own_line() {
         "ipv4-negative",
         r#"{ "ec2": { "instance_type": "m5.large", "count": 1, "public_ipv4_hours": -1 } }"#,
     );
-    assert!(err.contains("ec2.public_ipv4_hours: -1 is not allowed"), "{err}");
+    assert!(
+        err.contains("ec2.public_ipv4_hours: -1 is not allowed"),
+        "{err}"
+    );
 }

@@ -9,6 +9,9 @@
 //!   60-second minimum its window bill carried is left out (an instance that
 //!   keeps running never pays it); then every projected launch bills at
 //!   least 60 s, once;
+//! - likewise a provisioned-concurrency span still enabled at the window's
+//!   end is projected without the 5-minute rounding its window bill
+//!   carried;
 //! - the month's tiers and free tier are then applied to the projected
 //!   usage. The window's bill is NOT scaled: a 10-minute window's bill has
 //!   no tier or free-tier effect that a month would, and a 30-second
@@ -45,7 +48,16 @@ pub fn project_lambda(u: &LambdaUsage, window: SimDuration) -> LambdaUsage {
     if window.is_zero() {
         return *u;
     }
-    u.scaled(month_micros(), window.as_micros())
+    // A span still enabled keeps running: its window's 5-minute rounding
+    // is not a rate (a month-long span is a whole number of 5 minutes).
+    let running = LambdaUsage {
+        provisioned_env_seconds: u.provisioned_env_seconds
+            - u.open_provisioned_rounding_seconds
+                .min(u.provisioned_env_seconds),
+        open_provisioned_rounding_seconds: 0,
+        ..*u
+    };
+    running.scaled(month_micros(), window.as_micros())
 }
 
 /// The window's event-source requests scaled to a 30-day month.
@@ -167,6 +179,19 @@ mod tests {
     }
 
     #[test]
+    fn an_enabled_provisioned_span_is_projected_without_its_window_rounding() {
+        // 70 environments enabled through a 30 s window: the window bills
+        // 70 × 300 s (rounded up to 5 minutes); the month 70 × 30 days, not
+        // 10 × that.
+        let mut u = LambdaUsage::new(crate::engine::billing::Architecture::X86_64, 2_048, 512);
+        u.record_provisioned_span(70, SimDuration::from_secs(30));
+        u.open_provisioned_rounding_seconds = 70 * 270;
+        let m = project_lambda(&u, SimDuration::from_secs(30));
+        assert_eq!(m.provisioned_env_seconds, 70 * MONTH_SECONDS);
+        assert_eq!(m.open_provisioned_rounding_seconds, 0);
+    }
+
+    #[test]
     fn ec2_projection_runs_the_alb_all_month_at_the_average_hour() {
         let mut u = Ec2Usage::default();
         u.record_launch("t3.micro", SimDuration::from_mins(30));
@@ -207,7 +232,10 @@ mod tests {
         for _ in 0..3 {
             long.record_running("m7g.large", SimDuration::from_mins(10));
         }
-        assert_eq!(project_ec2(&long, SimDuration::from_mins(10)).instances, m.instances);
+        assert_eq!(
+            project_ec2(&long, SimDuration::from_mins(10)).instances,
+            m.instances
+        );
         // A launch that ended inside the window is churn: it scales, and
         // keeps its minimum (a 10 s launch per 10 minutes = 4,320 a month,
         // 60 s each).

@@ -165,6 +165,11 @@ pub struct LambdaUsage {
     /// enable-to-disable span already rounded with
     /// [`provisioned_billable_seconds`] [environment-seconds].
     pub provisioned_env_seconds: u64,
+    /// Of `provisioned_env_seconds`, the 5-minute rounding of the span still
+    /// enabled at the window's end [environment-seconds]: a span that stays
+    /// enabled never pays it, so a projection leaves it out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub open_provisioned_rounding_seconds: u64,
 }
 
 impl LambdaUsage {
@@ -179,6 +184,7 @@ impl LambdaUsage {
             provisioned_requests: 0,
             provisioned_billed_ms: 0,
             provisioned_env_seconds: 0,
+            open_provisioned_rounding_seconds: 0,
         }
     }
 
@@ -226,6 +232,9 @@ impl LambdaUsage {
         self.provisioned_env_seconds = self
             .provisioned_env_seconds
             .saturating_add(other.provisioned_env_seconds);
+        self.open_provisioned_rounding_seconds = self
+            .open_provisioned_rounding_seconds
+            .saturating_add(other.open_provisioned_rounding_seconds);
         Ok(())
     }
 
@@ -238,6 +247,11 @@ impl LambdaUsage {
             provisioned_requests: scale(self.provisioned_requests, num, den),
             provisioned_billed_ms: scale(self.provisioned_billed_ms, num, den),
             provisioned_env_seconds: scale(self.provisioned_env_seconds, num, den),
+            open_provisioned_rounding_seconds: scale(
+                self.open_provisioned_rounding_seconds,
+                num,
+                den,
+            ),
             ..*self
         }
     }

@@ -9,11 +9,11 @@ use super::lambda_side::{LambdaModel, LambdaTotals, SqsSamples};
 use super::sizing::fleet_usage;
 use super::{round, AggregateOptions, Estimate};
 use crate::engine::billing::usage::{async_request_units, sqs_request_units, EventSourceUsage};
-use crate::engine::time::SimDuration;
 use crate::engine::defaults as d;
 use crate::engine::scenario::ec2::defaults as ed;
 use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::{Scenario, Source, SourceKind};
+use crate::engine::time::SimDuration;
 
 /// The window's running totals besides the Lambda side's own.
 #[derive(Default)]
@@ -249,7 +249,11 @@ fn assemble(
     }
     if ec2.public_ip {
         // One address per instance while it runs (its billed time).
-        let secs: u64 = ec2_usage.instances.values().map(|i| i.billable_seconds).sum();
+        let secs: u64 = ec2_usage
+            .instances
+            .values()
+            .map(|i| i.billable_seconds)
+            .sum();
         ec2_usage.public_ipv4_seconds = ec2_usage.public_ipv4_seconds.saturating_add(secs);
     }
     let ec2_sources = EventSourceUsage {
