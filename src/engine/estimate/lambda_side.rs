@@ -350,7 +350,6 @@ impl LambdaTotals {
 /// Provisioned spans, exactly as billed: each constant level rounded up to
 /// 5 minutes, the open one up to the window's end [environment-seconds];
 /// and, of that, the open span's rounding (a projection leaves it out).
-
 fn provisioned_env_seconds(f: &Function, window: f64) -> (u64, u64) {
     let mut env_seconds = 0u64;
     let mut open_rounding = 0u64;
