@@ -29,6 +29,7 @@ fn fields(ty: &str) -> Option<&'static [(&'static str, &'static str)]> {
             ("api_gateway", "ApiGatewayPrices"),
             ("s3", "S3Prices"),
             ("ebs_gp3", "Price"),
+            ("public_ipv4", "Price"),
         ],
         "Price" => &[
             ("usd", "PicoUsd"),

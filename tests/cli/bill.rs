@@ -135,3 +135,31 @@ fn missing_file_is_a_runtime_failure() {
         .join("static/usage/example.json")
         .exists());
 }
+
+#[test]
+fn public_ipv4_hours_are_their_own_line() {
+    // An ALB over 3 zones all month: 3 × 720 = 2,160 IP-hours × $0.005 =
+    // $10.80 (Amazon VPC pricing, Public IPv4 Address).
+    let path = temp(
+        "bill-ipv4.json",
+        r#"{ "ec2": { "instance_type": "m5.large", "count": 2, "alb": {},
+             "public_ipv4_hours": 2160 } }"#,
+    );
+    let out = fanout_output(&["bill", path.to_str().expect("UTF-8 path")]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let line = text
+        .lines()
+        .find(|l| l.contains("Public IPv4 addresses"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("2,160") && line.contains("$10.80"), "{line}");
+    let err = bad_input(
+        "ipv4-negative",
+        r#"{ "ec2": { "instance_type": "m5.large", "count": 1, "public_ipv4_hours": -1 } }"#,
+    );
+    assert!(
+        err.contains("ec2.public_ipv4_hours: -1 is not allowed"),
+        "{err}"
+    );
+}

@@ -181,7 +181,8 @@ impl Invariants {
             let sum = lc.requests + lc.duration + lc.provisioned + lc.ephemeral + lc.event_sources;
             require(sum == lc.total, || format!("Lambda cost point {lc:?}"))?;
             if let Some(ec) = p.ec2 {
-                let sum = ec.instances + ec.alb + ec.sqs + ec.ebs + ec.event_sources;
+                let sum =
+                    ec.instances + ec.alb + ec.sqs + ec.ebs + ec.event_sources + ec.public_ipv4;
                 require(sum == ec.total, || format!("EC2 cost point {ec:?}"))?;
             }
             prev = (l, x);

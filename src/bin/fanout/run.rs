@@ -641,6 +641,7 @@ fn cost_rows(o: &mut Rows, cost: &CostReport) {
             ("EC2 so far: SQS", c.sqs),
             ("EC2 so far: EBS", c.ebs),
             ("EC2 so far: event sources", c.event_sources),
+            ("EC2 so far: public IPv4", c.public_ipv4),
         ] {
             if m > Money::ZERO {
                 row(&mut o.out, label, m.to_string());

@@ -69,7 +69,9 @@ pub struct Ec2Cost {
     pub ebs: Money,
     /// API Gateway and S3 requests [µ$].
     pub event_sources: Money,
-    /// The exact sum of the five [µ$].
+    /// Public IPv4 addresses: the load balancer's and the instances' [µ$].
+    pub public_ipv4: Money,
+    /// The exact sum of the six [µ$].
     pub total: Money,
 }
 
@@ -109,6 +111,7 @@ impl Ec2Cost {
             sqs: t.get(Charge::Sqs),
             ebs: t.get(Charge::Ebs),
             event_sources: t.get(Charge::OtherRequests),
+            public_ipv4: t.get(Charge::PublicIpv4),
             total: t.total,
         }
     }
@@ -363,6 +366,7 @@ mod tests {
             }],
         });
         e.ebs_gb_seconds = seconds * 8;
+        e.record_public_ipv4(3, SimDuration::from_secs(seconds));
         e
     }
 
@@ -403,12 +407,19 @@ mod tests {
             l.requests + l.duration + l.provisioned + l.ephemeral + l.event_sources
         );
         let e = p.ec2.unwrap();
-        for part in [e.instances, e.alb, e.sqs, e.ebs, e.event_sources] {
+        for part in [
+            e.instances,
+            e.alb,
+            e.sqs,
+            e.ebs,
+            e.event_sources,
+            e.public_ipv4,
+        ] {
             assert!(part > Money::ZERO, "{e:?}");
         }
         assert_eq!(
             e.total,
-            e.instances + e.alb + e.sqs + e.ebs + e.event_sources
+            e.instances + e.alb + e.sqs + e.ebs + e.event_sources + e.public_ipv4
         );
     }
 

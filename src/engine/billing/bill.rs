@@ -138,6 +138,8 @@ pub enum Charge {
     /// API Gateway and S3 requests.
     #[default]
     OtherRequests,
+    /// Public IPv4 addresses (the load balancer's and the instances').
+    PublicIpv4,
 }
 
 /// The words of a bill line: what is charged, the quantity's unit and the
@@ -205,7 +207,7 @@ pub trait Ledger {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Amount per [`Charge`], in declaration order [µ$].
-    pub by_kind: [Money; 9],
+    pub by_kind: [Money; 10],
     /// The exact sum [µ$].
     pub total: Money,
 }

@@ -279,6 +279,8 @@ pub struct Catalog {
     pub s3: S3Prices,
     /// EBS gp3 storage [USD per GB-month].
     pub ebs_gp3: Price,
+    /// A public IPv4 address, in use or idle [USD per IP-hour].
+    pub public_ipv4: Price,
 }
 
 /// The catalog JSON, read by serde only in the tests: the app and the
@@ -386,6 +388,7 @@ impl Catalog {
         set(&mut c.s3.put, o.s3_put);
         set(&mut c.s3.get, o.s3_get);
         set(&mut c.ebs_gp3, o.ebs_gp3);
+        set(&mut c.public_ipv4, o.public_ipv4);
         if errors.is_empty() {
             Ok(c)
         } else {
@@ -443,6 +446,8 @@ pub struct PriceOverrides {
     pub s3_get: Option<PicoUsd>,
     /// [USD per GB-month]
     pub ebs_gp3: Option<PicoUsd>,
+    /// [USD per IP-hour]
+    pub public_ipv4: Option<PicoUsd>,
 }
 
 /// A price override the catalog cannot apply.

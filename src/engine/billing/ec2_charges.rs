@@ -12,6 +12,8 @@
 //!   LCUs are the LARGEST of its four dimensions (new connections, active
 //!   connections, processed bytes, rule evaluations) over their capacity.
 //! - EBS gp3 (optional): GB-months = GB-seconds / 30-day month.
+//! - Public IPv4 addresses: $0.005 per IP-hour, in use or idle (since
+//!   1 Feb 2024); address-seconds / 3,600, no minimum (an assumption).
 
 use super::bill::{Bill, Charge, Ledger, Quantity, Rate, Words};
 use super::catalog::{Catalog, LcuDimensions, Provenance};
@@ -99,12 +101,23 @@ pub fn ec2_charges(
         "GB-months",
         &catalog.ebs_gp3,
     );
+    charge_price(
+        ledger,
+        Charge::PublicIpv4,
+        "Public IPv4 addresses",
+        Quantity::ratio(u128::from(u.public_ipv4_seconds), 3_600),
+        "IP-hours",
+        &catalog.public_ipv4,
+    );
     ledger.note(|| "EC2: billed per second from launch to termination (booting and idle included), 60-second minimum per launch.".to_owned());
     if discount > 0 {
         ledger.note(|| format!(
             "Discount {} off on-demand instance prices: a user setting standing for Savings Plans or Spot (assumption).",
             percent(discount)
         ));
+    }
+    if u.public_ipv4_seconds > 0 {
+        ledger.note(|| "Public IPv4: every public address, in use or idle, since 1 Feb 2024; an internet-facing ALB has one per enabled Availability Zone for as long as it exists, an instance launched with a public IP one while it exists (counted per second: an assumption).".to_owned());
     }
     if u.alb.is_some() {
         ledger.note(|| "ALB: a partial hour is a full hour; each hour's LCUs are its largest dimension (25 new connections/s, 3,000 active connections/min, 1 GB/h processed for EC2 targets or 0.4 GB/h for Lambda, 1,000 rule evaluations/s).".to_owned());
@@ -282,6 +295,7 @@ mod tests {
             InstanceUsage {
                 launches: 2,
                 billable_seconds: 2 * MONTH_SECONDS,
+                ..InstanceUsage::default()
             },
         );
         assert_eq!(
@@ -421,6 +435,7 @@ mod tests {
                             InstanceUsage {
                                 launches,
                                 billable_seconds: secs,
+                                ..InstanceUsage::default()
                             },
                         )]
                         .into(),

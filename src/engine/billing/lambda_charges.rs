@@ -626,6 +626,7 @@ mod tests {
                     provisioned_requests: preq,
                     provisioned_billed_ms: pms,
                     provisioned_env_seconds: env,
+                    open_provisioned_rounding_seconds: 0,
                 },
             )
     }

@@ -165,6 +165,11 @@ pub struct LambdaUsage {
     /// enable-to-disable span already rounded with
     /// [`provisioned_billable_seconds`] [environment-seconds].
     pub provisioned_env_seconds: u64,
+    /// Of `provisioned_env_seconds`, the 5-minute rounding of the span still
+    /// enabled at the window's end [environment-seconds]: a span that stays
+    /// enabled never pays it, so a projection leaves it out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub open_provisioned_rounding_seconds: u64,
 }
 
 impl LambdaUsage {
@@ -179,6 +184,7 @@ impl LambdaUsage {
             provisioned_requests: 0,
             provisioned_billed_ms: 0,
             provisioned_env_seconds: 0,
+            open_provisioned_rounding_seconds: 0,
         }
     }
 
@@ -226,6 +232,9 @@ impl LambdaUsage {
         self.provisioned_env_seconds = self
             .provisioned_env_seconds
             .saturating_add(other.provisioned_env_seconds);
+        self.open_provisioned_rounding_seconds = self
+            .open_provisioned_rounding_seconds
+            .saturating_add(other.open_provisioned_rounding_seconds);
         Ok(())
     }
 
@@ -238,6 +247,11 @@ impl LambdaUsage {
             provisioned_requests: scale(self.provisioned_requests, num, den),
             provisioned_billed_ms: scale(self.provisioned_billed_ms, num, den),
             provisioned_env_seconds: scale(self.provisioned_env_seconds, num, den),
+            open_provisioned_rounding_seconds: scale(
+                self.open_provisioned_rounding_seconds,
+                num,
+                den,
+            ),
             ..*self
         }
     }
@@ -251,6 +265,19 @@ pub struct InstanceUsage {
     pub launches: u64,
     /// Sum over launches of [`ec2_billable_seconds`] [instance-seconds].
     pub billable_seconds: u64,
+    /// Of `launches`, those still running at the window's end \[launches\]:
+    /// a projection counts them once instead of scaling them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub open_launches: u64,
+    /// Of `billable_seconds`, the 60-second minimum's top-up of launches
+    /// still running at the window's end [instance-seconds]: a launch that
+    /// keeps running never pays it, so a projection leaves it out.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub open_minimum_seconds: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// Traffic through the load balancer during ONE billed hour (or, with
@@ -304,6 +331,12 @@ pub struct Ec2Usage {
     pub alb: Option<AlbUsage>,
     /// EBS gp3 storage: volume size × time provisioned [GB-seconds].
     pub ebs_gb_seconds: u64,
+    /// Public IPv4 addresses × the time each existed, per second with no
+    /// minimum (an assumption: AWS prices them per IP-hour): the load
+    /// balancer's one per enabled Availability Zone for its whole life, and
+    /// one per instance launched with a public IP [address-seconds].
+    #[serde(skip_serializing_if = "is_zero")]
+    pub public_ipv4_seconds: u64,
 }
 
 impl Ec2Usage {
@@ -316,6 +349,28 @@ impl Ec2Usage {
             .saturating_add(ec2_billable_seconds(span));
     }
 
+    /// Adds one launch still running at the window's end, `span` after it
+    /// was launched: billed like [`Ec2Usage::record_launch`] (the 60 s
+    /// minimum included), with that minimum's top-up and the launch marked
+    /// open for projections.
+    pub fn record_running(&mut self, instance_type: &str, span: SimDuration) {
+        let entry = self.instances.entry(instance_type.to_owned()).or_default();
+        let billable = ec2_billable_seconds(span);
+        let topup = billable - span.as_micros().div_ceil(1_000_000).min(billable);
+        entry.launches = entry.launches.saturating_add(1);
+        entry.open_launches = entry.open_launches.saturating_add(1);
+        entry.billable_seconds = entry.billable_seconds.saturating_add(billable);
+        entry.open_minimum_seconds = entry.open_minimum_seconds.saturating_add(topup);
+    }
+
+    /// Adds `addresses` public IPv4 addresses that existed for `span`.
+    pub fn record_public_ipv4(&mut self, addresses: u64, span: SimDuration) {
+        let secs = span.as_micros().div_ceil(1_000_000);
+        self.public_ipv4_seconds = self
+            .public_ipv4_seconds
+            .saturating_add(addresses.saturating_mul(secs));
+    }
+
     /// Adds another window's usage. ALB hours are appended, so a window must
     /// end on a clock hour for its hours not to be counted twice.
     pub fn merge(&mut self, other: &Ec2Usage) {
@@ -323,6 +378,10 @@ impl Ec2Usage {
             let entry = self.instances.entry(name.clone()).or_default();
             entry.launches = entry.launches.saturating_add(u.launches);
             entry.billable_seconds = entry.billable_seconds.saturating_add(u.billable_seconds);
+            entry.open_launches = entry.open_launches.saturating_add(u.open_launches);
+            entry.open_minimum_seconds = entry
+                .open_minimum_seconds
+                .saturating_add(u.open_minimum_seconds);
         }
         match (&mut self.alb, &other.alb) {
             (Some(mine), Some(theirs)) => mine.hours.extend_from_slice(&theirs.hours),
@@ -330,6 +389,9 @@ impl Ec2Usage {
             _ => {}
         }
         self.ebs_gb_seconds = self.ebs_gb_seconds.saturating_add(other.ebs_gb_seconds);
+        self.public_ipv4_seconds = self
+            .public_ipv4_seconds
+            .saturating_add(other.public_ipv4_seconds);
     }
 }
 
@@ -511,7 +573,8 @@ mod tests {
             a.instances["m5.large"],
             InstanceUsage {
                 launches: 2,
-                billable_seconds: 160
+                billable_seconds: 160,
+                ..InstanceUsage::default()
             }
         );
         assert_eq!(a.instances["t3.micro"].billable_seconds, 100);

@@ -64,6 +64,7 @@ impl Ec2Side {
             ),
             detection: secs(cfg.health_check.detection_s()),
             zones: cfg.zones.clamp(1, defaults::ZONES_MAX),
+            public_ip: cfg.public_ip,
             payload_bytes: sources.iter().map(|s| kb_bytes(s.payload_kb)).collect(),
             source_kinds,
             initial_instances: cfg.instances.min(defaults::MAX_INSTANCES),

@@ -183,6 +183,9 @@ impl Ec2Side {
         );
         self.usage
             .record_launch(&self.type_name, now.since(launched));
+        if self.public_ip {
+            self.usage.record_public_ipv4(1, now.since(launched));
+        }
         self.deregister(slot);
         self.mutate(slot, now, |i| i.state = InstanceState::Terminated);
         let inst = &mut self.instances[slot as usize];

@@ -194,6 +194,8 @@ pub struct Ec2Side {
     /// Time for the health checks to notice a failed instance.
     detection: SimDuration,
     zones: u32,
+    /// Whether instances are launched with a public IPv4 address.
+    public_ip: bool,
     source_kinds: Vec<SourceKind>,
     payload_bytes: Vec<u64>,
     initial_instances: u32,

@@ -310,17 +310,33 @@ impl Ec2Side {
     }
 
     /// The billable usage from time zero to `now`: every launch from launch
-    /// to termination (instances still running billed up to `now`), with
-    /// billing's 60-second minimum, and the load balancer's hours.
+    /// to termination (instances still running billed up to `now`, marked
+    /// open for projections), with billing's 60-second minimum, the load
+    /// balancer's hours, and the public IPv4 addresses: the load
+    /// balancer's, one per enabled zone (at least two) from time zero, and
+    /// one per instance launched with a public IP.
     pub fn usage_at(&self, now: SimTime) -> Ec2Usage {
         let mut usage = self.usage.clone();
         for inst in &self.instances {
             if inst.state != InstanceState::Terminated {
-                usage.record_launch(&self.type_name, now.since(inst.launched));
+                let span = now.since(inst.launched);
+                usage.record_running(&self.type_name, span);
+                if self.public_ip {
+                    usage.record_public_ipv4(1, span);
+                }
             }
         }
         usage.alb = self.alb.as_ref().map(|meter| meter.usage_at(now));
+        if usage.alb.is_some() {
+            usage.record_public_ipv4(self.alb_public_ipv4(), now.since(SimTime::ZERO));
+        }
         usage
+    }
+
+    /// Public IPv4 addresses of the internet-facing load balancer: one per
+    /// enabled zone, and an ALB enables at least two \[addresses\].
+    pub fn alb_public_ipv4(&self) -> u64 {
+        u64::from(self.zones.max(defaults::ALB_MIN_ZONES)) * defaults::ALB_PUBLIC_IPV4_PER_ZONE
     }
 
     /// Empty long-poll receives of idle workers up to now: each idle worker

@@ -342,23 +342,31 @@ impl LambdaTotals {
         lambda.on_demand_while_provisioned = totals(self.spill);
         lambda.provisioned_requests = round(self.provisioned_requests);
         lambda.provisioned_billed_ms = round(self.provisioned_ms);
-        lambda.provisioned_env_seconds = provisioned_env_seconds(f, window);
+        (
+            lambda.provisioned_env_seconds,
+            lambda.open_provisioned_rounding_seconds,
+        ) = provisioned_env_seconds(f, window);
         lambda
     }
 }
 
 /// Provisioned spans, exactly as billed: each constant level rounded up to
-/// 5 minutes, the open one up to the window's end [environment-seconds].
-fn provisioned_env_seconds(f: &Function, window: f64) -> u64 {
+/// 5 minutes, the open one up to the window's end [environment-seconds];
+/// and, of that, the open span's rounding (a projection leaves it out).
+fn provisioned_env_seconds(f: &Function, window: f64) -> (u64, u64) {
     let mut env_seconds = 0u64;
+    let mut open_rounding = 0u64;
     for (i, s) in f.provisioned.iter().enumerate() {
-        let end = f
-            .provisioned
-            .get(i + 1)
-            .map_or(window, |n| n.at_s)
-            .min(window);
+        let next = f.provisioned.get(i + 1).map_or(f64::INFINITY, |n| n.at_s);
+        let end = next.min(window);
         let span = SimDuration::from_secs_f64((end - s.at_s).max(0.0));
-        env_seconds += u64::from(s.level) * provisioned_billable_seconds(span);
+        let rounded = provisioned_billable_seconds(span);
+        env_seconds += u64::from(s.level) * rounded;
+        if next >= window && s.at_s < window {
+            // Still enabled at the window's end, as the simulation sees it.
+            let secs = span.as_micros().div_ceil(1_000_000).min(rounded);
+            open_rounding += u64::from(s.level) * (rounded - secs);
+        }
     }
-    env_seconds
+    (env_seconds, open_rounding)
 }

@@ -49,6 +49,7 @@ pub(super) fn tracked_fleet(
         InstanceUsage {
             launches: (launches + n / 2) / n,
             billable_seconds: (billed + n / 2) / n,
+            ..InstanceUsage::default()
         },
     );
     (u, peak, idle / n as f64)

@@ -13,6 +13,7 @@ use crate::engine::defaults as d;
 use crate::engine::scenario::ec2::defaults as ed;
 use crate::engine::scenario::ec2::Ec2Config;
 use crate::engine::scenario::{ApiType, Scenario, Source, SourceKind};
+use crate::engine::time::SimDuration;
 
 /// The window's running totals besides the Lambda side's own.
 #[derive(Default)]
@@ -241,8 +242,21 @@ fn assemble(
         // Idle workers long-poll every 20 s.
         ec2_sqs += idle_slot_s / ed::SQS_LONG_POLL_S as f64;
     }
+    let span = SimDuration::from_secs_f64(window);
     if scenario.sources.iter().any(|s| s.kind == SourceKind::Api) {
         ec2_usage.alb = Some(alb_usage(ec2, scenario, &totals.load, window));
+        // The internet-facing load balancer's addresses, one per zone.
+        let zones = ec2.zones.clamp(1, ed::ZONES_MAX).max(ed::ALB_MIN_ZONES);
+        ec2_usage.record_public_ipv4(u64::from(zones) * ed::ALB_PUBLIC_IPV4_PER_ZONE, span);
+    }
+    if ec2.public_ip {
+        // One address per instance while it runs (its billed time).
+        let secs: u64 = ec2_usage
+            .instances
+            .values()
+            .map(|i| i.billable_seconds)
+            .sum();
+        ec2_usage.public_ipv4_seconds = ec2_usage.public_ipv4_seconds.saturating_add(secs);
     }
     let ec2_sources = EventSourceUsage {
         s3_put_requests: round(src[1]),

@@ -63,6 +63,11 @@ pub struct Billable {
     /// Provisioned level × time, each constant-level span rounded UP to
     /// 5 minutes [environment-seconds].
     pub provisioned_env_seconds: u64,
+    /// Of `provisioned_env_seconds`, the 5-minute rounding of the span still
+    /// enabled at the end of the usage [environment-seconds] (for the
+    /// projection; not in the report).
+    #[serde(skip)]
+    pub open_provisioned_rounding_seconds: u64,
     /// Provisioned level × time, unrounded [environment-ms].
     pub provisioned_env_ms: u64,
     /// SQS requests (send, receive, delete; 64 KB chunks) \[requests\].
@@ -95,6 +100,7 @@ impl Billable {
             provisioned_requests: self.provisioned_requests,
             provisioned_billed_ms: self.provisioned_billed_ms,
             provisioned_env_seconds: self.provisioned_env_seconds,
+            open_provisioned_rounding_seconds: self.open_provisioned_rounding_seconds,
             ..LambdaUsage::new(architecture, self.memory_mb, self.ephemeral_storage_mb)
         }
     }
@@ -118,7 +124,10 @@ impl LambdaSide {
         let mut billable = self.billable;
         let span = now.since(self.provisioned_since);
         let level = u64::from(self.provisioned_target);
-        billable.provisioned_env_seconds += level * provisioned_billable_seconds(span);
+        let rounded = provisioned_billable_seconds(span);
+        billable.provisioned_env_seconds += level * rounded;
+        billable.open_provisioned_rounding_seconds +=
+            level * (rounded - span.as_micros().div_ceil(1_000_000).min(rounded));
         billable.provisioned_env_ms += level * span.as_micros() / 1_000;
         billable
     }

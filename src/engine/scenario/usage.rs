@@ -162,6 +162,11 @@ struct Ec2Input {
     /// EBS gp3 volume per instance [GB], default none.
     ebs_gb_per_instance: Option<f64>,
     alb: Option<AlbInput>,
+    /// Public IPv4 address-hours in the month [IP-hours], default 0: an
+    /// internet-facing ALB has one address per enabled zone all month
+    /// (2 zones × 720 h = 1,440), an instance with a public IP one while it
+    /// runs.
+    public_ipv4_hours: Option<f64>,
     /// SQS free tier, default true.
     free_tier: Option<bool>,
     #[serde(default)]
@@ -534,11 +539,21 @@ fn ec2_side(p: &mut Problems, e: &Ec2Input, catalog: &Catalog) -> Option<Bill> {
             InstanceUsage {
                 launches,
                 billable_seconds: seconds,
+                ..InstanceUsage::default()
             },
         );
     }
     u.ebs_gb_seconds = (ebs * seconds as f64).round() as u64;
     u.alb = e.alb.as_ref().map(|a| alb_usage(p, a));
+    let ip_hours = p.number(
+        "ec2.public_ipv4_hours",
+        e.public_ipv4_hours.unwrap_or(0.0),
+        0.0,
+        1e8,
+        false,
+        "IP-hours",
+    );
+    u.public_ipv4_seconds = (ip_hours * 3_600.0).round() as u64;
     let sources = event_sources(p, "ec2.event_sources", &e.event_sources);
     let opts = Ec2BillOptions {
         discount_basis_points,

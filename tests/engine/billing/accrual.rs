@@ -124,7 +124,7 @@ fn the_simulation_accrues_cost_per_side_at_its_series_boundaries() {
         assert!(b.total >= a.total);
         assert_eq!(
             b.total,
-            b.instances + b.alb + b.sqs + b.ebs + b.event_sources
+            b.instances + b.alb + b.sqs + b.ebs + b.event_sources + b.public_ipv4
         );
     }
     let report = sim.report();

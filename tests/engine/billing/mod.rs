@@ -3,3 +3,4 @@
 
 mod accrual;
 mod aggregate;
+mod public_ipv4;

@@ -67,6 +67,24 @@ pub const FREE_RULES: u32 = 10;
 /// Most rules of one listener \[rules\]. Source: ELB quotas (100 per ALB listener).
 pub const RULES_MAX: u32 = 100;
 
+/// Availability Zones an Application Load Balancer enables at least
+/// \[zones\]: a fleet in one zone still has a load balancer in two.
+/// Source: ELB docs, "Availability Zones and load balancer nodes" ("you
+/// must enable at least two or more Availability Zones").
+pub const ALB_MIN_ZONES: u32 = 2;
+/// Public IPv4 addresses of an internet-facing load balancer per enabled
+/// zone \[addresses\]: one per load balancer node (ELB docs: "the nodes of
+/// an internet-facing load balancer have public IP addresses", one node per
+/// enabled zone). ASSUMPTION for a load balancer that scaled its nodes up
+/// (AWS adds addresses then; not modelled).
+pub const ALB_PUBLIC_IPV4_PER_ZONE: u64 = 1;
+/// Whether the fleet's instances get a public IPv4 address by default.
+/// A teaching default: instances behind an ALB sit in private subnets
+/// (the load balancer in public ones), as AWS's reference architectures
+/// put them, and need no public address; a worker fleet reaching SQS from
+/// a private subnet needs a NAT gateway or a VPC endpoint (not modelled).
+pub const PUBLIC_IP_DEFAULT: bool = false;
+
 // ----------------------------------------------------------- Auto Scaling
 
 /// Period of the metric target tracking reads \[s\]: 1-minute metrics.
@@ -196,6 +214,12 @@ pub const EC2_ASSUMPTIONS: &[Assumption] = &[
         value: HEALTH_INTERVAL_DEFAULT_S * UNHEALTHY_THRESHOLD_DEFAULT as f64,
         unit: "s until the load balancer stops routing to the zone (default health checks)",
         why: "the zone's instances fail at once; the ALB notices them by its health checks (interval × unhealthy threshold) and Auto Scaling relaunches in the other zones (EC2 Auto Scaling docs); the rebalancing AWS does when the zone returns is not modelled",
+    },
+    Assumption {
+        name: "public IPv4 addresses of the load balancer",
+        value: ALB_PUBLIC_IPV4_PER_ZONE as f64,
+        unit: "per enabled zone (at least 2 zones), billed per second",
+        why: "one per load balancer node; AWS adds nodes (and addresses) as a load balancer scales, not modelled; AWS prices addresses per IP-hour without saying how a partial hour is counted, so they are counted per second",
     },
     Assumption {
         name: "ec2.load_balancer.response_kb",

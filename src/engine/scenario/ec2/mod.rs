@@ -309,6 +309,11 @@ pub struct Ec2Config {
     pub boot_s: f64,
     /// Availability Zones the fleet is spread over \[zones\] (1–6).
     pub zones: u32,
+    /// Whether each instance is launched with a public IPv4 address,
+    /// billed per IP-hour while it exists. Default false: instances behind
+    /// the load balancer sit in private subnets (the load balancer's own
+    /// addresses, one per zone, are billed either way).
+    pub public_ip: bool,
     /// The load balancer in front of API sources.
     pub load_balancer: LoadBalancerConfig,
     /// Health checks.
@@ -342,6 +347,7 @@ impl Default for Ec2Config {
             error_rate: None,
             boot_s: d::BOOT_DEFAULT_S,
             zones: d::ZONES_DEFAULT,
+            public_ip: d::PUBLIC_IP_DEFAULT,
             load_balancer: LoadBalancerConfig::default(),
             health_check: HealthCheckConfig::default(),
             auto_scaling: None,
