@@ -148,6 +148,8 @@ const EXPECT = {
 test('the preset list is what the tests expect', async () => {
   const { page } = await newPage(env.browser);
   await page.goto(env.url);
+  // The options exist once the app has rendered (a loaded machine may be slower).
+  await page.locator('#sim-clock').waitFor();
   const titles = await page.locator('#preset option').allTextContents();
   for (const t of Object.keys(EXPECT)) assert.ok(titles.includes(t), `preset ${t} is offered`);
   await page.close();
