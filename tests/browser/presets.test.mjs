@@ -135,6 +135,20 @@ const EXPECT = {
       assert.equal(await page.locator('[data-testid=source] .icon-api').count(), 1, 'drawn as API Gateway');
     },
   },
+  'An API in front of Lambda gives you 30 s, not 15 minutes': {
+    speed: 10,
+    check: async (page) => {
+      // A handler over 30 s: API Gateway answers 504 while the function runs on.
+      await until(async () => num(await text(page, 'm-timeouts-lambda')), (n) => n >= 1, 30000, 'a 504 at the gateway');
+    },
+  },
+  'SQS + low reserved concurrency sends messages to the DLQ': {
+    speed: 10,
+    check: async (page) => {
+      assert.equal(await page.locator('[data-testid=source] .icon-sqs').count(), 1, 'drawn as an SQS queue');
+      await until(async () => num(await text(page, 'm-refused-lambda')), (n) => n >= 1, 30000, 'throttled batches');
+    },
+  },
   'Stress: 1,000 environments, 50 instances': {
     speed: 2,
     check: async (page) => {
