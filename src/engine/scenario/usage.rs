@@ -167,6 +167,11 @@ struct Ec2Input {
     /// (2 zones × 720 h = 1,440), an instance with a public IP one while it
     /// runs.
     public_ipv4_hours: Option<f64>,
+    /// Surplus CPU credits of the fleet's T3 instances in unlimited mode
+    /// [vCPU-hours], default 0: CPU spent above the baseline beyond the
+    /// credits earned (e.g. 2 × t3.micro at 60 % for 720 h: 2 × (60 % −
+    /// 10 %) × 2 vCPU × 720 h = 1,440 vCPU-hours).
+    surplus_vcpu_hours: Option<f64>,
     /// SQS free tier, default true.
     free_tier: Option<bool>,
     #[serde(default)]
@@ -554,6 +559,15 @@ fn ec2_side(p: &mut Problems, e: &Ec2Input, catalog: &Catalog) -> Option<Bill> {
         "IP-hours",
     );
     u.public_ipv4_seconds = (ip_hours * 3_600.0).round() as u64;
+    let surplus_hours = p.number(
+        "ec2.surplus_vcpu_hours",
+        e.surplus_vcpu_hours.unwrap_or(0.0),
+        0.0,
+        1e8,
+        false,
+        "vCPU-hours",
+    );
+    u.surplus_vcpu_seconds = (surplus_hours * 3_600.0).round() as u64;
     let sources = event_sources(p, "ec2.event_sources", &e.event_sources);
     let opts = Ec2BillOptions {
         discount_basis_points,
