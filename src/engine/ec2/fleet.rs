@@ -4,8 +4,8 @@
 //! An instance is billed from launch to termination whatever it does; it
 //! serves requests only while in service (or finishing them while draining).
 
-use crate::engine::scenario::ec2::defaults;
 use crate::engine::metrics::{halve_when_full, width_weighted};
+use crate::engine::scenario::ec2::defaults;
 use crate::engine::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;

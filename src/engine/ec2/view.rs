@@ -355,7 +355,8 @@ impl Ec2Side {
         if units >= 0 {
             return 0;
         }
-        let den = i128::from(fleet::CREDIT_SCALE) * i128::from(self.worker_slots.max(1)) * 1_000_000;
+        let den =
+            i128::from(fleet::CREDIT_SCALE) * i128::from(self.worker_slots.max(1)) * 1_000_000;
         let num = -units * i128::from(self.vcpu);
         u64::try_from((num + den / 2) / den).unwrap_or(u64::MAX)
     }

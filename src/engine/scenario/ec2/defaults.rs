@@ -90,7 +90,11 @@ pub const ALB_PUBLIC_IPV4_PER_ZONE: u64 = 1;
 /// instances) or unlimited (T3/T3a/T4g instances)") and an unlimited T3
 /// gets NO launch credits (only T2 standard instances do): the balance
 /// starts at 0.
-pub const BURSTABLE: &[(&str, u32)] = &[("t3.micro", 1_000), ("t3.small", 2_000), ("t3.medium", 2_000)];
+pub const BURSTABLE: &[(&str, u32)] = &[
+    ("t3.micro", 1_000),
+    ("t3.small", 2_000),
+    ("t3.medium", 2_000),
+];
 
 /// The baseline per vCPU of `instance_type` \[basis points\], if burstable.
 pub fn burst_baseline_bp(instance_type: &str) -> Option<u32> {
