@@ -136,12 +136,19 @@ pub const SCALE_IN_THRESHOLD_SHARE: f64 = 0.9;
 /// target tracking scales in "gradually" without a figure.
 pub const SCALE_IN_MAX_STEP_SHARE: f64 = 0.1;
 /// Instance warm-up: a new instance counts toward the metric, and scale-in
-/// may happen, only this long after it is in service \[s\]. Source:
-/// `docs/aws-facts.md` (defaults to the 300 s DefaultCooldown when not set).
+/// may happen, only this long after it enters the group's InService state
+/// \[s\], which is at launch here (the boot, the application starting, runs
+/// inside the warm-up). Source: EC2 Auto Scaling User Guide, "Set the
+/// default instance warmup" ("how long after an instance reaches the
+/// InService state it waits before contributing usage data");
+/// `EstimatedInstanceWarmup` falls back to the 300 s default cooldown.
 pub const WARMUP_DEFAULT_S: f64 = 300.0;
-/// Cooldown after a scaling activity before a scale-in \[s\]. Source:
-/// `docs/aws-facts.md`, `DefaultCooldown` 300 s.
-pub const COOLDOWN_DEFAULT_S: f64 = 300.0;
+/// Extra wait after a scaling activity before a scale-in \[s\]: 0, as
+/// target tracking uses warm-up, not the cooldown (EC2 Auto Scaling docs:
+/// the default cooldown, 300 s, applies to simple scaling policies only).
+/// A user value still delays scale-in (a teaching knob, not an AWS setting
+/// of target tracking).
+pub const COOLDOWN_DEFAULT_S: f64 = 0.0;
 /// Health check grace period: no health-check replacement this soon after
 /// launch \[s\]. Source: `docs/aws-facts.md` (300 s).
 pub const HEALTH_GRACE_DEFAULT_S: f64 = 300.0;
