@@ -258,9 +258,7 @@ impl Ec2Side {
                     busy += busy_since_mark;
                     counted += 1;
                 }
-                InstanceState::InService
-                    if !inst.initial && inst.launched + warmup > now =>
-                {
+                InstanceState::InService if !inst.initial && inst.launched + warmup > now => {
                     warming = true
                 }
                 InstanceState::Booting => warming = true,
