@@ -30,6 +30,7 @@ fn fields(ty: &str) -> Option<&'static [(&'static str, &'static str)]> {
             ("s3", "S3Prices"),
             ("ebs_gp3", "Price"),
             ("public_ipv4", "Price"),
+            ("t3_unlimited_surplus", "Price"),
         ],
         "Price" => &[
             ("usd", "PicoUsd"),

@@ -136,6 +136,13 @@ pub const PRESETS: &[Preset] = &[
         speed: 10.0,
     },
     Preset {
+        id: "t3-high-cpu",
+        title: "A t3 fleet at high CPU costs more than its hourly price",
+        takeaway: "T3 instances launch in unlimited mode: above the baseline (10 % per vCPU on a t3.micro) they spend CPU credits they do not earn, and the surplus is billed at $0.05 per vCPU-hour. Two t3.micro at 60 % CPU cost about 5.8 × their on-demand price.",
+        json: include_str!("../../static/scenarios/t3-high-cpu.json"),
+        speed: 10.0,
+    },
+    Preset {
         id: "stress",
         title: "Stress: 1,000 environments, 50 instances",
         takeaway: "A load test of the simulator itself: about 1,000 busy Lambda environments (drawn as density tiles) beside 50 instances; the speed display shows when the engine cannot keep up.",

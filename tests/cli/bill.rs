@@ -163,3 +163,32 @@ fn public_ipv4_hours_are_their_own_line() {
         "{err}"
     );
 }
+
+#[test]
+fn t3_surplus_credits_are_their_own_line() {
+    // 2 × t3.micro at 60 % all month: 2 × (60 − 10) % × 2 vCPU × 720 h =
+    // 1,440 vCPU-hours × $0.05 = $72.00 (EC2 On-Demand pricing, T2/T3/T4g
+    // Unlimited Mode Pricing), beside 1,440 instance-hours × $0.0104 =
+    // $14.98.
+    let path = temp(
+        "bill-t3.json",
+        r#"{ "ec2": { "instance_type": "t3.micro", "count": 2, "surplus_vcpu_hours": 1440 } }"#,
+    );
+    let out = fanout_output(&["bill", path.to_str().expect("UTF-8 path")]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let line = text
+        .lines()
+        .find(|l| l.contains("T3 Unlimited surplus CPU credits"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("1,440") && line.contains("$72.00"), "{line}");
+    let err = bad_input(
+        "t3-negative",
+        r#"{ "ec2": { "instance_type": "t3.micro", "count": 1, "surplus_vcpu_hours": -1 } }"#,
+    );
+    assert!(
+        err.contains("ec2.surplus_vcpu_hours: -1 is not allowed"),
+        "{err}"
+    );
+}

@@ -642,6 +642,7 @@ fn cost_rows(o: &mut Rows, cost: &CostReport) {
             ("EC2 so far: EBS", c.ebs),
             ("EC2 so far: event sources", c.event_sources),
             ("EC2 so far: public IPv4", c.public_ipv4),
+            ("EC2 so far: T3 surplus CPU credits", c.cpu_credits),
         ] {
             if m > Money::ZERO {
                 row(&mut o.out, label, m.to_string());

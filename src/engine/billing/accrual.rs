@@ -71,7 +71,9 @@ pub struct Ec2Cost {
     pub event_sources: Money,
     /// Public IPv4 addresses: the load balancer's and the instances' [µ$].
     pub public_ipv4: Money,
-    /// The exact sum of the six [µ$].
+    /// Surplus CPU credits of T3 instances in unlimited mode [µ$].
+    pub cpu_credits: Money,
+    /// The exact sum of the seven [µ$].
     pub total: Money,
 }
 
@@ -112,6 +114,7 @@ impl Ec2Cost {
             ebs: t.get(Charge::Ebs),
             event_sources: t.get(Charge::OtherRequests),
             public_ipv4: t.get(Charge::PublicIpv4),
+            cpu_credits: t.get(Charge::CpuCredits),
             total: t.total,
         }
     }

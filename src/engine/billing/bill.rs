@@ -140,6 +140,8 @@ pub enum Charge {
     OtherRequests,
     /// Public IPv4 addresses (the load balancer's and the instances').
     PublicIpv4,
+    /// Surplus CPU credits of burstable instances in unlimited mode.
+    CpuCredits,
 }
 
 /// The words of a bill line: what is charged, the quantity's unit and the
@@ -207,7 +209,7 @@ pub trait Ledger {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Amount per [`Charge`], in declaration order [µ$].
-    pub by_kind: [Money; 10],
+    pub by_kind: [Money; 11],
     /// The exact sum [µ$].
     pub total: Money,
 }

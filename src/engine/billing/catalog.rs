@@ -281,6 +281,8 @@ pub struct Catalog {
     pub ebs_gp3: Price,
     /// A public IPv4 address, in use or idle [USD per IP-hour].
     pub public_ipv4: Price,
+    /// Surplus CPU credits of a T3 instance in unlimited mode [USD per vCPU-hour].
+    pub t3_unlimited_surplus: Price,
 }
 
 /// The catalog JSON, read by serde only in the tests: the app and the
@@ -389,6 +391,7 @@ impl Catalog {
         set(&mut c.s3.get, o.s3_get);
         set(&mut c.ebs_gp3, o.ebs_gp3);
         set(&mut c.public_ipv4, o.public_ipv4);
+        set(&mut c.t3_unlimited_surplus, o.t3_unlimited_surplus);
         if errors.is_empty() {
             Ok(c)
         } else {
@@ -448,6 +451,8 @@ pub struct PriceOverrides {
     pub ebs_gp3: Option<PicoUsd>,
     /// [USD per IP-hour]
     pub public_ipv4: Option<PicoUsd>,
+    /// [USD per vCPU-hour]
+    pub t3_unlimited_surplus: Option<PicoUsd>,
 }
 
 /// A price override the catalog cannot apply.

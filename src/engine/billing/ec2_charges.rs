@@ -109,6 +109,14 @@ pub fn ec2_charges(
         "IP-hours",
         &catalog.public_ipv4,
     );
+    charge_price(
+        ledger,
+        Charge::CpuCredits,
+        "T3 Unlimited surplus CPU credits",
+        Quantity::ratio(u128::from(u.surplus_vcpu_seconds), 3_600),
+        "vCPU-hours",
+        &catalog.t3_unlimited_surplus,
+    );
     ledger.note(|| "EC2: billed per second from launch to termination (booting and idle included), 60-second minimum per launch.".to_owned());
     if discount > 0 {
         ledger.note(|| format!(
@@ -118,6 +126,9 @@ pub fn ec2_charges(
     }
     if u.public_ipv4_seconds > 0 {
         ledger.note(|| "Public IPv4: every public address, in use or idle, since 1 Feb 2024; an internet-facing ALB has one per enabled Availability Zone for as long as it exists, an instance launched with a public IP one while it exists (counted per second: an assumption).".to_owned());
+    }
+    if u.surplus_vcpu_seconds > 0 {
+        ledger.note(|| "T3 Unlimited: CPU above the baseline spends CPU credits (one credit = one vCPU at 100 % for one minute); credits spent beyond those earned and not paid back by later earnings are surplus credits, charged per vCPU-hour; no discount applies to them (an assumption).".to_owned());
     }
     if u.alb.is_some() {
         ledger.note(|| "ALB: a partial hour is a full hour; each hour's LCUs are its largest dimension (25 new connections/s, 3,000 active connections/min, 1 GB/h processed for EC2 targets or 0.4 GB/h for Lambda, 1,000 rule evaluations/s).".to_owned());

@@ -119,6 +119,7 @@ pub fn project_ec2(u: &Ec2Usage, window: SimDuration) -> Ec2Usage {
         alb,
         ebs_gb_seconds: s(u.ebs_gb_seconds),
         public_ipv4_seconds: s(u.public_ipv4_seconds),
+        surplus_vcpu_seconds: s(u.surplus_vcpu_seconds),
     }
 }
 

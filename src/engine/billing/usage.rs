@@ -337,6 +337,11 @@ pub struct Ec2Usage {
     /// one per instance launched with a public IP [address-seconds].
     #[serde(skip_serializing_if = "is_zero")]
     pub public_ipv4_seconds: u64,
+    /// Surplus CPU credits of burstable (T3) instances in unlimited mode:
+    /// CPU spent above the credits earned at the baseline, not paid back
+    /// by later earnings [vCPU-seconds] (60 = one CPU credit).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub surplus_vcpu_seconds: u64,
 }
 
 impl Ec2Usage {
@@ -392,6 +397,9 @@ impl Ec2Usage {
         self.public_ipv4_seconds = self
             .public_ipv4_seconds
             .saturating_add(other.public_ipv4_seconds);
+        self.surplus_vcpu_seconds = self
+            .surplus_vcpu_seconds
+            .saturating_add(other.surplus_vcpu_seconds);
     }
 }
 

@@ -250,15 +250,15 @@ impl Ec2Side {
                 continue;
             }
             let busy_since_mark = inst.take_busy_since_mark(now);
-            let warm = inst.initial || inst.in_service_since + warmup <= period_start;
+            // Warm-up runs from the group's InService, which is launch
+            // here (the boot is the application starting, inside it).
+            let warm = inst.initial || inst.launched + warmup <= period_start;
             match inst.state {
                 InstanceState::InService if warm => {
                     busy += busy_since_mark;
                     counted += 1;
                 }
-                InstanceState::InService
-                    if !inst.initial && inst.in_service_since + warmup > now =>
-                {
+                InstanceState::InService if !inst.initial && inst.launched + warmup > now => {
                     warming = true
                 }
                 InstanceState::Booting => warming = true,

@@ -65,6 +65,8 @@ impl Ec2Side {
             detection: secs(cfg.health_check.detection_s()),
             zones: cfg.zones.clamp(1, defaults::ZONES_MAX),
             public_ip: cfg.public_ip,
+            credit_earn: defaults::burst_baseline_bp(&cfg.instance_type)
+                .map_or(0, |bp| u64::from(bp) * u64::from(cfg.slots(vcpu))),
             payload_bytes: sources.iter().map(|s| kb_bytes(s.payload_kb)).collect(),
             source_kinds,
             initial_instances: cfg.instances.min(defaults::MAX_INSTANCES),

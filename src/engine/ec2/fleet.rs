@@ -5,6 +5,7 @@
 //! serves requests only while in service (or finishing them while draining).
 
 use crate::engine::metrics::{halve_when_full, width_weighted};
+use crate::engine::scenario::ec2::defaults;
 use crate::engine::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -105,6 +106,13 @@ pub struct Instance {
     pub busy_last: SimTime,
     /// `busy_int` at the last metric datapoint.
     pub busy_mark: u128,
+    /// CPU credits earned per µs by a burstable instance, 0 otherwise
+    /// [credit units/µs]: baseline per vCPU \[basis points\] × worker slots.
+    /// A credit unit is one busy worker slot for 1 µs × 10,000.
+    pub credit_earn: u64,
+    /// CPU credit balance [credit units]; below zero: surplus credits spent
+    /// in unlimited mode, paid back by later earnings first.
+    pub credits: i128,
 }
 
 impl Instance {
@@ -127,7 +135,24 @@ impl Instance {
             busy_int: 0,
             busy_last: now,
             busy_mark: 0,
+            credit_earn: 0,
+            credits: 0,
         }
+    }
+
+    /// The credit balance at `now` [credit units], from the last update:
+    /// earned at the baseline, spent by the busy slots, capped at 24 hours
+    /// of earnings (the balance moves linearly between updates, so the
+    /// cap applies at the end).
+    pub fn credits_at(&self, now: SimTime) -> i128 {
+        if self.credit_earn == 0 {
+            return 0;
+        }
+        let dt = i128::from(now.since(self.busy_last).as_micros());
+        let earn = i128::from(self.credit_earn);
+        let cap = earn * i128::from(defaults::CREDIT_ACCRUAL_HOURS) * 3_600_000_000;
+        let net = earn - i128::from(self.busy) * i128::from(CREDIT_SCALE);
+        (self.credits + net * dt).min(cap)
     }
 
     /// Brings the busy integral up to `now` (call before changing `busy`).
@@ -135,6 +160,9 @@ impl Instance {
     pub fn integrate(&mut self, now: SimTime) {
         let dt = now.since(self.busy_last).as_micros();
         if dt > 0 {
+            if self.credit_earn > 0 {
+                self.credits = self.credits_at(now);
+            }
             self.busy_int += u128::from(self.busy) * u128::from(dt);
             self.busy_last = now;
         }
@@ -153,6 +181,9 @@ impl Instance {
         u64::from(self.busy) + self.local.len() as u64
     }
 }
+
+/// Credit units per busy worker slot per µs (basis points of a slot).
+pub const CREDIT_SCALE: u64 = 10_000;
 
 /// Instance counts by state and running worker slots, integrated over
 /// time. Only advanced when an instance changes state (rare); busy slots

@@ -36,7 +36,8 @@ impl Ec2Side {
         };
         let id = self.next_id;
         self.next_id += 1;
-        let inst = Instance::new(id, zone, InstanceState::Booting, now);
+        let mut inst = Instance::new(id, zone, InstanceState::Booting, now);
+        inst.credit_earn = self.credit_earn;
         let slot = store(
             &mut self.instances,
             &mut self.free_instance_slots,
@@ -186,6 +187,8 @@ impl Ec2Side {
         if self.public_ip {
             self.usage.record_public_ipv4(1, now.since(launched));
         }
+        let surplus = self.surplus_vcpu_seconds(self.instances[slot as usize].credits_at(now));
+        self.usage.surplus_vcpu_seconds = self.usage.surplus_vcpu_seconds.saturating_add(surplus);
         self.deregister(slot);
         self.mutate(slot, now, |i| i.state = InstanceState::Terminated);
         let inst = &mut self.instances[slot as usize];

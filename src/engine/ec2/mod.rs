@@ -196,6 +196,9 @@ pub struct Ec2Side {
     zones: u32,
     /// Whether instances are launched with a public IPv4 address.
     public_ip: bool,
+    /// CPU credits an instance earns per µs (0: not burstable), see
+    /// [`fleet::Instance::credit_earn`].
+    credit_earn: u64,
     source_kinds: Vec<SourceKind>,
     payload_bytes: Vec<u64>,
     initial_instances: u32,

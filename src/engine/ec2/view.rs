@@ -3,7 +3,7 @@
 //! side's where the meaning is the same.
 
 use super::autoscaling::Bounds;
-use super::fleet::{FleetPoint, InstanceState};
+use super::fleet::{self, FleetPoint, InstanceState};
 use super::operator::OperatorWork;
 use super::{Ec2Side, FleetCounters};
 use crate::engine::billing::usage::{Ec2Usage, EventSourceUsage};
@@ -37,6 +37,10 @@ pub struct InstanceView {
     pub queue_length: u64,
     /// Time since launch \[µs\].
     pub age_us: u64,
+    /// CPU credit balance of a burstable (T3) instance, none for other
+    /// types \[credits = vCPU-minutes\]; negative: surplus credits spent in
+    /// unlimited mode, billed unless paid back by later earnings.
+    pub cpu_credits: Option<f64>,
 }
 
 /// Instances per state.
@@ -184,6 +188,8 @@ impl Ec2Side {
                 in_flight: i.busy,
                 queue_length: i.local.len() as u64,
                 age_us: now.since(i.launched).as_micros(),
+                cpu_credits: (self.credit_earn > 0)
+                    .then(|| self.credits_in_vcpu_minutes(i.credits_at(now))),
             })
             .collect();
         crate::engine::order::sort_by_u64(&mut instances, |v| v.id);
@@ -324,6 +330,9 @@ impl Ec2Side {
                 if self.public_ip {
                     usage.record_public_ipv4(1, span);
                 }
+                usage.surplus_vcpu_seconds = usage
+                    .surplus_vcpu_seconds
+                    .saturating_add(self.surplus_vcpu_seconds(inst.credits_at(now)));
             }
         }
         usage.alb = self.alb.as_ref().map(|meter| meter.usage_at(now));
@@ -331,6 +340,25 @@ impl Ec2Side {
             usage.record_public_ipv4(self.alb_public_ipv4(), now.since(SimTime::ZERO));
         }
         usage
+    }
+
+    /// A credit balance in CPU credits (vCPU-minutes; negative: surplus
+    /// credits spent in unlimited mode).
+    pub fn credits_in_vcpu_minutes(&self, units: i128) -> f64 {
+        let per_slot_us = units as f64 / fleet::CREDIT_SCALE as f64;
+        per_slot_us * f64::from(self.vcpu) / f64::from(self.worker_slots.max(1)) / 60e6
+    }
+
+    /// The surplus (negative part) of a credit balance, in vCPU-seconds,
+    /// rounded half up.
+    pub fn surplus_vcpu_seconds(&self, units: i128) -> u64 {
+        if units >= 0 {
+            return 0;
+        }
+        let den =
+            i128::from(fleet::CREDIT_SCALE) * i128::from(self.worker_slots.max(1)) * 1_000_000;
+        let num = -units * i128::from(self.vcpu);
+        u64::try_from((num + den / 2) / den).unwrap_or(u64::MAX)
     }
 
     /// Public IPv4 addresses of the internet-facing load balancer: one per

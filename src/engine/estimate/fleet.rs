@@ -4,7 +4,7 @@
 //! the fleet is sized is in [`super::sizing`].
 
 use super::arrivals::SliceLoad;
-use crate::engine::billing::usage::{sqs_request_units, AlbHour, AlbUsage};
+use crate::engine::billing::usage::{sqs_request_units, AlbHour, AlbUsage, Ec2Usage};
 use crate::engine::billing::Catalog;
 use crate::engine::dist::Distribution;
 use crate::engine::scenario::ec2::defaults as ed;
@@ -36,6 +36,27 @@ pub(super) struct FleetLoad<'a> {
     /// Worker slots per instance.
     pub(super) slots: f64,
     pub(super) redelivery: Redelivery,
+}
+
+/// Surplus CPU credits of a burstable (T3) fleet in unlimited mode
+/// [vCPU-seconds], for the fleet as a whole: the vCPU-seconds its busy
+/// workers use (busy slots / slots × vCPUs) beyond the baseline earned over
+/// its billed instance time. The simulation counts each instance's own
+/// balance; a fleet whose instances sit on both sides of the baseline pays
+/// more there than here.
+pub(super) fn surplus_vcpu_seconds(f: &FleetLoad, u: &Ec2Usage) -> u64 {
+    let Some(bp) = ed::burst_baseline_bp(&f.ec2.instance_type) else {
+        return 0;
+    };
+    let vcpu = Catalog::us_east_1()
+        .ec2
+        .instance(&f.ec2.instance_type)
+        .map_or(2, |i| i.vcpu);
+    let busy_slot_s: f64 = f.load.iter().map(|l| l.1 * l.2).sum();
+    let used = busy_slot_s / f.slots.max(1.0) * f64::from(vcpu);
+    let instance_s: u64 = u.instances.values().map(|i| i.billable_seconds).sum();
+    let earned = instance_s as f64 * f64::from(vcpu) * f64::from(bp) / 10_000.0;
+    (used - earned).max(0.0).round() as u64
 }
 
 /// Receives per message of a queue whose processing fails with

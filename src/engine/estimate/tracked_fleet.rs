@@ -169,16 +169,17 @@ fn in_service(cohorts: &[Cohort], boot_s: f64, t: f64, end: f64) -> (u32, f64) {
     (count, seconds)
 }
 
-/// Instances the metric counts at `t` (booted, then warmed up: `(boot_s,
-/// warmup_s)` after launch), and whether any is still warming up at `end`.
+/// Instances the metric counts at `t` (booted and warmed up: the later of
+/// `(boot_s, warmup_s)` after launch, as warm-up starts at launch), and
+/// whether any is still booting or warming up at `end`.
 fn warmed_up(cohorts: &[Cohort], (boot_s, warmup_s): (f64, f64), t: f64, end: f64) -> (u32, bool) {
     let counted: u32 = cohorts
         .iter()
-        .filter(|c| c.2 || c.0 + boot_s + warmup_s <= t)
+        .filter(|c| c.2 || c.0 + boot_s.max(warmup_s) <= t)
         .map(|c| c.1)
         .sum();
     let warming = cohorts
         .iter()
-        .any(|c| !c.2 && c.0 + boot_s + warmup_s > end);
+        .any(|c| !c.2 && c.0 + boot_s.max(warmup_s) > end);
     (counted, warming)
 }

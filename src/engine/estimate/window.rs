@@ -4,7 +4,7 @@
 //! [`super::fleet`]), then both sides' usage is assembled.
 
 use super::arrivals::{arrivals_in, pieces, slice_edges, Pieces, SliceLoad};
-use super::fleet::{alb_usage, noise, Ec2Service, FleetLoad, QueueReads};
+use super::fleet::{alb_usage, noise, surplus_vcpu_seconds, Ec2Service, FleetLoad, QueueReads};
 use super::lambda_side::{LambdaModel, LambdaTotals, SqsSamples};
 use super::sizing::fleet_usage;
 use super::{round, AggregateOptions, Estimate};
@@ -249,6 +249,7 @@ fn assemble(
         let zones = ec2.zones.clamp(1, ed::ZONES_MAX).max(ed::ALB_MIN_ZONES);
         ec2_usage.record_public_ipv4(u64::from(zones) * ed::ALB_PUBLIC_IPV4_PER_ZONE, span);
     }
+    ec2_usage.surplus_vcpu_seconds = surplus_vcpu_seconds(&fleet, &ec2_usage);
     if ec2.public_ip {
         // One address per instance while it runs (its billed time).
         let secs: u64 = ec2_usage

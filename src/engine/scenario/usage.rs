@@ -162,11 +162,12 @@ struct Ec2Input {
     /// EBS gp3 volume per instance [GB], default none.
     ebs_gb_per_instance: Option<f64>,
     alb: Option<AlbInput>,
-    /// Public IPv4 address-hours in the month [IP-hours], default 0: an
-    /// internet-facing ALB has one address per enabled zone all month
-    /// (2 zones × 720 h = 1,440), an instance with a public IP one while it
-    /// runs.
+    /// Public IPv4 address-hours [IP-hours], default 0: one per ALB zone all
+    /// month (2 × 720 h = 1,440), one per instance with a public IP.
     public_ipv4_hours: Option<f64>,
+    /// T3 Unlimited surplus CPU credits [vCPU-hours], default 0 (2 ×
+    /// t3.micro at 60 % for 720 h: 2 × (60 − 10) % × 2 vCPU × 720 h = 1,440).
+    surplus_vcpu_hours: Option<f64>,
     /// SQS free tier, default true.
     free_tier: Option<bool>,
     #[serde(default)]
@@ -545,15 +546,23 @@ fn ec2_side(p: &mut Problems, e: &Ec2Input, catalog: &Catalog) -> Option<Bill> {
     }
     u.ebs_gb_seconds = (ebs * seconds as f64).round() as u64;
     u.alb = e.alb.as_ref().map(|a| alb_usage(p, a));
-    let ip_hours = p.number(
-        "ec2.public_ipv4_hours",
-        e.public_ipv4_hours.unwrap_or(0.0),
-        0.0,
-        1e8,
-        false,
-        "IP-hours",
-    );
-    u.public_ipv4_seconds = (ip_hours * 3_600.0).round() as u64;
+    for (field, value, unit, seconds) in [
+        (
+            "ec2.public_ipv4_hours",
+            e.public_ipv4_hours,
+            "IP-hours",
+            &mut u.public_ipv4_seconds,
+        ),
+        (
+            "ec2.surplus_vcpu_hours",
+            e.surplus_vcpu_hours,
+            "vCPU-hours",
+            &mut u.surplus_vcpu_seconds,
+        ),
+    ] {
+        let hours = p.number(field, value.unwrap_or(0.0), 0.0, 1e8, false, unit);
+        *seconds = (hours * 3_600.0).round() as u64;
+    }
     let sources = event_sources(p, "ec2.event_sources", &e.event_sources);
     let opts = Ec2BillOptions {
         discount_basis_points,

@@ -3,4 +3,5 @@
 
 mod accrual;
 mod aggregate;
+mod burstable;
 mod public_ipv4;

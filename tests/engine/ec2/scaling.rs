@@ -55,9 +55,11 @@ fn step_scales_out_after_metric_periods_and_boot_never_above_max() {
 #[test]
 fn scale_in_waits_for_warm_up() {
     // 150 req/s on 4 x 4 slots (94 % CPU): a scale-out to 8 at the 180 s
-    // tick; the new instances serve from 240 s and warm up for 2,400 s.
-    // The load drops at 1,200 s: 15 low datapoints are in by 2,100 s, but
-    // scale-in waits until no instance is warming (2,640 s).
+    // tick; the new instances serve from 240 s and warm up for 2,400 s from
+    // their launch (the group's InService, EC2 Auto Scaling "default
+    // instance warmup"), the 60 s boot inside it. The load drops at 1,200 s:
+    // 15 low datapoints are in by 2,100 s, but scale-in waits until no
+    // instance is warming (180 + 2,400 = 2,580 s, not 2,640 s).
     let json = ec2_only(
         3_000.0,
         2,
@@ -71,15 +73,41 @@ fn scale_in_waits_for_warm_up() {
     let mut s = quiet_sim(&json);
     s.advance_to(secs(181.0));
     assert_eq!(ec2_snap(&s).bounds.desired, 8);
-    s.advance_to(secs(2_639.0));
+    s.advance_to(secs(2_579.0));
     assert_eq!(ec2_snap(&s).fleet.scale_ins, 0);
-    s.advance_to(secs(2_641.0));
+    s.advance_to(secs(2_581.0));
     let e = ec2_snap(&s);
     assert_eq!(e.fleet.scale_ins, 1, "{:?}", e.fleet);
     assert_eq!(
         e.bounds.desired, 7,
         "gradual: 10 % (at least one) at a time"
     );
+}
+
+#[test]
+fn target_tracking_scale_in_uses_no_cooldown() {
+    // 200 req/s of 100 ms on 10 x 4 slots (50 % CPU), down to 5 req/s at
+    // 1,200 s. Target tracking does not use the default cooldown (300 s;
+    // simple scaling only, EC2 Auto Scaling docs): after the first scale-in
+    // (15 low datapoints, at 2,100 s) the next comes one datapoint later,
+    // at 2,160 s, not 300 s later.
+    let json = ec2_only(
+        3_000.0,
+        2,
+        r#"{"kind": "api", "pattern": {"type": "steps", "poisson": false,
+            "steps": [{"at_s": 0, "rate_per_s": 200}, {"at_s": 1200, "rate_per_s": 5}]}}"#,
+        r#"{"instances": 10, "worker_slots": 4, "boot_s": 60,
+            "duration": {"type": "fixed", "ms": 100},
+            "auto_scaling": {"min": 1, "max": 10, "warmup_s": 300,
+                "target_tracking": {"metric": "cpu", "target": 50}}}"#,
+    );
+    let mut s = quiet_sim(&json);
+    s.advance_to(secs(2_099.0));
+    assert_eq!(ec2_snap(&s).fleet.scale_ins, 0);
+    s.advance_to(secs(2_101.0));
+    assert_eq!(ec2_snap(&s).fleet.scale_ins, 1);
+    s.advance_to(secs(2_161.0));
+    assert_eq!(ec2_snap(&s).fleet.scale_ins, 2, "no 300 s cooldown");
 }
 
 const CRASH_API: &str = r#"{"kind": "api", "pattern": {"type": "constant", "rate_per_s": 100}}"#;

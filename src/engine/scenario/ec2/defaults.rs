@@ -78,6 +78,37 @@ pub const ALB_MIN_ZONES: u32 = 2;
 /// enabled zone). ASSUMPTION for a load balancer that scaled its nodes up
 /// (AWS adds addresses then; not modelled).
 pub const ALB_PUBLIC_IPV4_PER_ZONE: u64 = 1;
+
+/// Burstable instance types of the catalog and their baseline CPU
+/// utilization PER vCPU \[basis points, 1/100 %\], with the CPU credits
+/// each earns per hour: baseline × vCPUs × 60 (one credit = one vCPU at
+/// 100 % for one minute). Source: EC2 User Guide, "Burstable performance
+/// instances", Key concepts, table "CPU credits earned per hour / Baseline
+/// utilization per vCPU": t3.micro 12 credits/h, 10 %; t3.small 24, 20 %;
+/// t3.medium 24, 20 % (all 2 vCPUs). T3 instances launch in UNLIMITED mode
+/// by default (RunInstances CreditSpecification: "Default: standard (T2
+/// instances) or unlimited (T3/T3a/T4g instances)") and an unlimited T3
+/// gets NO launch credits (only T2 standard instances do): the balance
+/// starts at 0.
+pub const BURSTABLE: &[(&str, u32)] = &[
+    ("t3.micro", 1_000),
+    ("t3.small", 2_000),
+    ("t3.medium", 2_000),
+];
+
+/// The baseline per vCPU of `instance_type` \[basis points\], if burstable.
+pub fn burst_baseline_bp(instance_type: &str) -> Option<u32> {
+    BURSTABLE
+        .iter()
+        .find(|(name, _)| *name == instance_type)
+        .map(|&(_, bp)| bp)
+}
+
+/// Hours of earned credits an instance can accrue \[h\]: "the maximum
+/// number of earned credits that an instance can accrue is equal to the
+/// number of credits that it can earn in a 24-hour period" (EC2 User
+/// Guide, Burstable performance instances, Key concepts).
+pub const CREDIT_ACCRUAL_HOURS: u64 = 24;
 /// Whether the fleet's instances get a public IPv4 address by default.
 /// A teaching default: instances behind an ALB sit in private subnets
 /// (the load balancer in public ones), as AWS's reference architectures
@@ -105,12 +136,19 @@ pub const SCALE_IN_THRESHOLD_SHARE: f64 = 0.9;
 /// target tracking scales in "gradually" without a figure.
 pub const SCALE_IN_MAX_STEP_SHARE: f64 = 0.1;
 /// Instance warm-up: a new instance counts toward the metric, and scale-in
-/// may happen, only this long after it is in service \[s\]. Source:
-/// `docs/aws-facts.md` (defaults to the 300 s DefaultCooldown when not set).
+/// may happen, only this long after it enters the group's InService state
+/// \[s\], which is at launch here (the boot, the application starting, runs
+/// inside the warm-up). Source: EC2 Auto Scaling User Guide, "Set the
+/// default instance warmup" ("how long after an instance reaches the
+/// InService state it waits before contributing usage data");
+/// `EstimatedInstanceWarmup` falls back to the 300 s default cooldown.
 pub const WARMUP_DEFAULT_S: f64 = 300.0;
-/// Cooldown after a scaling activity before a scale-in \[s\]. Source:
-/// `docs/aws-facts.md`, `DefaultCooldown` 300 s.
-pub const COOLDOWN_DEFAULT_S: f64 = 300.0;
+/// Extra wait after a scaling activity before a scale-in \[s\]: 0, as
+/// target tracking uses warm-up, not the cooldown (EC2 Auto Scaling docs:
+/// the default cooldown, 300 s, applies to simple scaling policies only).
+/// A user value still delays scale-in (a teaching knob, not an AWS setting
+/// of target tracking).
+pub const COOLDOWN_DEFAULT_S: f64 = 0.0;
 /// Health check grace period: no health-check replacement this soon after
 /// launch \[s\]. Source: `docs/aws-facts.md` (300 s).
 pub const HEALTH_GRACE_DEFAULT_S: f64 = 300.0;
@@ -220,6 +258,12 @@ pub const EC2_ASSUMPTIONS: &[Assumption] = &[
         value: ALB_PUBLIC_IPV4_PER_ZONE as f64,
         unit: "per enabled zone (at least 2 zones), billed per second",
         why: "one per load balancer node; AWS adds nodes (and addresses) as a load balancer scales, not modelled; AWS prices addresses per IP-hour without saying how a partial hour is counted, so they are counted per second",
+    },
+    Assumption {
+        name: "T3 surplus CPU credits billed at the window's end",
+        value: 1.0,
+        unit: "charge per instance, at termination or at the end of the window",
+        why: "AWS charges surplus credits when the instance terminates or stops, or when they exceed what it can earn in 24 hours; Fanout bills each instance's surplus not yet paid back at termination or at the window's end (an instance still running could pay it back later); instances in service at time zero start with 0 credits like a new launch; CPU is the instance's busy worker slots over its slots",
     },
     Assumption {
         name: "ec2.load_balancer.response_kb",

@@ -152,9 +152,11 @@ pub struct AutoScalingConfig {
     /// (health-check replacement still happens).
     pub target_tracking: Option<TargetTracking>,
     /// Instance warm-up: a new instance counts toward the metric (and
-    /// scale-in is allowed) this long after it is in service \[s\] (0–3,600).
+    /// scale-in is allowed) this long after launch (the group's InService)
+    /// \[s\] (0–3,600).
     pub warmup_s: f64,
-    /// Wait after any scaling activity before a scale-in \[s\] (0–86,400).
+    /// Extra wait after any scaling activity before a scale-in \[s\]
+    /// (0–86,400), default 0: target tracking waits for warm-up only.
     pub scale_in_cooldown_s: f64,
     /// No health-check replacement this soon after launch \[s\] (0–7,200).
     pub health_check_grace_s: f64,
