@@ -149,6 +149,13 @@ const EXPECT = {
       await until(async () => num(await text(page, 'm-refused-lambda')), (n) => n >= 1, 30000, 'throttled batches');
     },
   },
+  'A t3 fleet at high CPU costs more than its hourly price': {
+    speed: 10,
+    check: async (page) => {
+      // Two t3.micro instances serve the load (their surplus credits are billed).
+      await until(async () => num(await text(page, 'm-units-ec2')), (n) => n >= 2, 20000, 'two instances');
+    },
+  },
   'Stress: 1,000 environments, 50 instances': {
     speed: 2,
     check: async (page) => {
