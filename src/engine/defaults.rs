@@ -345,9 +345,9 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "modelled as a token bucket of the initial burst refilled at 500/min",
     },
     Assumption {
-        name: "provisioned environment lifetime",
-        value: 0.0,
-        unit: "s (0 = never recycled)",
+        name: "provisioned environment INITs",
+        value: 1.0,
+        unit: "INIT per provisioned environment (never recycled)",
         why: "AWS allocates provisioned environments asynchronously and recycles them periodically without documenting the period; each new one runs one INIT drawn like a cold start's (no 10 s cut-off) before it serves, and recycling is not modelled",
     },
 ];
