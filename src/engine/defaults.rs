@@ -344,6 +344,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         unit: "environments/min",
         why: "modelled as a token bucket of the initial burst refilled at 500/min",
     },
+    Assumption {
+        name: "provisioned environment INITs",
+        value: 1.0,
+        unit: "INIT per provisioned environment (never recycled)",
+        why: "AWS allocates provisioned environments asynchronously and recycles them periodically without documenting the period; each new one runs one INIT drawn like a cold start's (no 10 s cut-off) before it serves, and recycling is not modelled",
+    },
 ];
 
 #[cfg(test)]

@@ -263,6 +263,11 @@ impl LambdaSide {
         if !self.is_live(slot, gen) {
             return;
         }
+        if self.envs[slot as usize].job == Job::None {
+            // A provisioned environment's INIT (module `provisioned`).
+            self.on_provisioned_init_done(slot, ctx);
+            return;
+        }
         self.ints.advance(ctx.now);
         self.ints.sub(G_INIT, 1);
         let env = &mut self.envs[slot as usize];

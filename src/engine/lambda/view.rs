@@ -54,7 +54,8 @@ pub struct LambdaSnapshot {
     pub environments: Vec<EnvView>,
     /// Environments \[environments\].
     pub total: u64,
-    /// Busy environments, initializing included \[environments\].
+    /// Busy environments, cold starts in INIT included (provisioned
+    /// environments in their INIT are only in `initializing`) \[environments\].
     pub busy: u64,
     /// Idle warm environments \[environments\].
     pub idle: u64,

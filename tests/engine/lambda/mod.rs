@@ -7,6 +7,7 @@ mod examples;
 mod gateway;
 mod limits;
 mod properties;
+mod provisioned;
 mod scaling;
 mod sqs_mapping;
 
