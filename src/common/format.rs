@@ -78,6 +78,20 @@ pub fn clock_short(t_s: f64) -> String {
     }
 }
 
+/// The divisor and suffix of a volume's short form (`10k`, `2.5M`, `1B`):
+/// the break-even chart's axis and `fanout sweep`'s break-even lines.
+pub fn volume_scale(v: f64) -> (f64, &'static str) {
+    if v >= 1e9 {
+        (1e9, "B")
+    } else if v >= 1e6 {
+        (1e6, "M")
+    } else if v >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    }
+}
+
 /// Dollars for a chart axis: `$0`, `$0.25`, `$12`, `$1,200`.
 pub fn usd_axis(v: f64) -> String {
     if v == 0.0 {
@@ -189,6 +203,14 @@ mod tests {
         assert_eq!(percent(1, 4), "25.0 %");
         assert_eq!(percent(1, 10_000), "<0.1 %");
         assert_eq!(percent(0, 10), "0.0 %");
+    }
+
+    #[test]
+    fn volume_scales() {
+        assert_eq!(volume_scale(999.0), (1.0, ""));
+        assert_eq!(volume_scale(1_000.0), (1e3, "k"));
+        assert_eq!(volume_scale(2_500_000.0), (1e6, "M"));
+        assert_eq!(volume_scale(1e9), (1e9, "B"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! The CSV goes to stdout alone (for plotting); the break-evens then go to
 //! stderr. Exit codes: 0 ok, 1 unreadable file, 2 bad input.
 
+use fanout::common::format::volume_scale;
 use fanout::engine::billing::group_thousands;
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::billing::Money;
@@ -126,15 +127,7 @@ pub fn csv(s: &Sweep) -> String {
 
 /// 1,234,567 → "1.23M"-style short volume for the break-even lines.
 fn short(v: f64) -> String {
-    let (d, s) = if v >= 1e9 {
-        (1e9, "B")
-    } else if v >= 1e6 {
-        (1e6, "M")
-    } else if v >= 1e3 {
-        (1e3, "k")
-    } else {
-        (1.0, "")
-    };
+    let (d, s) = volume_scale(v);
     let n = format!("{:.3}", v / d);
     let n = n.trim_end_matches('0').trim_end_matches('.');
     format!("{n}{s}")

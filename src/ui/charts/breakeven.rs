@@ -9,7 +9,7 @@
 //! so; costs share one axis; dots are the computed volumes and the lines
 //! only join them; each crossing is marked and labelled.
 
-use crate::common::format::usd_axis;
+use crate::common::format::{usd_axis, volume_scale};
 use crate::engine::estimate::fleet_config;
 use crate::engine::estimate::sweep::{Ec2Variant, Sweep, SweepRun};
 use crate::engine::scenario::Scenario;
@@ -28,15 +28,7 @@ const Y_FLOOR: f64 = 0.01;
 
 /// A volume with a short suffix: `10k`, `2.5M`, `1B`.
 pub fn volume(v: f64) -> String {
-    let (d, s) = if v >= 1e9 {
-        (1e9, "B")
-    } else if v >= 1e6 {
-        (1e6, "M")
-    } else if v >= 1e3 {
-        (1e3, "k")
-    } else {
-        (1.0, "")
-    };
+    let (d, s) = volume_scale(v);
     let x = v / d;
     if x >= 100.0 || (x - x.round()).abs() < 0.05 {
         format!("{:.0}{s}", x.round())
