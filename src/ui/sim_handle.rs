@@ -70,6 +70,9 @@ pub struct SideLive {
     pub req_per_s: f64,
     /// End-to-end latency so far.
     pub latency: LatencySummary,
+    /// Requests or events that succeeded \[events\]: none, and the
+    /// latency above is only of work that failed or timed out.
+    pub succeeded: u64,
     pub cold_starts: u64,
     pub invocations: u64,
     /// Function errors \[invocations\].
@@ -346,6 +349,7 @@ impl SimHandle {
         SideLive {
             req_per_s: self.source_rates.iter().sum(),
             latency: self.sim.lambda().latency.summary(),
+            succeeded: c.succeeded,
             cold_starts: c.cold_starts,
             invocations: c.invocations,
             errors: c.errors,
@@ -364,6 +368,7 @@ impl SimHandle {
         Some(SideLive {
             req_per_s: self.source_rates.iter().sum(),
             latency: side.latency.summary(),
+            succeeded: c.succeeded,
             cold_starts: 0,
             invocations: c.invocations,
             errors: c.errors,

@@ -238,6 +238,7 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        self.page_html(ctx)
+        // The page's one main landmark (for screen readers' "skip to main").
+        html! { <main>{ self.page_html(ctx) }</main> }
     }
 }

@@ -77,6 +77,7 @@ fn legend() -> Html {
             <span class="key key-busy"></span>{ "busy" }
             <span class="key key-idle"></span>{ "idle, warm (fades as keep-alive runs out)" }
             <span class="key key-prov"></span>{ "provisioned" }
+            <span class="key key-patching"></span>{ "patching (EC2)" }
             <span class="key key-timeout">{ "✕" }</span>{ "timed out" }
             <span class="key key-particle"></span>{ "request" }
         </p>

@@ -325,7 +325,10 @@ fn series(sw: &Sweep, sc: Scales) -> Html {
             .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }))
             .collect::<String>();
         html! {
-            <g class="be-series" aria-label={*label}>
+            // Inside the chart's role="img" a group takes no ARIA name: its
+            // name is a tooltip, the legend says it in words.
+            <g class="be-series">
+                <title>{ *label }</title>
                 <path class={classes!("series", *class)} d={path} />
                 { for pts.iter().map(|(x, y)| html! {
                     <circle class={classes!("be-dot", *class)} cx={f1(*x)} cy={f1(*y)} r="2.5" />

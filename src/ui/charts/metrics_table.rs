@@ -21,10 +21,25 @@ const FREE_TIER_NOTE: &str = "The monthly free tier (Lambda: 1 M requests and 40
 /// free tier.
 const SQS_FREE_TIER_NOTE: &str = "EC2 has no free tier in this model; the SQS free tier (1 M requests a month) is applied to the requests of the queue the workers read, over the simulated window as if it were the whole month. Switch it under Parameters, Pricing.";
 
+/// What the "Errors" row counts (its tooltip).
+const ERRORS_NOTE: &str = "Requests whose code failed: the scenario's error rate (function.error_rate) on both sides. Refusals, throttles and timeouts have rows of their own.";
+
+/// A latency of finished work: none finished (the nightly batch's
+/// job, killed at every attempt) is no latency to show, though the engine
+/// timed the failures.
+fn finished_latency(ms: f64, s: &SideLive) -> String {
+    if s.succeeded == 0 && s.latency.count > 0 {
+        "—, none finished".into()
+    } else {
+        latency_ms(ms)
+    }
+}
+
 fn row(label: &str, id: &str, lambda: String, ec2: Option<String>) -> Html {
+    let note = (id == "errors").then_some(ERRORS_NOTE);
     html! {
         <tr>
-            <th scope="row">{ label.to_string() }</th>
+            <th scope="row" title={note}>{ label.to_string() }</th>
             <td data-testid={format!("m-{id}-lambda")}>{ lambda }</td>
             <td data-testid={format!("m-{id}-ec2")}>{ ec2.unwrap_or_else(|| "–".into()) }</td>
         </tr>
@@ -42,12 +57,12 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
         (
             "Latency p50",
             "p50",
-            both(&|s| latency_ms(s.latency.p50_ms)),
+            both(&|s| finished_latency(s.latency.p50_ms, s)),
         ),
         (
             "Latency p99",
             "p99",
-            both(&|s| latency_ms(s.latency.p99_ms)),
+            both(&|s| finished_latency(s.latency.p99_ms, s)),
         ),
         (
             "Cold starts",
@@ -95,7 +110,7 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
         <aside class="metrics" aria-label="Live metrics and cost">
             <h2>{ "Live metrics" }</h2>
             <table class="side-table">
-                <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
+                <thead><tr><td></td><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
                 <tbody>
                     { for rows.into_iter().map(|(label, id, (a, b))| row(label, id, a, b)) }
                 </tbody>
@@ -123,7 +138,7 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
             <p class="fine">{ "Projection, not a bill: the simulated window's usage scaled linearly to a 30-day month, then priced with the month's tiers (us-east-1 on-demand prices)." }</p>
             <h2>{ "Operator work" }</h2>
             <table class="side-table">
-                <thead><tr><th></th><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
+                <thead><tr><td></td><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
                 <tbody>
                     { for operator_work.into_iter().map(|(label, id, v)| html! {
                         <tr><th scope="row">{ label }</th><td>{ "0" }</td>
@@ -133,5 +148,27 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
             </table>
             <p class="fine">{ "On Lambda AWS patches, replaces and scales the environments: that work stays zero." }</p>
         </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::metrics::LatencySummary;
+
+    #[test]
+    fn work_that_never_finished_shows_no_latency() {
+        let mut s = SideLive {
+            latency: LatencySummary {
+                count: 1,
+                p50_ms: 2_885_681.0,
+                ..LatencySummary::default()
+            },
+            ..SideLive::default()
+        };
+        assert_eq!(finished_latency(s.latency.p50_ms, &s), "—, none finished");
+        s.succeeded = 1;
+        assert_eq!(finished_latency(s.latency.p50_ms, &s), "48.1 min");
+        assert_eq!(finished_latency(0.0, &SideLive::default()), "–");
     }
 }

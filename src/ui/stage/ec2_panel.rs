@@ -110,6 +110,7 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
         // The queue bar is full at 20 waiting requests (its label says how many).
         let queue = (inst.queue_length as f64 / 20.0).min(1.0);
         let bar_h = size - 16.0;
+        let chip = (text::width(label, Font::Sans, 12.0) + 8.0).min(size - 30.0);
         html! {
             <g key={inst.id} class="instance" data-state={label}>
                 <rect class={class} x={fmt(x0)} y={fmt(y0)} width={fmt(size)} height={fmt(size)} rx="6" />
@@ -119,13 +120,16 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
                     <rect class="bar-bg" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
                     <rect class="queue-fill" x={fmt(x0 + size - 13.0)} y={fmt(y0 + 6.0 + bar_h * (1.0 - queue))} width="7" height={fmt(bar_h * queue)} />
                 }
-                if detailed && !narrow {
-                    <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{} {}", inst.id, zone_letter(inst.zone)) }</text>
-                    <text x={fmt(x)} y={fmt(y + 12.0)} class="inst-state">{ label }</text>
-                }
                 if inst.state == InstanceState::Failed {
                     <path class="fail-mark" d={format!("M{:.1} {:.1} L{:.1} {:.1} M{:.1} {:.1} L{:.1} {:.1}",
                         x0, y0, x0 + size, y0 + size, x0, y0 + size, x0 + size, y0)} />
+                }
+                if detailed && !narrow {
+                    // The label on a solid chip above the state's pattern
+                    // and the failed cross, between the bars.
+                    <rect class="label-chip" x={fmt(x - chip / 2.0)} y={fmt(y - 15.0)} width={fmt(chip)} height="31" rx="4" />
+                    <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{} {}", inst.id, zone_letter(inst.zone)) }</text>
+                    <text x={fmt(x)} y={fmt(y + 12.0)} class="inst-state">{ label }</text>
                 }
             </g>
         }
@@ -190,6 +194,14 @@ impl FleetText {
 fn grid_html(s: &Ec2Snapshot, via_alb: bool, narrow: bool) -> Html {
     html! {
         <>
+            // Patching: the EC2 hue cross-hatched (the operator's work),
+            // unlike the yellow diagonal hatching of a Lambda cold start.
+            <defs>
+                <pattern id="patch-hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                    <rect width="7" height="7" class="patch-bg" />
+                    <path d="M0 0V7M0 0H7" class="patch-line" />
+                </pattern>
+            </defs>
             <g class="alb">
                 <rect x={fmt(ALB.0 - 30.0)} y={fmt(ALB.1 - 44.0)} width="60" height="88" rx="8" />
                 <text x={fmt(ALB.0)} y={fmt(ALB.1 + 4.0)} class="small">{ if via_alb { "ALB" } else { "SQS" } }</text>
