@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { sleep, setSpeed, sideways, until } from './util.mjs';
+import { sleep, setSpeed, sideways, until, openMenuFor } from './util.mjs';
 import { stageProblems, overlap } from './stage-text.mjs';
 
 const env = suite();
@@ -102,6 +102,7 @@ test('nothing scrolls sideways at 320 px: presets, parameters, tour, dialogs, im
   await page.getByTestId('tour').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('phone-320-tour.png') });
   // The embed dialog, then the keys overlay.
+  await openMenuFor(page, '#embed-open');
   await page.click('#embed-open');
   await sleep(300);
   await assertNoSideways(page, 'the embed dialog');
@@ -121,6 +122,7 @@ test('nothing scrolls sideways at 320 px: presets, parameters, tour, dialogs, im
   await page.getByTestId('import-errors').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('phone-320-import-refused.png') });
   // A copied link, shown for copying by hand.
+  await openMenuFor(page, '#copy-link');
   await page.click('#copy-link');
   await page.locator('#share-link').waitFor();
   await assertNoSideways(page, 'the copied link');

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { clock, sleep, until } from './util.mjs';
+import { clock, sleep, until, openMenuFor } from './util.mjs';
 
 const env = suite();
 
@@ -49,6 +49,7 @@ test('a copied link reproduces the same numbers at the same simulated time', asy
   assert.equal(await running(page), 'false');
   await sleep(400);
   const a = await numbers(page);
+  await openMenuFor(page, '#copy-link');
   await page.click('#copy-link');
   const link = await page.locator('#share-link').inputValue();
   assert.match(link, /#v=1&preset=steady-api&seed=\d+&speed=32&s=[\w-]+&t=[\d.]+$/);
@@ -150,6 +151,7 @@ test('the embed example page shows two simulators; the one out of view is paused
 test('the embed dialog writes a titled iframe snippet for the current state', async () => {
   const { page, problems } = await newPage(env.browser);
   await page.goto(env.url + '#preset=sqs-worker');
+  await openMenuFor(page, '#embed-open');
   await page.click('#embed-open');
   const snippet = await page.locator('#embed-snippet').inputValue();
   assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;panels=stage,cost&amp;controls=minimal&amp;autoplay=1#v=1&amp;preset=sqs-worker/);
@@ -288,6 +290,7 @@ test('exports download the scenario, metrics, bill and chart', async () => {
   await page.goto(env.url + '#preset=flash-sale&speed=100');
   await until(() => clock(page), (t) => t > '00:00:10', 20000, '10 s');
   const get = async (id) => {
+    await openMenuFor(page, id);
     const [d] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
     return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8') };
   };

@@ -104,3 +104,16 @@ export function blobs(d, w, h, minAlpha) {
  * page cannot import this module, so the helper's source goes along.
  */
 export const evaluateWithBlobs = (page, fn) => page.evaluate(`(${fn})(${blobs})`);
+
+/**
+ * Opens the menu (a `<details>` pop-over of the title bar: Share, Export)
+ * that holds `sel`, by a click on its summary, so that `sel` can be
+ * clicked; nothing when `sel` is not in a menu or it is open.
+ */
+export async function openMenuFor(page, sel) {
+  const id = await page.locator(sel).evaluate((e) => {
+    const d = e.closest('details.menu');
+    return d && !d.open ? d.id : null;
+  });
+  if (id) await page.click(`#${id} > summary`);
+}

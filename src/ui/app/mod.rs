@@ -238,7 +238,8 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        // The page's one main landmark (for screen readers' "skip to main").
-        html! { <main>{ self.page_html(ctx) }</main> }
+        // The page's one main landmark is the stage and its meters
+        // (`view.rs`, `main_html`).
+        self.page_html(ctx)
     }
 }

@@ -10,9 +10,10 @@ use super::run::RunMsg;
 use super::tour::TourMsg;
 use super::{App, Msg};
 use crate::common::link;
+use crate::common::presets::PRESETS;
 use crate::engine::scenario::Scenario;
 use crate::ui::charts::breakeven::BreakEvenPanel;
-use crate::ui::charts::metrics_table::MetricsPanel;
+use crate::ui::charts::metrics_table::{CostMeters, MetricsPanel};
 use crate::ui::charts::over_time::ChartsPanel;
 use crate::ui::controls::actions::ActionsPanel;
 use crate::ui::controls::fast_forward::FastForwardBar;
@@ -55,17 +56,15 @@ fn titles(s: &Scenario) -> (String, String) {
     (lambda_title, ec2_title)
 }
 
-/// The masthead of the page (not in an embed).
-fn masthead() -> Html {
+/// A section below the stage that can be folded (a `<details>`, open
+/// at first: the first screen is the stage's, what follows is read by
+/// scrolling).
+fn fold(id: &'static str, title: &'static str, body: Html) -> Html {
     html! {
-        <header class="masthead">
-            <h1>{ "Fanout" }</h1>
-            <p class="tagline">
-                { "See how AWS compute scales and what it costs: events fan out to \
-                   serverless Lambda functions that AWS scales for you, beside an EC2 \
-                   fleet that you patch, scale and keep available yourself." }
-            </p>
-        </header>
+        <details class="fold" id={id} open=true>
+            <summary>{ title }</summary>
+            { body }
+        </details>
     }
 }
 
@@ -73,13 +72,14 @@ fn masthead() -> Html {
 fn legend() -> Html {
     html! {
         <p class="legend-line" aria-hidden="true">
-            <span class="key key-init"></span>{ "initializing (cold start)" }
-            <span class="key key-busy"></span>{ "busy" }
-            <span class="key key-idle"></span>{ "idle, warm (fades as keep-alive runs out)" }
-            <span class="key key-prov"></span>{ "provisioned" }
-            <span class="key key-patching"></span>{ "patching (EC2)" }
-            <span class="key key-timeout">{ "✕" }</span>{ "timed out" }
-            <span class="key key-particle"></span>{ "request" }
+            // Each swatch and its label together: they never break apart.
+            <span class="legend-item"><span class="key key-init"></span>{ "initializing (cold start)" }</span>
+            <span class="legend-item"><span class="key key-busy"></span>{ "busy" }</span>
+            <span class="legend-item"><span class="key key-idle"></span>{ "idle, warm (fades as keep-alive runs out)" }</span>
+            <span class="legend-item"><span class="key key-prov"></span>{ "provisioned" }</span>
+            <span class="legend-item"><span class="key key-patching"></span>{ "patching (EC2)" }</span>
+            <span class="legend-item"><span class="key key-timeout">{ "✕" }</span>{ "timed out" }</span>
+            <span class="legend-item"><span class="key key-particle"></span>{ "request" }</span>
         </p>
     }
 }
@@ -120,26 +120,80 @@ impl App {
                  data-auto-paused={self.run.auto_paused.to_string()}
                  data-seeking={self.run.seek.is_some().to_string()}>
                 if !e.embed {
-                    { masthead() }
+                    { self.title_bar(ctx) }
+                } else if full {
+                    <div class="titlebar">{ self.menus(ctx) }</div>
                 }
+                { for self.copied_link_html() }
                 { for self.problems_html(ctx) }
                 { for self.controls_html(ctx) }
                 if e.embed && e.controls == ControlsLevel::None {
                     <output id="sim-clock" class="embed-clock" aria-live="off">{ self.run.handle.now().to_string() }</output>
                 }
                 { for self.tour_bar_html(ctx) }
-                if full {
-                    { self.fast_forward_and_presets(ctx) }
-                }
-                { for full.then(|| self.share_bar_html(ctx)) }
                 { for self.import_errors_html(ctx) }
                 { self.main_html() }
+                { self.under_stage(ctx, full) }
                 if full {
-                    { self.actions_html() }
+                    { fold("fold-operations", "Operations: fail an instance, an AZ outage, traffic", self.actions_html()) }
+                }
+                if e.shows("cost") {
+                    { self.metrics_html() }
                 }
                 { self.lower_panels() }
                 { footer(e.embed, &fragment) }
                 { self.overlays(ctx, fragment) }
+            </div>
+        }
+    }
+
+    /// The one-line title bar: the name, the preset picker, the tour, the
+    /// share and export menus, the keys.
+    fn title_bar(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <header class="titlebar">
+                <h1>{ "Fanout" }</h1>
+                <span class="tagline">{ "Lambda vs EC2, same traffic" }</span>
+                <PresetPicker selected={self.setup.preset} on_pick={self.callbacks.on_pick.clone()} />
+                <button id="tour-start" class="cta" onclick={link.callback(|_| Msg::Tour(TourMsg::Start))}>{ "▶ Tour" }</button>
+                { self.menus(ctx) }
+            </header>
+        }
+    }
+
+    /// The live metrics table, folded in an embed.
+    fn metrics_html(&self) -> Html {
+        let embed = self.page.embed.embed;
+        html! {
+            <details class="fold" id="fold-metrics" open={!embed}>
+                <summary>{ "Live metrics and operator work" }</summary>
+                <MetricsPanel live={self.run.live.clone()} />
+            </details>
+        }
+    }
+
+    /// What the preset teaches, the stage's key, and skipping ahead.
+    fn under_stage(&self, ctx: &Context<Self>, full: bool) -> Html {
+        let link = ctx.link();
+        let lesson = self
+            .setup
+            .preset
+            .and_then(|i| PRESETS.get(i))
+            .map(|p| p.takeaway);
+        html! {
+            <div class="under-stage">
+                if let Some(l) = lesson {
+                    <p class="lesson">{ l }</p>
+                }
+                if self.page.embed.shows("stage") {
+                    { legend() }
+                }
+                if full {
+                    <FastForwardBar active={self.run.fast_forward} now={self.run.handle.now()} end={self.run.handle.end()}
+                                    on_fast_forward={link.callback(|secs| Msg::Run(RunMsg::FastForward(secs)))}
+                                    on_cancel={link.callback(|()| Msg::Run(RunMsg::CancelFastForward))} />
+                }
             </div>
         }
     }
@@ -183,8 +237,9 @@ impl App {
         })
     }
 
-    /// Share, present, import and export.
-    fn share_bar_html(&self, ctx: &Context<Self>) -> Html {
+    /// The share and export menus (pop-overs that open with a click, Enter
+    /// or Space on their summary) and the keys' help.
+    fn menus(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let embed = self.page.embed.embed;
         let on_file = link.batch_callback(|ev: Event| {
@@ -195,28 +250,40 @@ impl App {
         });
         let export = |m: fn() -> FileMsg| link.callback(move |_: MouseEvent| Msg::File(m()));
         html! {
-            <section class="share-bar" aria-label="Share, present, import and export">
-                <button id="copy-link" onclick={link.callback(|_| Msg::Link(LinkMsg::Copy))}
-                        title="Copy a link to this exact state (paused: to this instant)">{ "Copy link" }</button>
-                if !embed {
-                    <button id="embed-open" onclick={link.callback(|_| Msg::Dialog(DialogMsg::ShowEmbed(true)))}>{ "Embed…" }</button>
-                    <button id="tour-start" onclick={link.callback(|_| Msg::Tour(TourMsg::Start))}>{ "▶ Tour" }</button>
-                }
+            <>
+                <details class="menu" id="share-menu">
+                    <summary>{ "Share ▾" }</summary>
+                    <div class="menu-body" role="group" aria-label="Share">
+                        <button id="copy-link" onclick={link.callback(|_| Msg::Link(LinkMsg::Copy))}
+                                title="Copy a link to this exact state (paused: to this instant)">{ "Copy link" }</button>
+                        if !embed {
+                            <button id="embed-open" onclick={link.callback(|_| Msg::Dialog(DialogMsg::ShowEmbed(true)))}>{ "Embed…" }</button>
+                        }
+                    </div>
+                </details>
+                <details class="menu" id="export-menu">
+                    <summary>{ "Export ▾" }</summary>
+                    <div class="menu-body" role="group" aria-label="Import and export">
+                        <button id="export-json" onclick={export(|| FileMsg::ExportJson)}>{ "Scenario JSON" }</button>
+                        <button id="export-metrics" onclick={export(|| FileMsg::ExportMetrics)}>{ "Metrics CSV" }</button>
+                        <button id="export-bill" onclick={export(|| FileMsg::ExportBill)}>{ "Bill CSV" }</button>
+                        <button id="export-chart" onclick={export(|| FileMsg::ExportChart)}>{ "Chart SVG" }</button>
+                        <button id="export-png" onclick={export(|| FileMsg::ExportPng)}>{ "Chart PNG" }</button>
+                        <input id="import-file" type="file" accept=".json,application/json" onchange={on_file} />
+                        <label class="import-label" for="import-file">{ "Import JSON…" }</label>
+                    </div>
+                </details>
                 <button id="help-open" onclick={link.callback(|_| Msg::Dialog(DialogMsg::ShowHelp(true)))} title="Keyboard shortcuts (?)">{ "⌨ Keys" }</button>
-                <span class="share-sep" aria-hidden="true"></span>
-                <button id="export-json" onclick={export(|| FileMsg::ExportJson)}>{ "Scenario JSON" }</button>
-                <button id="export-metrics" onclick={export(|| FileMsg::ExportMetrics)}>{ "Metrics CSV" }</button>
-                <button id="export-bill" onclick={export(|| FileMsg::ExportBill)}>{ "Bill CSV" }</button>
-                <button id="export-chart" onclick={export(|| FileMsg::ExportChart)}>{ "Chart SVG" }</button>
-                <button id="export-png" onclick={export(|| FileMsg::ExportPng)}>{ "Chart PNG" }</button>
-                <label class="import-label" for="import-file">{ "Import JSON…" }</label>
-                <input id="import-file" type="file" accept=".json,application/json" onchange={on_file} />
-                if !self.dialogs.copied_link.is_empty() {
-                    <input id="share-link" class="share-link" type="text" readonly=true value={self.dialogs.copied_link.clone()}
-                           aria-label="The copied link" />
-                }
-            </section>
+            </>
         }
+    }
+
+    /// The link just copied, shown for copying by hand.
+    fn copied_link_html(&self) -> Option<Html> {
+        (!self.dialogs.copied_link.is_empty()).then(|| html! {
+            <input id="share-link" class="share-link" type="text" readonly=true value={self.dialogs.copied_link.clone()}
+                   aria-label="The copied link" />
+        })
     }
 
     /// The transport (unless an embed hides it).
@@ -237,35 +304,22 @@ impl App {
         })
     }
 
-    /// The fast-forward bar and the preset picker.
-    fn fast_forward_and_presets(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        html! {
-            <>
-                <FastForwardBar active={self.run.fast_forward} now={self.run.handle.now()} end={self.run.handle.end()}
-                                on_fast_forward={link.callback(|secs| Msg::Run(RunMsg::FastForward(secs)))}
-                                on_cancel={link.callback(|()| Msg::Run(RunMsg::CancelFastForward))} />
-                <PresetPicker selected={self.setup.preset} on_pick={self.callbacks.on_pick.clone()} />
-            </>
-        }
-    }
-
-    /// The stage (with its legend) and the metrics beside it.
+    /// The stage and each side's cost meter beside its panel.
     fn main_html(&self) -> Html {
         let e = &self.page.embed;
         let (lambda_title, ec2_title) = titles(self.run.handle.scenario());
+        let projector = self.page.view.projector;
         html! {
-            <div class={classes!("main", (!e.shows("cost")).then_some("no-side"))}>
+            <main class={classes!("main", (!e.shows("cost")).then_some("no-side"))}>
                 if e.shows("stage") {
                     <div class="stage-col">
-                        <Stage frame={self.run.frame.clone()} {lambda_title} {ec2_title} />
-                        { legend() }
+                        <Stage frame={self.run.frame.clone()} {lambda_title} {ec2_title} {projector} />
                     </div>
                 }
                 if e.shows("cost") {
-                    <MetricsPanel live={self.run.live.clone()} />
+                    <CostMeters live={self.run.live.clone()} />
                 }
-            </div>
+            </main>
         }
     }
 
@@ -294,13 +348,17 @@ impl App {
         html! {
             <>
                 if e.shows("charts") {
-                    <ChartsPanel samples={self.run.samples.clone()} x_max={s.duration_s} />
-                    <BreakEvenPanel scenario={s.clone()} />
+                    { fold("fold-charts", "Charts over time", html! {
+                        <ChartsPanel samples={self.run.samples.clone()} x_max={s.duration_s} />
+                    }) }
+                    { fold("fold-breakeven", "Break-even", html! { <BreakEvenPanel scenario={s.clone()} /> }) }
                 }
                 if e.shows("params") || (e.embed && e.controls == ControlsLevel::Full) {
-                    <ParamsPanel scenario={s.clone()} error={self.setup.param_error.clone()} note={self.setup.note.clone()}
-                                 free_tier={s.pricing.free_tier}
-                                 on_set={self.callbacks.on_set.clone()} on_free_tier={self.callbacks.on_free_tier.clone()} />
+                    { fold("fold-params", "Parameters", html! {
+                        <ParamsPanel scenario={s.clone()} error={self.setup.param_error.clone()} note={self.setup.note.clone()}
+                                     free_tier={s.pricing.free_tier}
+                                     on_set={self.callbacks.on_set.clone()} on_free_tier={self.callbacks.on_free_tier.clone()} />
+                    }) }
                 }
             </>
         }

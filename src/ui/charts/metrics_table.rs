@@ -1,5 +1,6 @@
-//! Live metrics per side, the cost meters (so far, and projected per
-//! month, labelled as a projection) and the operator-work counters.
+//! Live metrics per side and the operator-work counters; the cost meters
+//! (so far, and projected per month, labelled as a projection), drawn
+//! beside the stage's panels ([`CostMeters`]).
 
 use crate::common::format::{count, latency_ms, num, percent};
 use crate::ui::charts::cost::FreeTier;
@@ -46,7 +47,46 @@ fn row(label: &str, id: &str, lambda: String, ec2: Option<String>) -> Html {
     }
 }
 
-/// The metrics and cost panel.
+/// Properties of [`CostMeters`].
+#[derive(Properties, PartialEq)]
+pub struct CostProps {
+    /// The numbers to show.
+    pub live: Rc<Live>,
+}
+
+/// The cost meters, one per side, each next to its panel on the stage.
+#[function_component(CostMeters)]
+pub fn cost_meters(props: &CostProps) -> Html {
+    let l = &props.live.lambda;
+    let e = props.live.ec2.as_ref();
+    html! {
+        <aside class="meters" aria-label="Cost">
+            <div class="meter lambda" aria-label="Lambda cost">
+                <span class="meter-title">{ "λ Lambda cost" }</span>
+                <span class="meter-now" data-testid="cost-lambda">{ l.cost.so_far.to_string() }</span>
+                <span class="meter-sub" title={FREE_TIER_NOTE} data-testid="cost-lambda-note">{ l.cost.free_tier.label() }</span>
+                <span class="meter-month" data-testid="cost-lambda-month">{ format!("{} / month", l.cost.per_month) }</span>
+                <span class="meter-sub" title={PROJECTION_NOTE}>{ "projected*" }</span>
+            </div>
+            <div class="meter ec2" aria-label="EC2 cost">
+                <span class="meter-title">{ "EC2 cost" }</span>
+                <span class="meter-now" data-testid="cost-ec2">{ e.map_or("–".into(), |s| s.cost.so_far.to_string()) }</span>
+                <span class="meter-sub" data-testid="cost-ec2-note"
+                      title={e.is_some_and(|s| s.cost.free_tier == FreeTier::Sqs).then_some(SQS_FREE_TIER_NOTE)}>
+                    { e.map_or("so far", |s| s.cost.free_tier.label()) }
+                </span>
+                <span class="meter-month">{ e.map_or("–".into(), |s| format!("{} / month", s.cost.per_month)) }</span>
+                <span class="meter-sub" title={PROJECTION_NOTE}>{ "projected*" }</span>
+            </div>
+            <p class="fine meter-note">{ "* " }{ PROJECTION_NOTE }</p>
+        </aside>
+    }
+}
+
+/// What the monthly figure is.
+const PROJECTION_NOTE: &str = "Projection, not a bill: the simulated window's usage scaled linearly to a 30-day month, then priced with the month's tiers (us-east-1 on-demand prices).";
+
+/// The metrics panel: the live metrics per side and the operator work.
 #[function_component(MetricsPanel)]
 pub fn metrics_panel(props: &MetricsProps) -> Html {
     let l = &props.live.lambda;
@@ -107,35 +147,13 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
         ("Pages", "pages", work.map(|w| w.pages)),
     ];
     html! {
-        <aside class="metrics" aria-label="Live metrics and cost">
-            <h2>{ "Live metrics" }</h2>
+        <div class="metrics" aria-label="Live metrics">
             <table class="side-table">
                 <thead><tr><td></td><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
                 <tbody>
                     { for rows.into_iter().map(|(label, id, (a, b))| row(label, id, a, b)) }
                 </tbody>
             </table>
-            <h2>{ "Cost" }</h2>
-            <div class="meters">
-                <div class="meter lambda" aria-label="Lambda cost">
-                    <span class="meter-title">{ "Lambda" }</span>
-                    <span class="meter-now" data-testid="cost-lambda">{ l.cost.so_far.to_string() }</span>
-                    <span class="meter-sub" title={FREE_TIER_NOTE} data-testid="cost-lambda-note">{ l.cost.free_tier.label() }</span>
-                    <span class="meter-month" data-testid="cost-lambda-month">{ format!("{} / month", l.cost.per_month) }</span>
-                    <span class="meter-sub">{ "projected" }</span>
-                </div>
-                <div class="meter ec2" aria-label="EC2 cost">
-                    <span class="meter-title">{ "EC2" }</span>
-                    <span class="meter-now" data-testid="cost-ec2">{ e.map_or("–".into(), |s| s.cost.so_far.to_string()) }</span>
-                    <span class="meter-sub" data-testid="cost-ec2-note"
-                          title={e.is_some_and(|s| s.cost.free_tier == FreeTier::Sqs).then_some(SQS_FREE_TIER_NOTE)}>
-                        { e.map_or("so far", |s| s.cost.free_tier.label()) }
-                    </span>
-                    <span class="meter-month">{ e.map_or("–".into(), |s| format!("{} / month", s.cost.per_month)) }</span>
-                    <span class="meter-sub">{ "projected" }</span>
-                </div>
-            </div>
-            <p class="fine">{ "Projection, not a bill: the simulated window's usage scaled linearly to a 30-day month, then priced with the month's tiers (us-east-1 on-demand prices)." }</p>
             <h2>{ "Operator work" }</h2>
             <table class="side-table">
                 <thead><tr><td></td><th scope="col" class="lambda">{ "Lambda" }</th><th scope="col" class="ec2">{ "EC2" }</th></tr></thead>
@@ -147,7 +165,7 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
                 </tbody>
             </table>
             <p class="fine">{ "On Lambda AWS patches, replaces and scales the environments: that work stays zero." }</p>
-        </aside>
+        </div>
     }
 }
 

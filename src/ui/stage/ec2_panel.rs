@@ -9,6 +9,7 @@ use crate::engine::ec2::view::Ec2Snapshot;
 use crate::ui::sim_handle::FrameView;
 use crate::ui::view_model::layout::narrow::*;
 use crate::ui::view_model::layout::text::{self, Font};
+use crate::ui::view_model::layout::typescale;
 use crate::ui::view_model::lod::grid;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -23,6 +24,11 @@ const MAX_PITCH: f64 = 104.0;
 pub const TALLY_503: (f64, f64) = (300.0, 576.0);
 /// The load balancer's centre.
 pub const ALB: (f64, f64) = (272.0, 470.0);
+/// Where the "managed" tag above the load balancer (or queue) is drawn
+/// on the wide stage: its centre and baseline.
+pub const MANAGED_TAG: (f64, f64) = (ALB.0, 421.0);
+/// Who does the work on this side, in the course's words.
+pub const YOU_MANAGE: &str = "You manage: patching, scaling, availability";
 
 /// Where the 503 tally is, on the wide or the narrow stage.
 pub fn tally_503(narrow: bool) -> (f64, f64) {
@@ -73,10 +79,13 @@ pub struct Ec2PanelProps {
     /// boxes, too small there for a label, show their state by pattern.
     #[prop_or_default]
     pub narrow: bool,
+    /// The wide stage's type factor ([`typescale`]).
+    #[prop_or(1.0)]
+    pub k: f64,
 }
 
 /// The panel of a scenario without a fleet.
-fn no_fleet(narrow: bool) -> Html {
+fn no_fleet(narrow: bool, k: f64) -> Html {
     let (px, py, pw, _) = PANEL;
     let none = "EC2 fleet: this scenario has no self-managed deployment to compare with.";
     html! {
@@ -85,7 +94,7 @@ fn no_fleet(narrow: bool) -> Html {
             if narrow {
                 { lines(TEXT_X, py + 40.0, &wrap(none, LINE_CHARS), "sublabel left") }
             } else {
-                <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">{ none }</text>
+                <text x={fmt(px + 16.0)} y={fmt(py + 36.0)} class="sublabel left">{ text::ellipsize(none, Font::Sans, 14.0 * k, pw - 32.0) }<title>{ none }</title></text>
             }
         </g>
     }
@@ -96,12 +105,24 @@ fn detailed(n: usize) -> bool {
     instance_size(n).1 >= 60.0
 }
 
+/// What the wide stage labels at type factor `k` with `n` instances: the
+/// instances' ids, their states (a secondary line, and only with room
+/// for a particle under it), and the "managed" tag above the load
+/// balancer (only while the instances' rows leave its corner free).
+pub fn instance_labels(n: usize, k: f64) -> (bool, bool, bool) {
+    let (size, pitch) = instance_size(n);
+    let id = detailed(n);
+    let state = id && typescale::secondary(k) && size / 2.0 >= 17.2 * k + 7.0;
+    (id, state, pitch >= 40.0)
+}
+
 /// The instances: a box each, in its state's class, with CPU and queue
 /// bars and a label when big enough, crossed out when failed.
-fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
+fn instance_boxes(s: &Ec2Snapshot, narrow: bool, k: f64) -> Html {
     let n = s.instances.len();
     let (size, _) = instance_size(n);
     let detailed = detailed(n);
+    let (_, state_shown, _) = instance_labels(n, k);
     s.instances.iter().enumerate().map(|(i, inst)| {
         let (x, y) = instance_center(i, n);
         let (x0, y0) = (x - size / 2.0, y - size / 2.0);
@@ -110,7 +131,20 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
         // The queue bar is full at 20 waiting requests (its label says how many).
         let queue = (inst.queue_length as f64 / 20.0).min(1.0);
         let bar_h = size - 16.0;
-        let chip = (text::width(label, Font::Sans, 12.0) + 8.0).min(size - 30.0);
+        let id_text = format!("#{} {}", inst.id, zone_letter(inst.zone));
+        // The chip under the label(s): as wide as the wider line, as tall
+        // as the lines shown, and never over the bars.
+        let wide = if state_shown {
+            text::width(label, Font::Sans, 13.0 * k).max(text::width(&id_text, Font::Mono, 13.0 * k))
+        } else {
+            text::width(&id_text, Font::Mono, 13.0 * k)
+        };
+        let chip = (wide + 8.0).min(size - 30.0);
+        let (chip_y, chip_h) = if state_shown {
+            (y - 14.0 * k, 32.0 * k)
+        } else {
+            (y - 10.0 * k, 19.0 * k)
+        };
         html! {
             <g key={inst.id} class="instance" data-state={label}>
                 <rect class={class} x={fmt(x0)} y={fmt(y0)} width={fmt(size)} height={fmt(size)} rx="6" />
@@ -127,9 +161,11 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
                 if detailed && !narrow {
                     // The label on a solid chip above the state's pattern
                     // and the failed cross, between the bars.
-                    <rect class="label-chip" x={fmt(x - chip / 2.0)} y={fmt(y - 15.0)} width={fmt(chip)} height="31" rx="4" />
-                    <text x={fmt(x)} y={fmt(y - 2.0)} class="inst-id">{ format!("#{} {}", inst.id, zone_letter(inst.zone)) }</text>
-                    <text x={fmt(x)} y={fmt(y + 12.0)} class="inst-state">{ label }</text>
+                    <rect class="label-chip" x={fmt(x - chip / 2.0)} y={fmt(chip_y)} width={fmt(chip)} height={fmt(chip_h)} rx="4" />
+                    <text x={fmt(x)} y={fmt(if state_shown { y - 1.0 } else { y + 4.5 * k })} class="inst-id">{ id_text.clone() }</text>
+                }
+                if state_shown && !narrow {
+                    <text x={fmt(x)} y={fmt(y + 14.0 * k)} class="inst-state">{ label }</text>
                 }
             </g>
         }
@@ -190,8 +226,15 @@ impl FleetText {
     }
 }
 
-/// The load balancer (or queue) and the instances.
-fn grid_html(s: &Ec2Snapshot, via_alb: bool, narrow: bool) -> Html {
+/// The load balancer (or queue) and the instances; on the wide stage a
+/// "managed" tag above the load balancer or queue (AWS runs both).
+fn grid_html(s: &Ec2Snapshot, via_alb: bool, narrow: bool, k: f64) -> Html {
+    let what = if via_alb {
+        "Elastic Load Balancing: a managed service (AWS runs, scales and patches it)"
+    } else {
+        "Amazon SQS: a managed service (AWS runs, scales and patches it)"
+    };
+    let tag = !narrow && instance_labels(s.instances.len(), k).2;
     html! {
         <>
             // Patching: the EC2 hue cross-hatched (the operator's work),
@@ -203,10 +246,16 @@ fn grid_html(s: &Ec2Snapshot, via_alb: bool, narrow: bool) -> Html {
                 </pattern>
             </defs>
             <g class="alb">
+                <title>{ what }</title>
                 <rect x={fmt(ALB.0 - 30.0)} y={fmt(ALB.1 - 44.0)} width="60" height="88" rx="8" />
                 <text x={fmt(ALB.0)} y={fmt(ALB.1 + 4.0)} class="small">{ if via_alb { "ALB" } else { "SQS" } }</text>
             </g>
-            { instance_boxes(s, narrow) }
+            if tag {
+                <text x={fmt(MANAGED_TAG.0)} y={fmt(MANAGED_TAG.1)} class="small muted managed-tag" data-testid="managed-tag">
+                    <title>{ what }</title>{ "managed" }
+                </text>
+            }
+            { instance_boxes(s, narrow, k) }
         </>
     }
 }
@@ -216,19 +265,33 @@ fn text_right() -> f64 {
     PANEL.0 + PANEL.2 - 16.0
 }
 
-/// The title, fitted to the panel as the Lambda panel's is.
-fn title_html(title: &str, narrow: bool) -> Html {
-    let parts: Vec<&str> = title.split(" · ").collect();
+/// The title: the fleet's name, fitted to the panel as the Lambda panel's
+/// is (its settings in the tooltip); on the wide stage who manages the
+/// fleet, at the title's right (or on the line below it when the
+/// secondary lines are left out).
+fn title_html(title: &str, narrow: bool, k: f64) -> Html {
+    let name = title.split(" · ").next().unwrap_or("");
     let (title_x, title_size) = if narrow {
         (TEXT_X, 33.0)
     } else {
-        (PANEL.0 + 16.0, 17.0)
+        (PANEL.0 + 16.0, 17.0 * k)
     };
+    let beside = !narrow && typescale::secondary(k);
+    let manages_w = text::width(YOU_MANAGE, Font::Sans, 13.0 * k);
+    let room = text_right() - title_x - if beside { manages_w + 20.0 } else { 0.0 };
     html! {
-        <text x={fmt(title_x)} y={fmt(if narrow { EC2_TITLE_Y } else { PANEL.1 + 26.0 })} class="label left" data-testid="ec2-title">
-            <title>{ format!("EC2 {}", title) }</title>
-            { text::fit_title("EC2 ", &parts, Font::Bold, title_size, text_right() - title_x) }
-        </text>
+        <>
+            <text x={fmt(title_x)} y={fmt(if narrow { EC2_TITLE_Y } else { PANEL.1 + 24.0 })} class="label left" data-testid="ec2-title">
+                <title>{ format!("EC2: {}", title) }</title>
+                { text::fit_title("EC2: ", &[name], Font::Bold, title_size, room) }
+            </text>
+            if !narrow {
+                <text x={fmt(if beside { text_right() } else { title_x })} y={fmt(if beside { PANEL.1 + 24.0 } else { PANEL.1 + 46.0 })}
+                      class={if beside { "small right manages" } else { "small left manages" }} data-testid="ec2-manages">
+                    { text::ellipsize(YOU_MANAGE, Font::Sans, 13.0 * k, text_right() - title_x) }
+                </text>
+            }
+        </>
     }
 }
 
@@ -268,8 +331,8 @@ fn narrow_fleet(n: usize, t: FleetText, title: Html, grid: Html) -> Html {
 
 /// The wide stage's "no instance" note, right of the load balancer; on
 /// two lines when it does not fit one (a long queue count).
-fn no_instance_html(no_instance: &str) -> Html {
-    let one_line = text::width(no_instance, Font::Sans, 14.0) <= 640.0;
+fn no_instance_html(no_instance: &str, k: f64) -> Html {
+    let one_line = text::width(no_instance, Font::Sans, 14.0 * k) <= 640.0;
     let wrapped = if one_line {
         vec![no_instance.to_string()]
     } else {
@@ -278,39 +341,44 @@ fn no_instance_html(no_instance: &str) -> Html {
     html! {
         <text x="642" y={fmt(if one_line { 470.0 } else { 461.0 })} class="sublabel" data-testid="no-instance">
             { for wrapped.iter().enumerate().map(|(i, l)| html! {
-                <tspan x="642" dy={if i == 0 { "0" } else { "18" }}>{ l.clone() }{ " " }</tspan>
+                <tspan x="642" dy={if i == 0 { "0".to_string() } else { fmt(18.0 * k) }}>{ l.clone() }{ " " }</tspan>
             }) }
         </text>
     }
 }
 
 /// The wide stage's fleet: summary above the grid, the tally row below.
-fn wide_fleet(n: usize, t: FleetText, title: Html, grid: Html) -> Html {
+fn wide_fleet(n: usize, t: FleetText, title: Html, grid: Html, k: f64) -> Html {
     let (px, py, pw, ph) = PANEL;
     let right = text_right();
     // The tally row: the 503s, then CPU and queue after them, then the
     // bars' legend at the right while there is room for it.
-    let cpu_x = (TALLY_503.0 + text::width(&t.refused, Font::Mono, 14.0) + 24.0).max(520.0);
-    let cpu_end = cpu_x + text::width(&t.cpu, Font::Mono, 14.0);
+    let (tally, small) = (14.0 * k, 13.0 * k);
+    // Lower as the type grows, clear of the lanes under the last row.
+    let ty = fmt(TALLY_503.1 - 5.0 + 5.0 * k);
+    let cpu_x = (TALLY_503.0 + text::width(&t.refused, Font::Mono, tally) + 24.0).max(520.0);
+    let cpu_end = cpu_x + text::width(&t.cpu, Font::Mono, tally);
     let legend = "bars: CPU (left) · local queue (right)";
-    let legend_fits = cpu_end + 24.0 + text::width(legend, Font::Sans, 13.0) <= px + pw - 12.0;
+    let legend_fits = cpu_end + 24.0 + text::width(legend, Font::Sans, small) <= px + pw - 12.0;
     let summary = format!("{} · {}", t.bounds, t.counts.join(" · "));
     html! {
         <g class="fleet" data-testid="ec2-panel">
             <rect class="fleet-box" x={fmt(px)} y={fmt(py)} width={fmt(pw)} height={fmt(ph)} rx="14" />
             { title }
-            <text x={fmt(px + 16.0)} y={fmt(py + 44.0)} class="sublabel left" data-testid="instance-count"
-                  aria-label={t.count_aria}>
-                { text::ellipsize(&summary, Font::Sans, 14.0, right - px - 16.0) }
-            </text>
+            if typescale::secondary(k) {
+                <text x={fmt(px + 16.0)} y={fmt(py + 46.0)} class="sublabel left" data-testid="instance-count"
+                      aria-label={t.count_aria}>
+                    { text::ellipsize(&summary, Font::Sans, 14.0 * k, right - px - 16.0) }
+                </text>
+            }
             { grid }
             if n == 0 {
-                { no_instance_html(&t.no_instance) }
+                { no_instance_html(&t.no_instance, k) }
             }
-            <text x={fmt(TALLY_503.0)} y={fmt(TALLY_503.1)} class="tally tally-429 left" data-testid="http-503">{ t.refused }</text>
-            <text x={fmt(cpu_x)} y={fmt(TALLY_503.1)} class="tally left">{ text::ellipsize(&t.cpu, Font::Mono, 14.0, right - cpu_x) }</text>
+            <text x={fmt(TALLY_503.0)} y={ty.clone()} class="tally tally-429 left" data-testid="http-503">{ t.refused }</text>
+            <text x={fmt(cpu_x)} y={ty.clone()} class="tally left">{ text::ellipsize(&t.cpu, Font::Mono, tally, right - cpu_x) }</text>
             if detailed(n) && legend_fits {
-                <text x={fmt(px + pw - 12.0)} y={fmt(TALLY_503.1)} class="small right">{ legend }</text>
+                <text x={fmt(px + pw - 12.0)} y={ty} class="small right">{ legend }</text>
             }
         </g>
     }
@@ -321,16 +389,17 @@ fn wide_fleet(n: usize, t: FleetText, title: Html, grid: Html) -> Html {
 pub fn ec2_panel(props: &Ec2PanelProps) -> Html {
     let narrow = props.narrow;
     let Some(s) = props.frame.snapshot.ec2.as_ref() else {
-        return no_fleet(narrow);
+        return no_fleet(narrow, props.k);
     };
     let n = s.instances.len();
+    let k = props.k;
     let words = FleetText::new(s, props.via_alb);
-    let grid = grid_html(s, props.via_alb, narrow);
-    let title = title_html(&props.title, narrow);
+    let grid = grid_html(s, props.via_alb, narrow, k);
+    let title = title_html(&props.title, narrow, k);
     if narrow {
         narrow_fleet(n, words, title, grid)
     } else {
-        wide_fleet(n, words, title, grid)
+        wide_fleet(n, words, title, grid, k)
     }
 }
 

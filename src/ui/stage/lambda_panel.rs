@@ -9,7 +9,7 @@ use crate::engine::lambda::EnvState;
 use crate::engine::lambda::LambdaSnapshot;
 use crate::ui::sim_handle::FrameView;
 use crate::ui::view_model::layout::text::{self, Font};
-use crate::ui::view_model::layout::{self, narrow::*};
+use crate::ui::view_model::layout::{self, narrow::*, typescale};
 use crate::ui::view_model::lod::{detail_for, grid, Detail};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -74,7 +74,13 @@ pub struct LambdaPanelProps {
     /// above and below the grid ([`layout::narrow`]).
     #[prop_or_default]
     pub narrow: bool,
+    /// The wide stage's type factor ([`typescale`]).
+    #[prop_or(1.0)]
+    pub k: f64,
 }
+
+/// Who does the work on this side, in the course's words.
+pub const AWS_MANAGES: &str = "AWS manages: scaling, patching, availability";
 
 fn state_class(s: EnvState) -> &'static str {
     match s {
@@ -248,7 +254,7 @@ fn concurrency_bar(l: &LambdaSnapshot, narrow: bool) -> Html {
 }
 
 /// What the grid says when there is no environment.
-fn no_environments(narrow: bool) -> Html {
+fn no_environments(narrow: bool, k: f64) -> Html {
     let (px, _, pw, _) = PANEL;
     let none_text = "No environments: none is running or warm (and none is billed).";
     if narrow {
@@ -262,7 +268,7 @@ fn no_environments(narrow: bool) -> Html {
             </text>
         }
     } else {
-        html! { <text x={fmt(px + pw / 2.0)} y="150" class="sublabel">{ none_text }</text> }
+        html! { <text x={fmt(px + pw / 2.0)} y="150" class="sublabel">{ text::ellipsize(none_text, Font::Sans, 14.0 * k, pw - 40.0) }</text> }
     }
 }
 
@@ -271,21 +277,34 @@ fn text_right() -> f64 {
     PANEL.0 + PANEL.2 - 16.0
 }
 
-/// The title, fitted to the panel (its text runs from 16 units in, or
-/// from the narrow stage's text column, to 16 units before its right
-/// edge).
-fn title_html(title: &str, narrow: bool) -> Html {
+/// The title: the function's name, fitted to the panel (its text runs
+/// from 16 units in, or from the narrow stage's text column, to 16 units
+/// before its right edge), its settings in the tooltip; on the wide stage
+/// who manages the environments, at the title's right (or on the line
+/// below when the secondary lines are left out).
+fn title_html(title: &str, narrow: bool, k: f64) -> Html {
     let (title_x, title_size) = if narrow {
         (TEXT_X, 33.0)
     } else {
-        (PANEL.0 + 16.0, 17.0)
+        (PANEL.0 + 16.0, 17.0 * k)
     };
-    let parts: Vec<&str> = title.split(" · ").collect();
+    let name = title.split(" · ").next().unwrap_or("");
+    let beside = !narrow && typescale::secondary(k);
+    let manages_w = text::width(AWS_MANAGES, Font::Sans, 13.0 * k);
+    let room = text_right() - title_x - if beside { manages_w + 20.0 } else { 0.0 };
     html! {
-        <text x={fmt(title_x)} y={fmt(if narrow { LAMBDA_TITLE_Y } else { 34.0 })} class="label left" data-testid="lambda-title">
-            <title>{ format!("λ Lambda: {}", title) }</title>
-            { text::fit_title("λ Lambda: ", &parts, Font::Bold, title_size, text_right() - title_x) }
-        </text>
+        <>
+            <text x={fmt(title_x)} y={fmt(if narrow { LAMBDA_TITLE_Y } else { 34.0 })} class="label left" data-testid="lambda-title">
+                <title>{ format!("λ Lambda: {}", title) }</title>
+                { text::fit_title("λ Lambda: ", &[name], Font::Bold, title_size, room) }
+            </text>
+            if !narrow {
+                <text x={fmt(if beside { text_right() } else { title_x })} y={if beside { "34" } else { "55" }}
+                      class={if beside { "small right manages" } else { "small left manages" }} data-testid="lambda-manages">
+                    { text::ellipsize(AWS_MANAGES, Font::Sans, 13.0 * k, text_right() - title_x) }
+                </text>
+            }
+        </>
     }
 }
 
@@ -319,8 +338,8 @@ fn narrow_text(l: &LambdaSnapshot, t: PanelText, title: Html) -> Html {
 }
 
 /// The wide stage's tallies' x positions: in a row, each at its place or
-/// after the one before (large counts push them right).
-fn tally_xs(t: &PanelText) -> Vec<f64> {
+/// after the one before (large counts push them right), at type factor `k`.
+fn tally_xs(t: &PanelText, k: f64) -> Vec<f64> {
     let mut at = TALLY_429.0;
     [
         (&t.throttles, TALLY_429.0),
@@ -330,7 +349,7 @@ fn tally_xs(t: &PanelText) -> Vec<f64> {
     .iter()
     .map(|(text, x)| {
         let x = x.max(at);
-        at = x + text::width(text, Font::Mono, 14.0) + 24.0;
+        at = x + text::width(text, Font::Mono, 14.0 * k) + 24.0;
         x
     })
     .collect()
@@ -364,21 +383,23 @@ fn count_lines(l: &LambdaSnapshot, detail: Detail, detail_note: &str) -> Vec<Str
 
 /// The wide stage's text: title and counts above the grid, concurrency
 /// and tallies below.
-fn wide_text(l: &LambdaSnapshot, detail: Detail, t: PanelText, title: Html) -> Html {
+fn wide_text(l: &LambdaSnapshot, detail: Detail, t: PanelText, title: Html, k: f64) -> Html {
     let px = PANEL.0;
     let right = text_right();
-    let xs = tally_xs(&t);
-    let cold_starts = text::ellipsize(&t.cold_starts, Font::Mono, 14.0, right - xs[2]);
+    let xs = tally_xs(&t, k);
+    let cold_starts = text::ellipsize(&t.cold_starts, Font::Mono, 14.0 * k, right - xs[2]);
     let counts = count_lines(l, detail, &t.detail_note);
     html! {
         <>
             { title }
-            <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count" aria-label={t.env_aria}>
-                { text::first_fit(&counts, Font::Sans, 14.0, right - px - 16.0) }
-            </text>
+            if typescale::secondary(k) {
+                <text x={fmt(px + 16.0)} y="55" class="sublabel left" data-testid="env-count" aria-label={t.env_aria}>
+                    { text::first_fit(&counts, Font::Sans, 14.0 * k, right - px - 16.0) }
+                </text>
+            }
             <g class="concurrency" aria-label={format!("concurrency {} of {}", l.concurrency_in_use, l.concurrency_limit)}>
                 <text x={fmt(px + 20.0)} y="276" class="small left">
-                    { text::ellipsize(&format!("{} · {}", t.concurrency, t.headroom), Font::Sans, 13.0, right - px - 20.0) }
+                    { text::ellipsize(&format!("{} · {}", t.concurrency, t.headroom), Font::Sans, 13.0 * k, right - px - 20.0) }
                 </text>
                 { concurrency_bar(l, false) }
             </g>
@@ -402,12 +423,13 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
     };
     let (px, py, pw, ph) = PANEL;
     let grid_dy = if narrow { LAMBDA_GRID_DY } else { 0.0 };
+    let k = props.k;
     let words = PanelText::new(l, detail, narrow);
-    let title = title_html(&props.title, narrow);
+    let title = title_html(&props.title, narrow, k);
     let text = if narrow {
         narrow_text(l, words, title)
     } else {
-        wide_text(l, detail, words, title)
+        wide_text(l, detail, words, title, k)
     };
     html! {
         <g class="function" data-testid="lambda-panel">
@@ -424,7 +446,7 @@ pub fn lambda_panel(props: &LambdaPanelProps) -> Html {
                 </g>
                 { timeout_marks(f, pitch) }
                 if l.total == 0 {
-                    { no_environments(narrow) }
+                    { no_environments(narrow, k) }
                 }
             </g>
             { text }

@@ -5,6 +5,7 @@
 
 pub mod ec2_panel;
 pub mod lambda_panel;
+pub mod measure;
 pub mod particle_canvas;
 pub mod scene;
 pub mod sources;

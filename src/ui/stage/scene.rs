@@ -7,9 +7,10 @@ use crate::engine::scenario::SourceKind;
 use crate::ui::sim_handle::FrameView;
 use crate::ui::stage::ec2_panel::{instance_center, instance_size, tally_503, Ec2Panel, ALB};
 use crate::ui::stage::lambda_panel::{slot_center, tally_429, LambdaPanel, PANEL, PANEL_TOP};
+use crate::ui::stage::measure::use_width;
 use crate::ui::stage::particle_canvas::{Dot, Look, ParticleCanvas};
 use crate::ui::view_model::layout::sources::{self, Slot};
-use crate::ui::view_model::layout::{narrow, use_narrow, wide};
+use crate::ui::view_model::layout::{narrow, typescale, use_narrow, wide};
 use crate::ui::view_model::particles::{Particle, Target};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -71,12 +72,13 @@ impl Layout {
     }
 }
 
-/// The sources' places on this stage.
-pub fn source_slots(narrow: bool, n: usize, fleet: bool) -> Vec<Slot> {
+/// The sources' places on this stage (the wide stage's text at type
+/// factor `k`).
+pub fn source_slots(narrow: bool, n: usize, fleet: bool, k: f64) -> Vec<Slot> {
     if narrow {
         sources::narrow(n)
     } else {
-        sources::wide(n, if fleet { 600.0 } else { 420.0 })
+        sources::wide(n, if fleet { 600.0 } else { 420.0 }, k)
     }
 }
 
@@ -90,6 +92,9 @@ pub struct StageProps {
     pub lambda_title: AttrValue,
     /// Title of the EC2 panel (the same form).
     pub ec2_title: AttrValue,
+    /// Projector mode: the stage's text at ≥ 24 CSS px instead of 12.
+    #[prop_or_default]
+    pub projector: bool,
 }
 
 /// Where particles go: the environments' grid slots and the instances'
@@ -204,8 +209,15 @@ fn wide_dot(to: &Targets, p: &Particle, a: (f64, f64), t: f64) -> Option<(f64, f
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let f = &props.frame;
-    let narrow = use_narrow();
     let svg = use_node_ref();
+    // The type factor for the stage's drawn width: its smallest text at
+    // ≥ 12 CSS px (24 on a projector); the narrow stage when the wide one
+    // cannot keep it so (a phone, a narrow embed).
+    let drawn = use_width(svg.clone());
+    let min_px = if props.projector { 24.0 } else { 12.0 };
+    let wide_k = typescale::factor(drawn / 1000.0, min_px);
+    let narrow = use_narrow() || wide_k.is_none();
+    let k = if narrow { 1.0 } else { wide_k.unwrap_or(1.0) };
     let n = f.sources.len();
     let lay = Layout { narrow, sources: n };
     let env_slot: HashMap<u64, usize> = f
@@ -233,7 +245,7 @@ pub fn stage(props: &StageProps) -> Html {
         inst_index: &inst_index,
         n_inst,
     };
-    let slots = source_slots(narrow, n, ec2.is_some());
+    let slots = source_slots(narrow, n, ec2.is_some(), k);
     let dots: Vec<Dot> = f
         .particles
         .iter()
@@ -265,21 +277,23 @@ pub fn stage(props: &StageProps) -> Html {
     let (alb_x, alb_y) = lay.ec2_grid(ALB);
     let l = &f.snapshot.lambda;
     html! {
-        <svg ref={svg.clone()} class={classes!("stage", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
+        <svg ref={svg.clone()} class={classes!("stage", narrow.then_some("narrow"), (!typescale::secondary(k)).then_some("terse"))}
+             viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
+             style={format!("--k:{k}")} data-k={k.to_string()}
              aria-label={format!("Lambda {}: {} environments, {} busy; {} throttled, {} timed out", props.lambda_title, l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">
-                { for slots.iter().map(|s| source_html(s, &f.sources, f.sampled)) }
+                { for slots.iter().map(|s| source_html(s, &f.sources, f.sampled, k)) }
             </g>
             <g class="panels">
-                <g transform={lambda_at}><LambdaPanel frame={f.clone()} title={props.lambda_title.clone()} {narrow} /></g>
-                <g transform={ec2_at}><Ec2Panel frame={f.clone()} title={props.ec2_title.clone()} {via_alb} {narrow} /></g>
+                <g transform={lambda_at}><LambdaPanel frame={f.clone()} title={props.lambda_title.clone()} {narrow} {k} /></g>
+                <g transform={ec2_at}><Ec2Panel frame={f.clone()} title={props.ec2_title.clone()} {via_alb} {narrow} {k} /></g>
             </g>
             // Particles fly above the panels, on paths that keep off their
             // text (and the canvas takes no pointer events).
             <ParticleCanvas dots={Rc::new(dots)} {width} {height} svg={svg.clone()} now_ms={f.now_ms} />
             // Labels that particles pass under stay readable on top of them.
             if ec2.is_some() {
-                <text class="overlay-label" x={format!("{alb_x:.1}")} y={format!("{:.1}", alb_y + 5.0)} aria-hidden="true">
+                <text class="overlay-label" x={format!("{alb_x:.1}")} y={format!("{:.1}", alb_y + 5.0 * k)} aria-hidden="true">
                     { if via_alb { "ALB" } else { "SQS" } }
                 </text>
             }
@@ -307,7 +321,7 @@ mod tests {
             let (x1, _) = lay.lambda((PANEL.0 + PANEL.2, 0.0));
             assert!(x0 >= 0.0 && x1 <= narrow::W, "{x0}..{x1}");
             assert!(y0 >= narrow::sources_h(n), "{y0}");
-            for s in source_slots(true, n, true) {
+            for s in source_slots(true, n, true, 1.0) {
                 assert!(
                     s.anchor.1 + 8.0 <= y0,
                     "{n}: particles leave above the panel"
@@ -325,19 +339,32 @@ mod tests {
     }
 
     /// The text of the sources' places (estimated as the stage draws it:
-    /// 13 units on the wide stage, 30 on the narrow one).
-    fn source_text(slots: &[Slot]) -> Vec<(&'static str, Box4)> {
+    /// 13 k units on the wide stage, 30 on the narrow one; a glyph box
+    /// 0.93 em above its baseline, 0.24 em below).
+    fn source_text(slots: &[Slot], k: f64) -> Vec<(&'static str, Box4)> {
         let mut v = Vec::new();
         for s in slots {
             match s.style {
                 Style::Full => {
                     let ay = s.anchor.1;
-                    v.push(("source rate", (100.0, ay - 54.0, s.anchor.0, ay - 37.0)));
-                    v.push(("source labels", (10.0, ay + 22.0, 174.0, ay + 54.0)));
+                    let (up, down) = sources::full_text_span(k);
+                    v.push((
+                        "source rate",
+                        (100.0, ay - up, s.anchor.0, ay - 40.0 + 3.2 * k),
+                    ));
+                    v.push((
+                        "source labels",
+                        (10.0, ay + 34.0 - 12.1 * k, 174.0, ay + down),
+                    ));
                 }
                 Style::Compact => v.push((
                     "source name and rate",
-                    (s.text_x, s.y0 - 12.0, s.text_x + s.text_w, s.y0 + 20.0),
+                    (
+                        s.text_x,
+                        s.y0 - 12.1 * k,
+                        s.text_x + s.text_w,
+                        s.y0 + 19.2 * k,
+                    ),
                 )),
                 Style::Card => v.push((
                     "source card",
@@ -353,34 +380,69 @@ mod tests {
         v
     }
 
-    /// The wide stage's lines of text [stage units]: (left, top, right,
-    /// bottom) of each, with its glyphs' ascent and descent (the panels'
-    /// text starts 16 units in from their left edge at x = 220).
-    fn wide_text(slots: &[Slot], n_inst: usize) -> Vec<(&'static str, Box4)> {
+    /// The wide stage's lines of text at type factor `k` [stage units]:
+    /// (left, top, right, bottom) of each, with its glyphs' ascent (0.93
+    /// em) and descent (0.24 em); the panels' text starts 16 units in
+    /// from their left edge at x = 220.
+    fn wide_text(slots: &[Slot], n_inst: usize, k: f64) -> Vec<(&'static str, Box4)> {
+        use crate::ui::stage::ec2_panel::{instance_labels, MANAGED_TAG};
         let mut v = vec![
-            ("Lambda title and counts", (236.0, 20.0, 990.0, 60.0)),
-            ("concurrency line and bar", (240.0, 264.0, 990.0, 292.0)),
+            (
+                "Lambda title, counts or who manages",
+                (236.0, 34.0 - 15.9 * k, 990.0, 55.0 + 3.4 * k),
+            ),
+            (
+                "concurrency line and bar",
+                (240.0, 276.0 - 12.1 * k, 990.0, 292.0),
+            ),
             (
                 "429, timeout, cold-start tallies",
-                (300.0, 306.0, 990.0, 323.0),
+                (300.0, 318.0 - 13.1 * k, 990.0, 318.0 + 3.4 * k),
             ),
-            ("EC2 title and counts", (236.0, 362.0, 990.0, 399.0)),
-            ("503 tally, CPU, bars note", (300.0, 564.0, 990.0, 581.0)),
-            ("ALB / SQS label", (256.0, 462.0, 288.0, 480.0)),
+            (
+                "EC2 title, counts or who manages",
+                (236.0, 374.0 - 15.9 * k, 990.0, 396.0 + 3.4 * k),
+            ),
+            (
+                "503 tally, CPU, bars note",
+                (
+                    300.0,
+                    571.0 + 5.0 * k - 13.1 * k,
+                    990.0,
+                    571.0 + 5.0 * k + 3.4 * k,
+                ),
+            ),
+            (
+                "ALB / SQS label",
+                (
+                    ALB.0 - 16.0 * k,
+                    ALB.1 + 5.0 * k - 12.1 * k,
+                    ALB.0 + 16.0 * k,
+                    ALB.1 + 5.0 * k + 3.2 * k,
+                ),
+            ),
         ];
-        v.extend(source_text(slots));
-        let (size, pitch) = crate::ui::stage::ec2_panel::instance_size(n_inst);
-        if pitch >= 60.0 {
+        if instance_labels(n_inst, k).2 {
+            let (x, y) = MANAGED_TAG;
+            v.push((
+                "managed tag",
+                (x - 32.0 * k, y - 12.1 * k, x + 32.0 * k, y + 3.2 * k),
+            ));
+        }
+        v.extend(source_text(slots, k));
+        let (size, _) = crate::ui::stage::ec2_panel::instance_size(n_inst);
+        let (id, state, _) = instance_labels(n_inst, k);
+        if id {
             for i in 0..n_inst {
                 let (x, y) = instance_center(i, n_inst);
+                let (top, bottom) = if state {
+                    (y - 1.0 - 12.1 * k, y + 14.0 * k + 3.2 * k)
+                } else {
+                    (y + 4.5 * k - 12.1 * k, y + 4.5 * k + 3.2 * k)
+                };
                 v.push((
                     "an instance's labels",
-                    (
-                        x - size / 2.0 + 14.0,
-                        y - 13.0,
-                        x + size / 2.0 - 14.0,
-                        y + 15.0,
-                    ),
+                    (x - size / 2.0 + 4.0, top, x + size / 2.0 - 4.0, bottom),
                 ));
             }
         }
@@ -391,7 +453,7 @@ mod tests {
     /// text column ([`narrow::TEXT_X`]) to their right edge, 30 to 33
     /// units high; the load balancer's label (31 units, wider than its box).
     fn narrow_text(lay: Layout, slots: &[Slot]) -> Vec<(&'static str, Box4)> {
-        let mut v = source_text(slots);
+        let mut v = source_text(slots, 1.0);
         let line = |y: f64| (narrow::TEXT_X, y - 33.0, PANEL.0 + PANEL.2, y + 10.0);
         let l = |y: f64| {
             let (x0, t, x1, b) = line(y);
@@ -445,10 +507,10 @@ mod tests {
     /// Every path of every kind of particle, from every source, for grids
     /// and fleets of several sizes, keeps `r` units off every line of
     /// text the stage draws.
-    fn check_paths(narrow: bool, counts: &[usize], r: f64) -> usize {
+    fn check_paths(narrow: bool, counts: &[usize], r: f64, k: f64) -> usize {
         let mut checked = 0;
         for &n_sources in counts {
-            let sources = source_slots(narrow, n_sources, true);
+            let sources = source_slots(narrow, n_sources, true, k);
             let lay = Layout {
                 narrow,
                 sources: n_sources,
@@ -456,7 +518,7 @@ mod tests {
             let text = if narrow {
                 narrow_text(lay, &sources)
             } else {
-                wide_text(&sources, 0)
+                wide_text(&sources, 0, k)
             };
             for (slots, n_inst) in [(1, 1), (10, 4), (30, 6), (120, 12), (400, 20), (1000, 50)] {
                 let env_slot: HashMap<u64, usize> =
@@ -471,7 +533,7 @@ mod tests {
                 };
                 let mut text = text.clone();
                 if !narrow {
-                    text.extend(wide_text(&[], n_inst));
+                    text.extend(wide_text(&[], n_inst, k));
                 }
                 let targets = (0..slots as u64)
                     .step_by(slots.div_ceil(40))
@@ -487,8 +549,8 @@ mod tests {
                             cold: false,
                         };
                         let a = sources::slot_of(&sources, source).unwrap().anchor;
-                        for k in 0..=100 {
-                            let t = f64::from(k) / 100.0;
+                        for step in 0..=100 {
+                            let t = f64::from(step) / 100.0;
                             let (x, y) = if narrow {
                                 narrow_dot(lay, &to, &p, a, t).unwrap()
                             } else {
@@ -499,7 +561,7 @@ mod tests {
                                 let dy = (tp - y).max(y - b).max(0.0);
                                 assert!(
                                     dx.hypot(dy) >= r,
-                                    "{target:?} from source {source} of {n_sources} ({slots} slots, {n_inst} instances, narrow {narrow}) at t = {t}: ({x:.1}, {y:.1}) on the {what}"
+                                    "{target:?} from source {source} of {n_sources} ({slots} slots, {n_inst} instances, narrow {narrow}, k {k}) at t = {t}: ({x:.1}, {y:.1}) on the {what}"
                                 );
                             }
                             checked += 1;
@@ -515,20 +577,24 @@ mod tests {
     fn wide_particles_keep_off_every_line_of_text() {
         // A particle's radius on the wide stage: 5 units, up to 5.4 where
         // the stage is drawn under 0.6 CSS px a unit (3 CSS px at least).
-        let n = check_paths(false, &[1, 2, 3, 4, 5, 6, 9, MAX_SOURCES], 5.5);
-        assert!(n > 100_000, "{n}");
+        // At every type factor the wide stage draws (1 at 1280 px, more in
+        // a narrow embed and on a projector).
+        for k in [1.0, typescale::SECONDARY_K, typescale::MAX_K] {
+            let n = check_paths(false, &[1, 2, 3, 4, 5, 6, 9, MAX_SOURCES], 5.5, k);
+            assert!(n > 100_000, "{n}");
+        }
     }
 
     #[test]
     fn narrow_particles_keep_off_every_line_of_text() {
         // 3 CSS px on a 320 px phone (0.38 px a unit): 8 units.
-        let n = check_paths(true, &[1, 2, 3, 8, 9, MAX_SOURCES], 8.0);
+        let n = check_paths(true, &[1, 2, 3, 8, 9, MAX_SOURCES], 8.0, 1.0);
         assert!(n > 100_000, "{n}");
     }
 
     #[test]
     fn wide_paths_start_and_end_where_they_should() {
-        let a = source_slots(false, 1, true)[0].anchor;
+        let a = source_slots(false, 1, true, 1.0)[0].anchor;
         let b = crate::ui::stage::lambda_panel::slot_center(3, 10);
         let path = wide::to_lambda(a, b);
         assert_eq!(path.at(0.0), a);

@@ -87,7 +87,7 @@ struct SourceText {
 }
 
 impl SourceText {
-    fn new(slot: &Slot, shown: &[SourceView], sampled: bool) -> SourceText {
+    fn new(slot: &Slot, shown: &[SourceView], sampled: bool, k: f64) -> SourceText {
         let rate: f64 = shown.iter().map(|s| s.rate_per_s).sum();
         let rate_text = format!("{}{}/s", if sampled { "×" } else { "" }, num(rate));
         let rate_aria = format!(
@@ -96,12 +96,12 @@ impl SourceText {
             if sampled { ", particles sampled" } else { "" }
         );
         let one = (shown.len() == 1).then(|| &shown[0]);
-        // Sizes of the text [stage units]: the wide stage's 13, the narrow
-        // stage's 30 (static/style.css).
+        // Sizes of the text [stage units]: the wide stage's 13 × its type
+        // factor, the narrow stage's 30 (static/style.css).
         let size = if slot.style == Style::Card {
             30.0
         } else {
-            13.0
+            13.0 * k
         };
         let (kind_line, name_line) = match one {
             Some(s) => (kind_label(s.kind).to_string(), s.name.clone()),
@@ -172,7 +172,7 @@ fn full_body(slot: &Slot, t: &SourceText) -> Html {
         <>
             { icon(t.kind, cx, cy, 1.0) }
             <text x={fmt(cx)} y={fmt(slot.y0)} class="small">{ t.kind_line.clone() }</text>
-            <text x={fmt(cx)} y={fmt(slot.y0 + 16.0)} class="small muted">{ t.name_line.clone() }</text>
+            <text x={fmt(cx)} y={fmt(slot.y0 + 16.0 * t.size / 13.0)} class="small muted">{ t.name_line.clone() }</text>
             { t.rate_el(slot.anchor.0, cy - 30.0, "rate right") }
             if let Some(d) = t.depth {
                 <text x={fmt(cx)} y={fmt(cy + 4.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
@@ -192,7 +192,7 @@ fn compact_body(slot: &Slot, t: &SourceText) -> Html {
             <text x={fmt(slot.text_x)} y={fmt(slot.y0)} class="small left">
                 { if t.one { t.name_line.clone() } else { t.kind_line.clone() } }
             </text>
-            { t.rate_el(slot.text_x, slot.y0 + 16.0, "rate left") }
+            { t.rate_el(slot.text_x, slot.y0 + 16.0 * t.size / 13.0, "rate left") }
             if let Some(d) = t.depth {
                 <text x={fmt(cx)} y={fmt(cy + 5.0)} class="depth" data-testid="queue-depth">{ count(d) }</text>
             }
@@ -235,9 +235,9 @@ fn card_body(slot: &Slot, t: &SourceText) -> Html {
 /// depth) or the sources that did not fit ("+k more sources", their summed
 /// rate). Names and labels are cut to the place's width with an ellipsis;
 /// the whole text is the place's tooltip.
-pub fn source_html(slot: &Slot, all: &[SourceView], sampled: bool) -> Html {
+pub fn source_html(slot: &Slot, all: &[SourceView], sampled: bool, k: f64) -> Html {
     let shown = &all[slot.first.min(all.len())..(slot.first + slot.count).min(all.len())];
-    let t = SourceText::new(slot, shown, sampled);
+    let t = SourceText::new(slot, shown, sampled, k);
     let body = match slot.style {
         Style::Full => full_body(slot, &t),
         Style::Compact => compact_body(slot, &t),
