@@ -293,7 +293,8 @@ impl App {
         html! {
             <>
                 if e.shows("charts") {
-                    <ChartsPanel samples={self.run.samples.clone()} x_max={s.duration_s} />
+                    <ChartsPanel samples={self.run.samples.clone()} x_max={s.duration_s}
+                                 finished={self.run.handle.now() >= self.run.handle.end()} />
                     <BreakEvenPanel scenario={s.clone()} />
                 }
                 if e.shows("params") || (e.embed && e.controls == ControlsLevel::Full) {
