@@ -186,7 +186,11 @@ impl SimHandle {
         let snap = self.sim.snapshot();
         self.mark_ended_environments(&batch.happenings, now_ms);
         let ids: Vec<u64> = snap.lambda.environments.iter().map(|e| e.id).collect();
-        let slots = self.slots.assign(&ids);
+        // A timed-out cell's slot stays empty while its mark fades.
+        let held: Vec<usize> = self.marks.iter().map(|(s, _)| *s).collect();
+        let slots = self.slots.assign(&ids, &held);
+        let slot_count = self.slots.len();
+        self.marks.retain(|(s, _)| *s < slot_count);
         let keep_alive_left = self.keep_alive_left(&snap);
         let sampled = self.emit_particles(&batch, now_ms);
         self.measure_rates(now_ms, snap.at);
@@ -197,14 +201,14 @@ impl SimHandle {
         self.sample_history(&snap);
         Rc::new(FrameView {
             slots,
-            slot_count: self.slots.len(),
+            slot_count,
             keep_alive_left,
             marks: self
                 .marks
                 .iter()
                 .map(|(s, born)| (*s, (now_ms - born) / MARK_MS))
                 .collect(),
-            particles: self.particles.alive().to_vec(),
+            particles: self.particles.flying(now_ms),
             now_ms,
             sources: self.source_views(&snap),
             sampled,
@@ -260,7 +264,8 @@ impl SimHandle {
             .collect();
         sampled |= candidates.len() > MAX_NEW_PER_FRAME;
         let picked = sample_indices(candidates.len(), MAX_NEW_PER_FRAME);
-        self.particles
+        sampled |= self
+            .particles
             .update(now_ms, picked.into_iter().map(|i| candidates[i]));
         sampled
     }

@@ -349,7 +349,8 @@ impl App {
             <>
                 if e.shows("charts") {
                     { fold("fold-charts", "Charts over time", html! {
-                        <ChartsPanel samples={self.run.samples.clone()} x_max={s.duration_s} />
+                        <ChartsPanel samples={self.run.samples.clone()} x_max={s.duration_s}
+                                     finished={self.run.handle.now() >= self.run.handle.end()} />
                     }) }
                     { fold("fold-breakeven", "Break-even", html! { <BreakEvenPanel scenario={s.clone()} /> }) }
                 }

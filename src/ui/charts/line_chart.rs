@@ -8,7 +8,7 @@
 //! crossing), and step lines that hold each sampled value until the next
 //! sample instead of interpolating beyond the data.
 
-use crate::common::format::{clock_short, num, usd_axis};
+use crate::common::format::{clock_short, count, num, usd_axis};
 use yew::prelude::*;
 
 /// How a chart's y tick values read.
@@ -24,6 +24,8 @@ pub enum YFormat {
 impl YFormat {
     fn format(self, v: f64) -> String {
         match self {
+            // A whole tick reads as one: `2`, not `2.00`.
+            YFormat::Number if v.fract() == 0.0 && v >= 0.0 => count(v as u64),
             YFormat::Number => num(v),
             YFormat::Usd => usd_axis(v),
         }
@@ -59,26 +61,55 @@ pub fn nice_ticks(max: f64, target: usize) -> Vec<f64> {
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
-/// Time-axis ticks \[s\] from 0 to `max` at a round step (seconds, minutes,
-/// hours or days), about `target` of them.
-pub fn time_ticks(max: f64, target: usize) -> Vec<f64> {
+/// A round time step \[s\] (seconds, minutes, hours or days) cutting `max`
+/// into about `target` pieces.
+fn time_step(max: f64, target: usize) -> f64 {
     const STEPS: [f64; 19] = [
         1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1_800.0, 3_600.0,
         7_200.0, 10_800.0, 21_600.0, 43_200.0, 86_400.0, 172_800.0,
     ];
-    let max = if max.is_finite() && max > 0.0 {
-        max
-    } else {
-        1.0
-    };
     let raw = max / target.max(1) as f64;
-    let step = STEPS
+    STEPS
         .iter()
         .copied()
         .find(|s| *s >= raw)
-        .unwrap_or_else(|| (raw / 86_400.0).ceil() * 86_400.0);
+        .unwrap_or_else(|| (raw / 86_400.0).ceil() * 86_400.0)
+}
+
+fn positive(x: f64) -> f64 {
+    if x.is_finite() && x > 0.0 {
+        x
+    } else {
+        1.0
+    }
+}
+
+/// Time-axis ticks \[s\] from 0 to `max` at a round step (seconds, minutes,
+/// hours or days), about `target` of them.
+pub fn time_ticks(max: f64, target: usize) -> Vec<f64> {
+    let max = positive(max);
+    let step = time_step(max, target);
     let n = (max / step).floor() as usize;
     (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// Shortest time axis while a run goes \[s\].
+pub const MIN_SPAN_S: f64 = 30.0;
+
+/// Where the time axis ends \[s\]: the whole run once it is over; while it
+/// goes, the time so far (at least [`MIN_SPAN_S`]) rounded up to a round
+/// step of about a sixth of it, never past the run's end. So the axis grows
+/// with the run in round steps, the data always spans more than two thirds
+/// of it, and its ticks stay put between steps.
+pub fn x_axis_end(now_s: f64, duration_s: f64, finished: bool) -> f64 {
+    let duration = positive(duration_s);
+    let now = if now_s.is_finite() { now_s } else { 0.0 };
+    if finished || now >= duration {
+        return duration;
+    }
+    let span = now.max(MIN_SPAN_S);
+    let step = time_step(span, 6);
+    ((span / step).ceil() * step).min(duration)
 }
 
 /// A step path (each value held until the next point) through `points`
@@ -112,7 +143,7 @@ pub struct ChartProps {
     pub y_format: YFormat,
     /// The lines.
     pub lines: Vec<Line>,
-    /// End of the x axis (the run's length) \[s\].
+    /// End of the x axis \[s\] (see [`x_axis_end`]).
     pub x_max: f64,
     /// Test id of the chart.
     pub id: AttrValue,
@@ -186,6 +217,9 @@ mod tests {
         assert!(*t.last().unwrap() >= 1_234.0);
         assert!(t.len() <= 6);
         assert_eq!(nice_ticks(f64::NAN, 4).last(), Some(&1.0));
+        assert_eq!(YFormat::Number.format(2.0), "2");
+        assert_eq!(YFormat::Number.format(2.5), "2.50");
+        assert_eq!(YFormat::Number.format(1_500.0), "1,500");
         assert_eq!(
             time_ticks(86_400.0, 4),
             vec![0.0, 21_600.0, 43_200.0, 64_800.0, 86_400.0]
@@ -195,6 +229,35 @@ mod tests {
             vec![0.0, 900.0, 1_800.0, 2_700.0, 3_600.0]
         );
         assert_eq!(time_ticks(100.0, 4), vec![0.0, 30.0, 60.0, 90.0]);
+    }
+
+    #[test]
+    fn the_time_axis_grows_with_the_run() {
+        let day = 86_400.0;
+        // At the start: the shortest span (or the whole of a shorter run).
+        assert_eq!(x_axis_end(0.0, day, false), MIN_SPAN_S);
+        assert_eq!(x_axis_end(0.0, 20.0, false), 20.0);
+        // A minute into a day: about a minute, in round steps.
+        assert_eq!(x_axis_end(60.0, day, false), 60.0);
+        assert_eq!(x_axis_end(61.0, day, false), 75.0);
+        assert_eq!(x_axis_end(3_700.0, day, false), 4_500.0);
+        // Never past the run; the whole run once it is over.
+        assert_eq!(x_axis_end(590.0, 600.0, false), 600.0);
+        assert_eq!(x_axis_end(60.0, day, true), day);
+        assert_eq!(x_axis_end(f64::NAN, day, false), MIN_SPAN_S);
+        // The data spans more than two thirds of the axis, which never
+        // shrinks as the run goes.
+        let mut last = 0.0;
+        let mut now = 1.0;
+        while now < day {
+            let end = x_axis_end(now, day, false);
+            assert!(end >= now && end >= last, "{now}: {end}");
+            if now >= MIN_SPAN_S {
+                assert!(now / end > 2.0 / 3.0, "{now}: {end}");
+            }
+            last = end;
+            now *= 1.01;
+        }
     }
 
     #[test]

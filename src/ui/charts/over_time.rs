@@ -1,7 +1,7 @@
 //! The charts panel: both sides over time on shared axes, from the sampled
 //! history of engine numbers.
 
-use crate::ui::charts::line_chart::{Chart, Line, YFormat};
+use crate::ui::charts::line_chart::{x_axis_end, Chart, Line, YFormat};
 use crate::ui::view_model::history::{Sample, SideSample};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,6 +13,10 @@ pub struct ChartsProps {
     pub samples: Rc<Vec<Sample>>,
     /// The run's length \[s\].
     pub x_max: f64,
+    /// Whether the run is over (the time axis then spans all of it; while
+    /// it goes, it grows with the samples: [`x_axis_end`]).
+    #[prop_or_default]
+    pub finished: bool,
 }
 
 /// A line to draw: legend, CSS class, whether it is the EC2 side, and
@@ -40,6 +44,8 @@ fn lines(samples: &[Sample], spec: &[LineSpec]) -> Vec<Line> {
 #[function_component(ChartsPanel)]
 pub fn charts_panel(props: &ChartsProps) -> Html {
     let s = &props.samples;
+    let now = s.last().map_or(0.0, |x| x.t_s);
+    let x_max = x_axis_end(now, props.x_max, props.finished);
     let conc = lines(
         s,
         &[
@@ -83,10 +89,10 @@ pub fn charts_panel(props: &ChartsProps) -> Html {
             <h2>{ "Over time" }</h2>
             <p class="muted">{ "Sampled from the engine as the run goes; each value is held until the next sample (no interpolation). Latency percentiles are over everything finished so far." }</p>
             <div class="chart-grid">
-                <Chart id="chart-concurrency" title="Concurrency" y_label="requests in progress" lines={conc} x_max={props.x_max} />
-                <Chart id="chart-latency" title="Latency, end to end" y_label="latency [ms]" lines={lat} x_max={props.x_max} />
-                <Chart id="chart-failures" title="Refused and failed (cumulative)" y_label="requests" lines={bad} x_max={props.x_max} />
-                <Chart id="chart-cost" title="Cost so far (cumulative)" y_label="cost [USD]" y_format={YFormat::Usd} lines={cost} x_max={props.x_max} />
+                <Chart id="chart-concurrency" title="Concurrency" y_label="requests in progress" lines={conc} x_max={x_max} />
+                <Chart id="chart-latency" title="Latency, end to end" y_label="latency [ms]" lines={lat} x_max={x_max} />
+                <Chart id="chart-failures" title="Refused and failed (cumulative)" y_label="requests" lines={bad} x_max={x_max} />
+                <Chart id="chart-cost" title="Cost so far (cumulative)" y_label="cost [USD]" y_format={YFormat::Usd} lines={cost} x_max={x_max} />
             </div>
         </section>
     }

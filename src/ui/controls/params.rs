@@ -3,7 +3,7 @@
 //! form that shows them. Ranges are hints for the input; the scenario's own
 //! validation decides, and its message is shown at the control.
 
-use crate::common::format::num;
+use crate::common::format::{count, num};
 use crate::engine::billing::pricing::{InitBilling, MAX_EC2_DISCOUNT_PERCENT};
 use crate::engine::billing::Catalog;
 use crate::engine::scenario::{ProvisionedStep, ScalingModel, Scenario};
@@ -504,6 +504,16 @@ fn input_html(
     }
 }
 
+/// A range's bound as its hint reads: a whole number as one (`1`,
+/// `1,000`), not `1.00`.
+fn bound(x: f64) -> String {
+    if x.fract() == 0.0 && (0.0..1e15).contains(&x) {
+        count(x as u64)
+    } else {
+        num(x)
+    }
+}
+
 /// One parameter: label, input and unit, help with its range, and the
 /// refusal of the last value entered (which stays in its input).
 fn control(props: &ParamsProps, spec: &Spec) -> Html {
@@ -532,7 +542,7 @@ fn control(props: &ParamsProps, spec: &Spec) -> Html {
             <small class="help" id={help_id}>
                 { spec.help }
                 if spec.max > spec.min {
-                    { format!(" Range {}–{} {}.", num(spec.min), num(spec.max), spec.unit) }
+                    { format!(" Range {}–{} {}.", bound(spec.min), bound(spec.max), spec.unit) }
                 }
             </small>
             if let Some(m) = err {
@@ -700,5 +710,18 @@ mod tests {
         assert!(s.function.provisioned.is_empty());
         set(&mut s, Param::Scaling, "legacy").unwrap();
         assert_eq!(get(&s, Param::Scaling).unwrap(), "legacy");
+    }
+
+    #[test]
+    fn whole_number_ranges_read_as_whole_numbers() {
+        assert_eq!(bound(1.0), "1");
+        assert_eq!(bound(1_000.0), "1,000");
+        assert_eq!(bound(0.0), "0");
+        assert_eq!(bound(0.5), "0.50");
+        for spec in SPECS.iter().filter(|s| s.step.fract() == 0.0) {
+            for b in [spec.min, spec.max] {
+                assert!(!bound(b).contains('.'), "{}: {}", spec.id, bound(b));
+            }
+        }
     }
 }

@@ -44,9 +44,12 @@ pub struct History {
 }
 
 impl History {
-    /// A buffer for a run of `duration_s`: about 300 samples over the run.
+    /// A buffer for a run of `duration_s`: a sample every quarter second
+    /// at first (the charts' time axis grows with the run, so its first
+    /// minute of a day-long run fills them too), the interval doubling as
+    /// the buffer fills: 240 to 480 samples over any run.
     pub fn new(duration_s: f64) -> History {
-        let every_s = (duration_s / 300.0).max(0.25);
+        let every_s = (duration_s / 300.0).clamp(0.001, 0.25);
         History {
             samples: Vec::new(),
             every_s,
@@ -98,10 +101,11 @@ mod tests {
         let mut h = History::new(3_000.0);
         assert!(h.due(0.0));
         h.push(at(0.0));
-        assert!(!h.due(5.0));
-        assert!(h.due(10.0));
+        assert!(!h.due(0.2));
+        assert!(h.due(0.25));
         h.push(at(10.0));
         h.push(at(10.0));
+        assert!(!h.due(10.1));
         assert_eq!(h.samples().len(), 2, "no two samples at one instant");
         let mut t = 20.0;
         while t < 100_000.0 {
@@ -112,6 +116,15 @@ mod tests {
         }
         assert!(h.samples().len() <= MAX_SAMPLES);
         assert!(h.samples().len() > MAX_SAMPLES / 3);
+        // A minute into the run, the first minute was in hundreds of samples.
+        let mut h = History::new(86_400.0);
+        for i in 0..=600 {
+            let t = i as f64 * 0.1;
+            if h.due(t) {
+                h.push(at(t));
+            }
+        }
+        assert!(h.samples().len() >= 200, "{}", h.samples().len());
         assert!(h.samples().windows(2).all(|w| w[0].t_s < w[1].t_s));
         assert_eq!(h.samples()[0].t_s, 0.0);
     }
