@@ -1,7 +1,8 @@
 //! The app's hold on the browser: the pending animation frame, the page's
 //! listeners (keys, back/forward, tab visibility, file drops), the
-//! IntersectionObserver that pauses an embed out of view, and a file being
-//! read. Dropping a handle cancels what it holds.
+//! IntersectionObserver that pauses an embed out of view, the
+//! ResizeObserver that tells an embed's host page its height, and a file
+//! being read. Dropping a handle cancels what it holds.
 
 use super::files::FileMsg;
 use super::link::LinkMsg;
@@ -21,6 +22,9 @@ type Observer = (
     Closure<dyn FnMut(js_sys::Array)>,
 );
 
+/// An embed's ResizeObserver (through js_sys) and its callback.
+type Sizer = (JsValue, Closure<dyn FnMut(js_sys::Array)>);
+
 /// Handles on the browser, kept alive while the app is.
 #[derive(Default)]
 pub(super) struct Browser {
@@ -32,6 +36,8 @@ pub(super) struct Browser {
     pub reader: Option<gloo::file::callbacks::FileReader>,
     listeners: Vec<EventListener>,
     observer: Option<Observer>,
+    /// An embed's ResizeObserver (through js_sys) and its callback.
+    sizer: Option<Sizer>,
 }
 
 impl Browser {
@@ -39,7 +45,71 @@ impl Browser {
         if let Some((obs, _)) = &self.observer {
             obs.disconnect();
         }
+        if let Some((obs, _)) = &self.sizer {
+            call(obs, "disconnect", &JsValue::UNDEFINED);
+        }
     }
+}
+
+/// Calls `obj.name(arg)`, quietly.
+fn call(obj: &JsValue, name: &str, arg: &JsValue) {
+    if let Ok(f) = js_sys::Reflect::get(obj, &name.into()) {
+        if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+            let _ = f.call1(obj, arg);
+        }
+    }
+}
+
+/// Tells the host page of an embed the height of its content whenever it
+/// changes: `{type: "fanout:height", height: <CSS px, whole>, id: <frame=>}`
+/// to the parent window, with target origin `*`, as the host may be any
+/// course site and a referrer (which would name it) is often withheld; the
+/// message holds nothing but the height the host would see if it could,
+/// and its own frame's name (docs/sharing.md). Returns the observer.
+fn post_height(frame: &str) -> Option<Sizer> {
+    let win = web_sys::window()?;
+    let parent = win.parent().ok().flatten()?;
+    if parent == win {
+        return None;
+    }
+    let root = win.document()?.document_element()?;
+    let frame = JsValue::from_str(frame);
+    let measured: JsValue = root.clone().into();
+    let mut last = 0.0;
+    // (The closure type of the other observers: no new glue.)
+    let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+        // The root element's box: all the content, margins included, and
+        // not the viewport's height (which the parent sets).
+        // (getBoundingClientRect through js_sys: no DomRect binding needed.)
+        let h = js_sys::Reflect::get(&measured, &"getBoundingClientRect".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call0(&measured).ok())
+            .and_then(|r| js_sys::Reflect::get(&r, &"height".into()).ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0)
+            .ceil();
+        if h == last || h <= 0.0 {
+            return;
+        }
+        last = h;
+        let msg = js_sys::Object::new();
+        for (k, v) in [
+            ("type", JsValue::from_str("fanout:height")),
+            ("height", h.into()),
+            ("id", frame.clone()),
+        ] {
+            let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
+        }
+        let _ = parent.post_message(&msg, "*");
+    });
+    let ctor: js_sys::Function = js_sys::Reflect::get(&win, &"ResizeObserver".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let obs = js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(cb.as_ref())).ok()?;
+    call(&obs, "observe", &root);
+    Some((obs, cb))
 }
 
 /// Whether the reader asked for reduced motion.
@@ -117,8 +187,23 @@ impl App {
         self.browser.listeners = vec![keys, pop, vis, over, drop];
     }
 
+    /// Once mounted: removes index.html's placeholder; an embed reports
+    /// its height to its host page.
+    pub(super) fn mounted(&mut self) {
+        if let Some(p) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("boot"))
+        {
+            p.remove();
+        }
+        if self.page.embed.embed {
+            self.browser.sizer = post_height(&self.page.embed.frame);
+        }
+    }
+
     /// Watches whether the app is in view (an embed pauses out of view).
     pub(super) fn observe_root(&mut self, ctx: &Context<Self>) {
+        self.mounted();
         let Some(el) = self.browser.root.cast::<web_sys::Element>() else {
             return;
         };

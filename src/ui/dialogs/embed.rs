@@ -1,6 +1,8 @@
 //! Embed mode (`?embed=1`): which panels and controls an embedded
 //! simulator shows, read from the query string, and the iframe snippet the
-//! "Embed" dialog writes for the current state.
+//! "Embed" dialog writes for the current state: the iframe with a fallback
+//! height, and the small listener that fits it to the height the embedded
+//! app posts (`{type: "fanout:height", height, id}`, docs/sharing.md).
 
 use crate::common::link::{percent_decode, Theme};
 use crate::common::presets::PRESETS;
@@ -32,6 +34,9 @@ pub struct EmbedOptions {
     /// A preset id (the fragment's state wins when there is one).
     pub preset: Option<usize>,
     pub theme: Option<Theme>,
+    /// `frame=`: a name the host page gave this iframe, echoed as `id` in
+    /// the height messages (letters, digits, `-`, `_`; at most 64).
+    pub frame: String,
 }
 
 impl Default for EmbedOptions {
@@ -43,6 +48,7 @@ impl Default for EmbedOptions {
             autoplay: false,
             preset: None,
             theme: None,
+            frame: String::new(),
         }
     }
 }
@@ -102,6 +108,14 @@ pub fn parse(query: &str) -> (EmbedOptions, Vec<String>) {
                 Some(t) => o.theme = Some(t),
                 None => problems.push("theme: must be auto, light or dark; ignored.".into()),
             },
+            // A bad name is not echoed (and not worth a message).
+            "frame"
+                if v.len() <= 64
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                o.frame = v;
+            }
             _ => {}
         }
     }
@@ -117,23 +131,69 @@ fn attr(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// A sensible iframe height for the panels \[px\].
-pub fn height_for(panels: &[String]) -> u32 {
-    let mut height = 90;
-    for p in panels {
-        height += match p.as_str() {
-            "stage" => 420,
-            "cost" => 260,
-            "charts" => 420,
-            "params" => 360,
-            _ => 0,
-        };
-    }
-    height
+/// The fallback iframe height \[px\] (used until the app's first height
+/// message, and on a page without the listener): what the chosen panels and
+/// controls measure in an iframe 920 px wide. The rule: the chrome of the
+/// controls level (toolbar, footer, padding), plus the row of the stage and
+/// the cost panel (one value for each of stage, cost, both: the two may sit
+/// side by side), plus the charts, plus the parameters (always shown with
+/// full controls). `tests/browser/embed.test.mjs` re-measures every term at
+/// 920 px, requires the rule within 5 % and prints the measured constants
+/// when the layout has moved.
+pub fn height_for(panels: &[String], controls: ControlsLevel) -> u32 {
+    let has = |p: &str| panels.iter().any(|q| q == p);
+    let row = match (has("stage"), has("cost")) {
+        (true, true) => ROW_STAGE_COST,
+        (true, false) => ROW_STAGE,
+        (false, true) => ROW_COST,
+        (false, false) => 0,
+    };
+    let chrome = match controls {
+        ControlsLevel::None => CHROME_NONE,
+        ControlsLevel::Minimal => CHROME_MINIMAL,
+        ControlsLevel::Full => CHROME_FULL,
+    };
+    let params = has("params") || controls == ControlsLevel::Full;
+    chrome + row + if has("charts") { CHARTS } else { 0 } + if params { PARAMS } else { 0 }
 }
 
-/// The iframe snippet: `app` is the simulator's address, `fragment` the
-/// state (without `#`).
+// Measured at 920 px, the Flash sale preset playing (see `height_for`).
+const CHROME_NONE: u32 = 37;
+const CHROME_MINIMAL: u32 = 127;
+const CHROME_FULL: u32 = 616;
+const ROW_STAGE_COST: u32 = 867;
+const ROW_STAGE: u32 = 563;
+const ROW_COST: u32 = 701;
+const CHARTS: u32 = 1313;
+const PARAMS: u32 = 1191;
+
+/// The origin (`scheme://host[:port]`) of an http(s) address.
+fn origin(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    (host > 0).then(|| &url[..url.len() - rest.len() + host])
+}
+
+/// The host page's listener: sets the height of the `iframe[data-fanout]`
+/// that sent the message (and only from the app's origin, when it has one),
+/// so that its inside is that tall whatever its borders and box-sizing
+/// (set, then corrected by what `clientHeight` shows).
+fn listener(app: &str) -> String {
+    let check = origin(app).map_or(String::new(), |o| format!("e.origin!==\"{o}\"||"));
+    format!(
+        "<script>/* Fanout: fits each embedded simulator to its content */\n\
+         addEventListener(\"message\",function(e){{var d=e.data,h;\
+         if({check}!d||d.type!==\"fanout:height\"||typeof d.height!==\"number\")return;\
+         h=Math.min(Math.max(d.height,100),2e4);\
+         document.querySelectorAll(\"iframe[data-fanout]\").forEach(function(f){{\
+         if(f.contentWindow===e.source){{f.style.height=h+\"px\";f.style.height=2*h-f.clientHeight+\"px\"}}}})}});</script>"
+    )
+}
+
+/// The iframe snippet and its listener: `app` is the simulator's address,
+/// `fragment` the state (without `#`).
 pub fn snippet(
     app: &str,
     fragment: &str,
@@ -142,21 +202,22 @@ pub fn snippet(
     autoplay: bool,
     title: &str,
 ) -> String {
-    let controls = match controls {
+    let level = match controls {
         ControlsLevel::None => "none",
         ControlsLevel::Minimal => "minimal",
         ControlsLevel::Full => "full",
     };
     let src = format!(
-        "{app}?embed=1&panels={}&controls={controls}{}#{fragment}",
+        "{app}?embed=1&panels={}&controls={level}{}#{fragment}",
         panels.join(","),
         if autoplay { "&autoplay=1" } else { "" }
     );
     format!(
-        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0;max-width:1200px\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0;max-width:1200px\" loading=\"lazy\" data-fanout></iframe>\n{}",
         attr(&src),
         attr(title),
-        height_for(panels)
+        height_for(panels, controls),
+        listener(app)
     )
 }
 
@@ -222,7 +283,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     let close = props.on_close.reform(|_: MouseEvent| ());
     let body = html! {
         <>
-            <p class="muted">{ "Paste this into a course page. It opens this exact scenario, seed and speed; it pauses when scrolled out of view." }</p>
+            <p class="muted">{ "Paste this into a course page. It opens this exact scenario, seed and speed; it pauses when scrolled out of view. The script fits the frame to its content (once per page is enough); without it the frame keeps its height." }</p>
             <fieldset>
                 <legend>{ "Panels" }</legend>
                 { for PANELS.iter().map(|p| html! {
@@ -240,7 +301,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 </select>
             </label>
             <label class="check"><input type="checkbox" checked={*autoplay} onchange={on_autoplay} />{ "autoplay" }</label>
-            <textarea id="embed-snippet" readonly=true rows="5" value={text} aria-label="iframe snippet" />
+            <textarea id="embed-snippet" readonly=true rows="8" value={text} aria-label="iframe snippet" />
             <div class="dialog-buttons">
                 <button id="embed-copy" onclick={copy}>{ "Copy snippet" }</button>
                 <button id="embed-close" onclick={close}>{ "Close" }</button>
@@ -287,6 +348,49 @@ mod tests {
         );
         assert!(s.starts_with("<iframe src=\"https://example.org/fanout/?embed=1&amp;panels=stage,cost&amp;controls=minimal&amp;autoplay=1#v=1&amp;preset=flash-sale\""), "{s}");
         assert!(s.contains("title=\"Flash &quot;sale&quot;\""), "{s}");
-        assert!(s.contains("height=\"770\""), "{s}");
+        assert!(s.contains("data-fanout></iframe>\n<script>"), "{s}");
+        assert!(
+            s.contains("e.origin!==\"https://example.org\"||"),
+            "the listener takes messages from the app's origin only: {s}"
+        );
+        assert!(s.contains("f.contentWindow===e.source"), "{s}");
+        assert!(s.ends_with("</script>"), "{s}");
+        let h = |p: &[&str], c| height_for(&p.iter().map(|p| p.to_string()).collect::<Vec<_>>(), c);
+        assert!(s.contains(&format!(
+            "height=\"{}\"",
+            h(&["stage", "cost"], ControlsLevel::Minimal)
+        )));
+        // The rule: chrome, the stage/cost row, charts, parameters; full
+        // controls show the parameters anyway.
+        let m = ControlsLevel::Minimal;
+        assert_eq!(
+            h(&["stage", "cost", "charts"], m) - h(&["stage", "cost"], m),
+            h(&["charts"], m) - h(&[], m)
+        );
+        assert!(h(&["stage", "cost"], m) >= h(&["stage"], m).max(h(&["cost"], m)));
+        assert_eq!(
+            h(&["stage", "params"], ControlsLevel::Full),
+            h(&["stage"], ControlsLevel::Full)
+        );
+        assert!(h(&[], ControlsLevel::None) < h(&[], m));
+    }
+
+    #[test]
+    fn origins_and_frame_names() {
+        assert_eq!(origin("https://a.b:8080/x/?q#f"), Some("https://a.b:8080"));
+        assert_eq!(origin("http://127.0.0.1:5/"), Some("http://127.0.0.1:5"));
+        assert_eq!(origin("http://h"), Some("http://h"));
+        assert_eq!(origin("file:///tmp/index.html"), None);
+        assert_eq!(origin("https:///x"), None);
+        assert!(
+            !listener("file:///x/").contains("e.origin"),
+            "no origin to check: the source check alone"
+        );
+        let (o, p) = parse("embed=1&frame=sim-2_b");
+        assert!(p.is_empty());
+        assert_eq!(o.frame, "sim-2_b");
+        let (o, p) = parse("embed=1&frame=%3Cx%3E");
+        assert_eq!(o.frame, "", "not echoed");
+        assert!(p.is_empty());
     }
 }
