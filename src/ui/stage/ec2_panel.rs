@@ -111,7 +111,7 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool) -> Html {
         let queue = (inst.queue_length as f64 / 20.0).min(1.0);
         let bar_h = size - 16.0;
         html! {
-            <g key={inst.id} class="instance" data-state={label}>
+            <g key={inst.id} class="instance" data-state={label} data-id={inst.id.to_string()} tabindex="0" role="button" aria-label={format!("instance #{} {label}: Enter fails it", inst.id)}>
                 <rect class={class} x={fmt(x0)} y={fmt(y0)} width={fmt(size)} height={fmt(size)} rx="6" />
                 if detailed {
                     <rect class="bar-bg" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />
