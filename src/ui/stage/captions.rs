@@ -8,7 +8,7 @@
 
 use crate::engine::action::Action;
 use crate::engine::defaults::TIMEOUT_MAX_S;
-use crate::ui::controls::actions::{zone_name, ActionField};
+use crate::ui::controls::actions::ActionField;
 use crate::ui::sim_handle::FrameView;
 use crate::ui::view_model::narration::{Anchor, Wall};
 use std::rc::Rc;
@@ -35,17 +35,55 @@ pub struct OverlayProps {
     pub on_captions: Callback<()>,
 }
 
-/// The id of the instance an event's target is in, if any.
-fn instance_of(t: Option<web_sys::EventTarget>) -> Option<u64> {
+/// The value of attribute `attr` on the nearest element matching `sel`
+/// around an event's target.
+fn around(t: Option<web_sys::EventTarget>, sel: &str, attr: &str) -> Option<String> {
     let el: web_sys::Element = t?.dyn_into().ok()?;
-    el.closest(".instance").ok()??.get_attribute("data-id")?.parse().ok()
+    el.closest(sel).ok()??.get_attribute(attr)
+}
+
+type Cbs = (Callback<(ActionField, Action)>, Callback<()>);
+
+/// What a click (or Enter/Space) on the stage asks for: an instance to
+/// fail, a traffic factor, the AZ outage or the captions' switch.
+fn act(t: Option<web_sys::EventTarget>, zone_down: bool, cbs: &Cbs) -> bool {
+    let (on_action, on_captions) = cbs;
+    if let Some(id) = around(t.clone(), ".instance", "data-id").and_then(|v| v.parse().ok()) {
+        let a = Action::FailInstance { instance: Some(id) };
+        on_action.emit((ActionField::Instance, a));
+        return true;
+    }
+    let Some(what) = around(t, "[data-act]", "data-act") else {
+        return false;
+    };
+    match what.as_str() {
+        "c" => on_captions.emit(()),
+        "az" => on_action.emit((
+            ActionField::Zone,
+            if zone_down {
+                Action::EndAzOutage { zone: 0 }
+            } else {
+                Action::AzOutage { zone: 0 }
+            },
+        )),
+        f => {
+            let factor = f.parse().unwrap_or(1.0);
+            let a = Action::ScaleTraffic {
+                source: None,
+                factor,
+            };
+            on_action.emit((ActionField::Traffic, a));
+        }
+    }
+    true
 }
 
 /// Places every `[data-anchor]` child of `wrap` at its anchor's box: a
 /// caption under a small anchor or inside a panel (the newest first; an
-/// older one moves down out of its way), a corner control, or a highlight
-/// covering the panel.
-fn place(wrap: &web_sys::Element) {
+/// older one moves down out of its way), or a control in a panel's corner
+/// or under it. Marks the tour's panel and, when it changed, scrolls it
+/// into view.
+fn place(wrap: &web_sys::Element, focus: Option<Anchor>) {
     let w = wrap.get_bounding_client_rect();
     let Ok(list) = wrap.query_selector_all("[data-anchor]") else {
         return;
@@ -57,35 +95,23 @@ fn place(wrap: &web_sys::Element) {
         };
         let sel = el.get_attribute("data-anchor").unwrap_or_default();
         let Ok(Some(target)) = wrap.query_selector(&sel) else {
-            let _ = el.set_attribute("style", "display:none");
             continue;
         };
         let r = target.get_bounding_client_rect();
         let (x0, y0) = (r.left() - w.left(), r.top() - w.top());
         let (ew, eh) = (f64::from(el.offset_width()), f64::from(el.offset_height()));
-        let style = match el.get_attribute("data-place").as_deref() {
-            Some("cover") => format!(
-                "left:{:.0}px;top:{:.0}px;width:{:.0}px;height:{:.0}px",
-                x0 - 3.0,
-                y0 - 3.0,
-                r.width() + 6.0,
-                r.height() + 6.0
-            ),
-            Some("corner") => format!(
-                "left:{:.0}px;top:{:.0}px",
-                (x0 + r.width() - ew - 8.0).max(0.0),
-                y0 + 8.0
-            ),
-            Some("under") => format!("left:{:.0}px;top:{:.0}px", x0.max(0.0), y0 + r.height() + 6.0),
+        let (left, top) = match el.get_attribute("data-place").as_deref() {
+            Some("corner") => ((x0 + r.width() - ew - 8.0).max(0.0), y0 + 8.0),
+            Some("under") => (x0.max(0.0), y0 + r.height() + 6.0),
             _ => {
                 // A caption: under a small anchor, inside a panel.
-                let small = r.height() < 120.0;
-                let mut top = if small {
-                    y0 + r.height() + 6.0
-                } else {
-                    y0 + r.height() * 0.55
-                };
-                let left = (x0 + r.width() / 2.0 - ew / 2.0).clamp(0.0, (w.width() - ew).max(0.0));
+                let mut top = y0
+                    + if r.height() < 120.0 {
+                        r.height() + 6.0
+                    } else {
+                        r.height() * 0.55
+                    };
+                let left = (x0 + (r.width() - ew) / 2.0).clamp(0.0, (w.width() - ew).max(0.0));
                 for &(l, t, rr, b) in &taken {
                     if left < rr && left + ew > l && top < b && top + eh > t {
                         top = b + 4.0;
@@ -93,197 +119,123 @@ fn place(wrap: &web_sys::Element) {
                 }
                 top = top.min((w.height() - eh).max(0.0));
                 taken.push((left, top, left + ew, top + eh));
-                let fade = el.get_attribute("data-opacity").unwrap_or_else(|| "1".into());
-                format!("left:{left:.0}px;top:{top:.0}px;opacity:{fade}")
+                (left, top)
             }
         };
-        let _ = el.set_attribute("style", &style);
+        // The element's own style (a caption's fade, the wall's bar) kept.
+        let own = el.get_attribute("data-style").unwrap_or_default();
+        let _ = el.set_attribute("style", &format!("{own};left:{left:.0}px;top:{top:.0}px"));
+    }
+    // The tour's panel: marked, and brought into view when it changed.
+    let sel = focus.map(Anchor::selector).unwrap_or_default();
+    if wrap.get_attribute("data-focus").unwrap_or_default() == sel {
+        return;
+    }
+    let _ = wrap.set_attribute("data-focus", &sel);
+    if let Ok(Some(old)) = wrap.query_selector(".tour-focus") {
+        let _ = old.class_list().remove_1("tour-focus");
+    }
+    if let Ok(Some(target)) = wrap.query_selector(&sel) {
+        let _ = target.class_list().add_1("tour-focus");
+        bring_into_view(&target);
     }
 }
 
-/// Scrolls the page so that `sel` inside `wrap` is in view above the
-/// tour's bar at the bottom of the window.
-fn bring_into_view(wrap: &web_sys::Element, sel: &str) {
+/// Scrolls the page so that `target` is in view above the tour's bar at
+/// the bottom of the window.
+fn bring_into_view(target: &web_sys::Element) {
     let Some(win) = web_sys::window() else {
         return;
     };
-    let Ok(Some(target)) = wrap.query_selector(sel) else {
-        return;
-    };
-    let doc = win.document();
-    let bar = doc
+    let bar = win
+        .document()
         .and_then(|d| d.query_selector("[data-testid=tour]").ok().flatten())
         .map_or(0.0, |b| b.get_bounding_client_rect().height());
-    let vh = win.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(0.0) - bar - 8.0;
+    let vh = win.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(0.0) - bar - 16.0;
     let r = target.get_bounding_client_rect();
     let dy = if r.top() < 0.0 || r.height() > vh {
         r.top() - 8.0
-    } else if r.bottom() > vh {
-        r.bottom() - vh
     } else {
-        0.0
+        (r.bottom() - vh).max(0.0)
     };
     if dy != 0.0 {
         win.scroll_by_with_x_and_y(0.0, dy);
     }
 }
 
-/// The wall: elapsed against 15:00 (and the timeout when lower), by the
-/// Lambda panel.
+/// The wall: elapsed against 15:00 (and the timeout when lower) as text
+/// over a bar drawn by its background, by the Lambda panel.
 fn wall_html(w: Wall, ec2_busy: bool) -> Html {
-    let pct = |s: f64| format!("{:.1}%", s / TIMEOUT_MAX_S * 100.0);
+    let pct = |s: f64| s.min(TIMEOUT_MAX_S) / TIMEOUT_MAX_S * 100.0;
+    let style = format!("--p:{:.1}%;--t:{:.1}%", pct(w.elapsed_s), pct(w.timeout_s));
     html! {
-        <div class={classes!("wall", w.stopped().then_some("stopped"))} data-anchor="[data-testid=lambda-panel]"
-             data-place="corner" data-testid="wall" role="status">
-            <span class="wall-text">{ w.text() }</span>
-            <span class="wall-bar" aria-hidden="true">
-                <span class="wall-fill" style={format!("width:{}", pct(w.elapsed_s.min(TIMEOUT_MAX_S)))}></span>
-                if w.timeout_s < TIMEOUT_MAX_S {
-                    <span class="wall-timeout" style={format!("left:{}", pct(w.timeout_s))}></span>
-                }
-            </span>
-            if ec2_busy {
-                <span class="wall-ec2">{ "EC2 has no such limit: its job runs on" }</span>
-            }
-        </div>
+        <p class={classes!("wall", w.stopped().then_some("stopped"))} data-anchor="[data-testid=lambda-panel]"
+           data-place="corner" data-testid="wall" role="status" data-style={style}>
+            { w.text() }{ if ec2_busy { " · EC2 runs on: no such limit" } else { "" } }
+        </p>
     }
 }
 
-/// The traffic buttons under the sources.
-fn traffic_html(factor: f64, on_action: &Callback<(ActionField, Action)>) -> Html {
-    let button = |f: f64, label: &'static str, title: &'static str| {
-        let act = on_action.clone();
-        let onclick = Callback::from(move |_: MouseEvent| {
-            act.emit((
-                ActionField::Traffic,
-                Action::ScaleTraffic {
-                    source: None,
-                    factor: f,
-                },
-            ))
-        });
-        html! {
-            <button type="button" {onclick} {title} aria-pressed={(factor == f).to_string()}
-                    id={format!("stage-traffic-{f}")}>{ label }</button>
-        }
-    };
-    html! {
-        <div class="stage-ops" data-anchor=".sources" data-place="under" role="group" aria-label="Traffic (live)">
-            { button(2.0, "×2", "Twice the traffic from now on") }
-            { button(10.0, "×10", "Ten times the traffic from now on") }
-            { button(1.0, "reset", "Traffic as set") }
-        </div>
-    }
-}
-
-/// The AZ outage button at the EC2 panel (zone a; the Operations panel
-/// chooses any zone).
-fn zone_html(f: &FrameView, on_action: &Callback<(ActionField, Action)>) -> Html {
-    let Some(e) = f.snapshot.ec2.as_ref().filter(|e| e.zones > 0) else {
-        return Html::default();
-    };
-    let down = e.zones_down.contains(&0);
-    let act = on_action.clone();
-    let onclick = Callback::from(move |_: MouseEvent| {
-        let a = if down {
-            Action::EndAzOutage { zone: 0 }
-        } else {
-            Action::AzOutage { zone: 0 }
-        };
-        act.emit((ActionField::Zone, a));
-    });
-    let label = if down {
-        format!("end outage of {}", zone_name(0))
-    } else {
-        format!("AZ outage: {}", zone_name(0))
-    };
-    html! {
-        <div class="stage-ops" data-anchor="[data-testid=ec2-panel]" data-place="corner">
-            <button type="button" id="stage-az" {onclick} aria-pressed={down.to_string()}
-                    title="Every instance in the zone fails; nothing launches there until the outage ends">{ label }</button>
-        </div>
-    }
-}
-
-/// The stage with its captions, wall, highlight and controls.
+/// The stage with its captions, wall and controls (traffic under the
+/// sources, the AZ outage in the EC2 panel's corner).
 #[function_component(StageOverlay)]
 pub fn stage_overlay(p: &OverlayProps) -> Html {
     let wrap = use_node_ref();
     {
-        let wrap = wrap.clone();
+        let (wrap, focus) = (wrap.clone(), p.focus);
         use_effect(move || {
             if let Some(w) = wrap.cast::<web_sys::Element>() {
-                place(&w);
-            }
-        });
-    }
-    {
-        let wrap = wrap.clone();
-        use_effect_with(p.focus, move |focus| {
-            if let (Some(a), Some(w)) = (focus, wrap.cast::<web_sys::Element>()) {
-                bring_into_view(&w, &a.selector());
+                place(&w, focus);
             }
         });
     }
     let f = &p.frame;
-    let fail = |id: u64| (ActionField::Instance, Action::FailInstance { instance: Some(id) });
+    let ec2 = f.snapshot.ec2.as_ref();
+    let zone_down = ec2.is_some_and(|e| e.zones_down.contains(&0));
+    let cbs = (p.on_action.clone(), p.on_captions.clone());
+    let on = move |t: Option<web_sys::EventTarget>| act(t, zone_down, &cbs);
     let onclick = {
-        let act = p.on_action.clone();
+        let on = on.clone();
         Callback::from(move |e: MouseEvent| {
-            if let Some(id) = instance_of(e.target()) {
-                act.emit(fail(id));
-            }
+            on(e.target());
         })
     };
-    let onkeydown = {
-        let act = p.on_action.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let k = e.key();
-            if k != "Enter" && k != " " {
-                return;
-            }
-            if let Some(id) = instance_of(e.target()) {
-                e.prevent_default();
-                e.stop_propagation();
-                act.emit(fail(id));
-            }
-        })
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        let k = e.key();
+        // Buttons click themselves on Enter/Space; instances do not.
+        if (k == "Enter" || k == " ") && around(e.target(), ".instance", "data-id").is_some() && on(e.target()) {
+            e.prevent_default();
+            e.stop_propagation();
+        }
+    });
+    let ec2_busy = ec2.is_some_and(|e| e.instances.iter().any(|i| i.in_flight > 0));
+    let tf = p.traffic_factor;
+    let b = |act: &'static str, label: &'static str, on: bool| {
+        html! { <button type="button" data-act={act} aria-pressed={on.to_string()}>{ label }</button> }
     };
-    let on_captions = {
-        let cb = p.on_captions.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let ec2_busy = f
-        .snapshot
-        .ec2
-        .as_ref()
-        .is_some_and(|e| e.instances.iter().any(|i| i.in_flight > 0));
     html! {
         <div class="stage-wrap" ref={wrap} {onclick} {onkeydown}>
             { p.children.clone() }
-            if let Some(a) = p.focus {
-                <div class="focus-ring" data-anchor={a.selector()} data-place="cover" aria-hidden="true"></div>
-            }
             if let Some(w) = f.wall {
                 { wall_html(w, ec2_busy) }
             }
-            <div class="captions" aria-live="polite" data-testid="captions" hidden={!p.captions}>
-                { for f.captions.iter().filter(|_| p.captions).map(|(c, age)| {
-                    let opacity = if *age < 0.66 { 1.0 } else { ((1.0 - age) * 3.0).max(0.0) };
-                    html! {
-                        <p key={c.id} class="caption" data-anchor={c.anchor.selector()}
-                           data-opacity={format!("{opacity:.2}")}>{ c.text.clone() }</p>
-                    }
+            <div class="captions" aria-live="polite" data-testid="captions">
+                { for f.captions.iter().filter(|_| p.captions).map(|(c, age)| html! {
+                    <p key={c.id} class="caption" data-anchor={c.anchor.selector()}
+                       data-style={format!("opacity:{:.2}", if *age < 0.66 { 1.0 } else { (1.0 - age) * 3.0 })}>{ c.text.clone() }</p>
                 }) }
             </div>
             if p.controls {
-                { traffic_html(p.traffic_factor, &p.on_action) }
-                { zone_html(f, &p.on_action) }
+                <div class="stage-ops" data-anchor=".sources" data-place="under" role="group" aria-label="Traffic, live" id="stage-traffic">
+                    { b("2", "traffic ×2", tf == 2.0) }{ b("10", "×10", tf == 10.0) }{ b("1", "reset", tf == 1.0) }
+                </div>
+                if ec2.is_some_and(|e| e.zones > 0) {
+                    <div class="stage-ops" data-anchor="[data-testid=ec2-panel]" data-place="corner" id="stage-az">
+                        { b("az", if zone_down { "end the AZ outage" } else { "AZ outage: zone a" }, zone_down) }
+                    </div>
+                }
             }
-            <button type="button" id="captions-toggle" class="captions-toggle" onclick={on_captions}
-                    aria-pressed={p.captions.to_string()} title="Captions on the stage (C)">
-                { if p.captions { "Captions on" } else { "Captions off" } }
-            </button>
+            <p class="captions-toggle">{ b("c", if p.captions { "captions on (C)" } else { "captions off (C)" }, p.captions) }</p>
         </div>
     }
 }
