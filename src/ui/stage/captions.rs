@@ -44,6 +44,7 @@ fn around(t: Option<web_sys::EventTarget>, sel: &str, attr: &str) -> Option<Stri
 
 type Cbs = (Callback<(ActionField, Action)>, Callback<()>);
 
+#[inline(never)]
 /// What a click (or Enter/Space) on the stage asks for: an instance to
 /// fail, a traffic factor, the AZ outage or the captions' switch.
 fn act(t: Option<web_sys::EventTarget>, zone_down: bool, cbs: &Cbs) -> bool {
@@ -78,6 +79,7 @@ fn act(t: Option<web_sys::EventTarget>, zone_down: bool, cbs: &Cbs) -> bool {
     true
 }
 
+#[inline(never)]
 /// Places every `[data-anchor]` child of `wrap` at its anchor's box: a
 /// caption under a small anchor or inside a panel (the newest first; an
 /// older one moves down out of its way), or a control in a panel's corner
@@ -176,6 +178,12 @@ fn wall_html(w: Wall, ec2_busy: bool) -> Html {
     }
 }
 
+/// A button of the overlay: what it does is in `data-act` (see [`act`]).
+#[inline(never)]
+fn button(act: &'static str, label: &'static str, on: bool) -> Html {
+    html! { <button type="button" data-act={act} aria-pressed={if on { "true" } else { "false" }}>{ label }</button> }
+}
+
 /// The stage with its captions, wall and controls (traffic under the
 /// sources, the AZ outage in the EC2 panel's corner).
 #[function_component(StageOverlay)]
@@ -210,9 +218,6 @@ pub fn stage_overlay(p: &OverlayProps) -> Html {
     });
     let ec2_busy = ec2.is_some_and(|e| e.instances.iter().any(|i| i.in_flight > 0));
     let tf = p.traffic_factor;
-    let b = |act: &'static str, label: &'static str, on: bool| {
-        html! { <button type="button" data-act={act} aria-pressed={on.to_string()}>{ label }</button> }
-    };
     html! {
         <div class="stage-wrap" ref={wrap} {onclick} {onkeydown}>
             { p.children.clone() }
@@ -227,15 +232,15 @@ pub fn stage_overlay(p: &OverlayProps) -> Html {
             </div>
             if p.controls {
                 <div class="stage-ops" data-anchor=".sources" data-place="under" role="group" aria-label="Traffic, live" id="stage-traffic">
-                    { b("2", "traffic ×2", tf == 2.0) }{ b("10", "×10", tf == 10.0) }{ b("1", "reset", tf == 1.0) }
+                    { for [("2", "traffic ×2", 2.0), ("10", "×10", 10.0), ("1", "reset", 1.0)].into_iter().map(|(a, l, x)| button(a, l, tf == x)) }
                 </div>
                 if ec2.is_some_and(|e| e.zones > 0) {
                     <div class="stage-ops" data-anchor="[data-testid=ec2-panel]" data-place="corner" id="stage-az">
-                        { b("az", if zone_down { "end the AZ outage" } else { "AZ outage: zone a" }, zone_down) }
+                        { button("az", if zone_down { "end the AZ outage" } else { "AZ outage: zone a" }, zone_down) }
                     </div>
                 }
             }
-            <p class="captions-toggle">{ b("c", if p.captions { "captions on (C)" } else { "captions off (C)" }, p.captions) }</p>
+            <p class="captions-toggle">{ button("c", if p.captions { "captions on (C)" } else { "captions off (C)" }, p.captions) }</p>
         </div>
     }
 }
