@@ -10,6 +10,7 @@ use crate::engine::action::Action;
 use crate::engine::defaults::TIMEOUT_MAX_S;
 use crate::ui::controls::actions::ActionField;
 use crate::ui::sim_handle::FrameView;
+use crate::ui::stage::Stage;
 use crate::ui::view_model::narration::{Anchor, Wall};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -19,8 +20,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct OverlayProps {
     pub frame: Rc<FrameView>,
-    /// The stage itself.
-    pub children: Html,
+    /// The panels' titles (for the stage).
+    pub lambda_title: AttrValue,
+    pub ec2_title: AttrValue,
     /// Captions shown (they are still computed when off).
     pub captions: bool,
     /// The live traffic factor in force.
@@ -68,7 +70,12 @@ fn act(t: Option<web_sys::EventTarget>, zone_down: bool, cbs: &Cbs) -> bool {
             },
         )),
         f => {
-            let factor = f.parse().unwrap_or(1.0);
+            // No float parsing here: it would weigh ~2 KB in the bundle.
+            let factor = match f {
+                "2" => 2.0,
+                "10" => 10.0,
+                _ => 1.0,
+            };
             let a = Action::ScaleTraffic {
                 source: None,
                 factor,
@@ -220,7 +227,7 @@ pub fn stage_overlay(p: &OverlayProps) -> Html {
     let tf = p.traffic_factor;
     html! {
         <div class="stage-wrap" ref={wrap} {onclick} {onkeydown}>
-            { p.children.clone() }
+            <Stage frame={f.clone()} lambda_title={p.lambda_title.clone()} ec2_title={p.ec2_title.clone()} />
             if let Some(w) = f.wall {
                 { wall_html(w, ec2_busy) }
             }

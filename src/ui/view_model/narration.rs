@@ -112,15 +112,20 @@ pub fn secs(s: f64) -> String {
     if s < 1.0 {
         format!("{:.0} ms", s * 1e3)
     } else if s < 120.0 {
-        format!("{} s", trim(s))
+        format!("{} s", one_place(s))
     } else {
-        format!("{} min", trim(s / 60.0))
+        format!("{} min", one_place(s / 60.0))
     }
 }
 
-fn trim(x: f64) -> String {
-    let t = format!("{x:.1}");
-    t.trim_end_matches(".0").to_owned()
+/// `29`, `2.5`: one decimal place, none when it is zero.
+fn one_place(x: f64) -> String {
+    let tenths = (x * 10.0).round() as u64;
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
 }
 
 /// The caption of one happening, with its rank, if it has one.
