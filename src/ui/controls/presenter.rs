@@ -54,8 +54,18 @@ pub const KEYS: &[(&[&str], &str, &str, KeyAction)] = &[
         "projector: large type, high contrast",
         KeyAction::Projector,
     ),
-    (&["g", "G"], "G", "guided tour (→ also starts it)", KeyAction::Tour),
-    (&["c", "C"], "C", "captions on the stage on / off", KeyAction::Captions),
+    (
+        &["g", "G"],
+        "G",
+        "guided tour (→ also starts it)",
+        KeyAction::Tour,
+    ),
+    (
+        &["c", "C"],
+        "C",
+        "captions on the stage on / off",
+        KeyAction::Captions,
+    ),
     (&["?"], "?", "this help", KeyAction::Help),
     (&["Escape"], "Esc", "close help or dialog", KeyAction::Close),
 ];

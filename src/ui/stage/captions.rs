@@ -99,7 +99,10 @@ fn place(wrap: &web_sys::Element, focus: Option<Anchor>) {
     };
     let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
     for i in (0..list.length()).rev() {
-        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        let Some(el) = list
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
             continue;
         };
         let sel = el.get_attribute("data-anchor").unwrap_or_default();
@@ -110,16 +113,20 @@ fn place(wrap: &web_sys::Element, focus: Option<Anchor>) {
         let (x0, y0) = (r.left() - w.left(), r.top() - w.top());
         let (ew, eh) = (f64::from(el.offset_width()), f64::from(el.offset_height()));
         let (left, top) = match el.get_attribute("data-place").as_deref() {
-            Some("corner") => ((x0 + r.width() - ew - 8.0).max(0.0), y0 + 8.0),
+            Some("corner") => ((x0 + r.width() - ew - 6.0).max(0.0), y0 + 4.0),
+            // Right, a third down a panel: clear of its title.
+            Some("side") => ((x0 + r.width() - ew - 12.0).max(0.0), y0 + r.height() * 0.3),
             Some("under") => (x0.max(0.0), y0 + r.height() + 6.0),
             _ => {
-                // A caption: under a small anchor, inside a panel.
-                let mut top = y0
-                    + if r.height() < 120.0 {
-                        r.height() + 6.0
-                    } else {
-                        r.height() * 0.55
-                    };
+                // A caption: above a small anchor (under it at the top of
+                // the stage), inside a panel.
+                let mut top = if r.height() >= 120.0 {
+                    y0 + r.height() * 0.55
+                } else if y0 >= eh + 6.0 {
+                    y0 - eh - 6.0
+                } else {
+                    y0 + r.height() + 6.0
+                };
                 let left = (x0 + (r.width() - ew) / 2.0).clamp(0.0, (w.width() - ew).max(0.0));
                 for &(l, t, rr, b) in &taken {
                     if left < rr && left + ew > l && top < b && top + eh > t {
@@ -160,7 +167,13 @@ fn bring_into_view(target: &web_sys::Element) {
         .document()
         .and_then(|d| d.query_selector("[data-testid=tour]").ok().flatten())
         .map_or(0.0, |b| b.get_bounding_client_rect().height());
-    let vh = win.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(0.0) - bar - 16.0;
+    let vh = win
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+        - bar
+        - 16.0;
     let r = target.get_bounding_client_rect();
     let dy = if r.top() < 0.0 || r.height() > vh {
         r.top() - 8.0
@@ -179,7 +192,7 @@ fn wall_html(w: Wall, ec2_busy: bool) -> Html {
     let style = format!("--p:{:.1}%;--t:{:.1}%", pct(w.elapsed_s), pct(w.timeout_s));
     html! {
         <p class={classes!("wall", w.stopped().then_some("stopped"))} data-anchor="[data-testid=lambda-panel]"
-           data-place="corner" data-testid="wall" role="status" data-style={style}>
+           data-place="side" data-testid="wall" role="status" data-style={style}>
             { w.text() }{ if ec2_busy { " · EC2 runs on: no such limit" } else { "" } }
         </p>
     }
@@ -218,7 +231,10 @@ pub fn stage_overlay(p: &OverlayProps) -> Html {
     let onkeydown = Callback::from(move |e: KeyboardEvent| {
         let k = e.key();
         // Buttons click themselves on Enter/Space; instances do not.
-        if (k == "Enter" || k == " ") && around(e.target(), ".instance", "data-id").is_some() && on(e.target()) {
+        if (k == "Enter" || k == " ")
+            && around(e.target(), ".instance", "data-id").is_some()
+            && on(e.target())
+        {
             e.prevent_default();
             e.stop_propagation();
         }
@@ -239,7 +255,7 @@ pub fn stage_overlay(p: &OverlayProps) -> Html {
             </div>
             if p.controls {
                 <div class="stage-ops" data-anchor=".sources" data-place="under" role="group" aria-label="Traffic, live" id="stage-traffic">
-                    { for [("2", "traffic ×2", 2.0), ("10", "×10", 10.0), ("1", "reset", 1.0)].into_iter().map(|(a, l, x)| button(a, l, tf == x)) }
+                    { for [("2", "traffic ×2", 2.0), ("10", "×10", 10.0), ("1", "reset", 0.0)].into_iter().map(|(a, l, x)| button(a, l, tf == x)) }
                 </div>
                 if ec2.is_some_and(|e| e.zones > 0) {
                     <div class="stage-ops" data-anchor="[data-testid=ec2-panel]" data-place="corner" id="stage-az">

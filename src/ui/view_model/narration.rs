@@ -12,7 +12,7 @@ use crate::engine::defaults::{
 };
 use crate::engine::happening::{Happening, HappeningKind as K, Side};
 use crate::engine::lambda::EnvState;
-use crate::engine::scenario::{Scenario, ScalingModel};
+use crate::engine::scenario::{ScalingModel, Scenario};
 use crate::engine::sim::Snapshot;
 
 /// How long a caption stays [ms of wall time] (it fades over its last third).
@@ -147,7 +147,10 @@ pub fn caption_of(h: &Happening, f: &Facts, snap: &Snapshot) -> Option<(String, 
                 f.init_ms
             };
             (
-                format!("cold start: a new environment initializes ({})", secs(ms / 1e3)),
+                format!(
+                    "cold start: a new environment initializes ({})",
+                    secs(ms / 1e3)
+                ),
                 Anchor::Lambda,
                 1,
             )
@@ -209,9 +212,11 @@ pub fn caption_of(h: &Happening, f: &Facts, snap: &Snapshot) -> Option<(String, 
             inst(h.env),
             2,
         ),
-        (Side::Ec2, K::InstanceReplaced) => {
-            ("Auto Scaling replaces the failed instance".into(), Anchor::Ec2, 6)
-        }
+        (Side::Ec2, K::InstanceReplaced) => (
+            "Auto Scaling replaces the failed instance".into(),
+            Anchor::Ec2,
+            6,
+        ),
         (Side::Ec2, K::ZoneDown) => (
             "Availability Zone down: its instances fail".into(),
             Anchor::Ec2,

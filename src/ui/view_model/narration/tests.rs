@@ -55,8 +55,14 @@ fn each_happening_names_its_cause_and_number_from_the_scenario() {
         .unwrap()
         .contains(&count(sn.lambda.request_rate_limit)));
     // Things of no lesson say nothing.
-    assert_eq!(text(&h(Side::Lambda, K::RoutedWarm, Some(0), Some(1)), &s, &sn), None);
-    assert_eq!(text(&h(Side::Lambda, K::Succeeded, Some(0), Some(1)), &s, &sn), None);
+    assert_eq!(
+        text(&h(Side::Lambda, K::RoutedWarm, Some(0), Some(1)), &s, &sn),
+        None
+    );
+    assert_eq!(
+        text(&h(Side::Lambda, K::Succeeded, Some(0), Some(1)), &s, &sn),
+        None
+    );
 }
 
 #[test]
@@ -74,7 +80,10 @@ fn the_real_init_is_quoted_when_the_engine_shows_it() {
         .expect("a cold start in the first 0.2 s");
     let c = h(Side::Lambda, K::ColdStart, Some(0), Some(env.id));
     let t = text(&c, &s, &sn).unwrap();
-    assert!(t.ends_with(&format!("({})", secs(env.init_us as f64 / 1e6))), "{t}");
+    assert!(
+        t.ends_with(&format!("({})", secs(env.init_us as f64 / 1e6))),
+        "{t}"
+    );
 }
 
 #[test]
@@ -111,7 +120,12 @@ fn timeouts_and_gateway_504s_quote_their_limits() {
     assert_eq!(t, "timed out: function timeout (30 s)");
     let api = preset("api-timeout");
     let want = secs(api.sources[0].api.as_ref().unwrap().timeout_s());
-    let t = text(&h(Side::Lambda, K::GatewayTimeout, Some(0), Some(1)), &api, &snap(&api)).unwrap();
+    let t = text(
+        &h(Side::Lambda, K::GatewayTimeout, Some(0), Some(1)),
+        &api,
+        &snap(&api),
+    )
+    .unwrap();
     assert_eq!(t, format!("API Gateway 504: integration timeout ({want})"));
 }
 
@@ -147,7 +161,18 @@ fn a_flood_yields_one_calm_caption_at_most_two_at_once() {
     let f = Facts::new(&s);
     let mut n = Narrator::default();
     let flood: Vec<Happening> = (0..5_000)
-        .map(|i| h(Side::Lambda, if i % 3 == 0 { K::ColdStart } else { K::Throttled }, Some(0), None))
+        .map(|i| {
+            h(
+                Side::Lambda,
+                if i % 3 == 0 {
+                    K::ColdStart
+                } else {
+                    K::Throttled
+                },
+                Some(0),
+                None,
+            )
+        })
         .collect();
     // A frame of 5,000 happenings: one caption, the most important.
     n.observe(&flood, &f, &sn, 0.0);
@@ -186,7 +211,12 @@ fn a_less_important_caption_waits_for_the_gap() {
     let f = Facts::new(&s);
     let mut n = Narrator::default();
     n.observe(&[h(Side::Ec2, K::Paged, None, None)], &f, &sn, 0.0);
-    n.observe(&[h(Side::Ec2, K::PatchStarted, None, Some(1))], &f, &sn, 100.0);
+    n.observe(
+        &[h(Side::Ec2, K::PatchStarted, None, Some(1))],
+        &f,
+        &sn,
+        100.0,
+    );
     assert_eq!(n.shown(100.0).len(), 1, "within the gap it waits");
     n.observe(&[], &f, &sn, GAP_MS + 1.0);
     let shown = n.shown(GAP_MS + 1.0);
@@ -202,10 +232,13 @@ fn the_wall_counts_the_longest_invocation_against_15_minutes() {
     sim.advance_to(SimTime::from_micros(7_800 * 1_000_000));
     let w = Wall::of(&sim.snapshot(), s.function.timeout_s).expect("a long invocation");
     assert!((w.elapsed_s - 600.0).abs() < 5.0, "{w:?}");
-    assert_eq!(w.text(), format!("longest invocation {} of 15:00 max", {
-        let e = w.elapsed_s as u64;
-        format!("{}:{:02}", e / 60, e % 60)
-    }));
+    assert_eq!(
+        w.text(),
+        format!("longest invocation {} of 15:00 max", {
+            let e = w.elapsed_s as u64;
+            format!("{}:{:02}", e / 60, e % 60)
+        })
+    );
     assert!((w.share() - 600.0 / 900.0).abs() < 0.01);
     // It is stopped at 15:00: never past it.
     sim.advance_to(SimTime::from_micros(8_200 * 1_000_000));
@@ -215,7 +248,10 @@ fn the_wall_counts_the_longest_invocation_against_15_minutes() {
         timeout_s: 300.0,
         stopped: false,
     };
-    assert_eq!(low.text(), "longest invocation 1:15 of 15:00 max · timeout 5:00");
+    assert_eq!(
+        low.text(),
+        "longest invocation 1:15 of 15:00 max · timeout 5:00"
+    );
     // Short invocations show no wall.
     assert_eq!(Wall::of(&snap(&preset("steady-api")), 30.0), None);
 }
@@ -241,6 +277,12 @@ fn the_wall_says_stopped_at_15_00_after_the_kill_for_a_while() {
     assert_eq!(w.text(), "stopped at 15:00, Lambda's maximum");
     assert_eq!(w.elapsed_s, 900.0);
     let shown = n.shown(16.0);
-    assert_eq!(shown.last().unwrap().0.text, "stopped at 15:00: Lambda's maximum");
-    assert!(frame(&mut sim, &mut n, 7_200 + 906, 16.0 + LIFE_MS).is_none(), "then it goes");
+    assert_eq!(
+        shown.last().unwrap().0.text,
+        "stopped at 15:00: Lambda's maximum"
+    );
+    assert!(
+        frame(&mut sim, &mut n, 7_200 + 906, 16.0 + LIFE_MS).is_none(),
+        "then it goes"
+    );
 }
