@@ -263,7 +263,7 @@ fn the_wall_says_stopped_at_15_00_after_the_kill_for_a_while() {
     let mut sim = Simulation::new(&s).unwrap();
     sim.set_record_happenings(true);
     let mut n = Narrator::default();
-    let mut frame = |sim: &mut Simulation, n: &mut Narrator, t_s: u64, ms: f64| {
+    let frame = |sim: &mut Simulation, n: &mut Narrator, t_s: u64, ms: f64| {
         sim.advance_to(SimTime::from_micros(t_s * 1_000_000));
         let sn = sim.snapshot();
         n.observe(&sim.drain_happenings().happenings, &f, &sn, ms);
