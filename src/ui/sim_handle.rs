@@ -17,6 +17,7 @@ use crate::ui::charts::cost::{ec2_meter, lambda_meter, CostMeter};
 use crate::ui::view_model::budget::Budget;
 use crate::ui::view_model::history::{History, Sample, SideSample};
 use crate::ui::view_model::lod::Slots;
+use crate::ui::view_model::narration::{Caption, Facts, Narrator, Wall};
 use crate::ui::view_model::particles::{
     sample_indices, Particle, Particles, Target, MAX_NEW_PER_FRAME,
 };
@@ -61,6 +62,10 @@ pub struct FrameView {
     pub sources: Vec<SourceView>,
     /// Whether more happened this frame than particles show.
     pub sampled: bool,
+    /// The captions on the stage, with their age (0–1).
+    pub captions: Vec<(Caption, f64)>,
+    /// The longest running invocation against the 15-minute maximum.
+    pub wall: Option<Wall>,
 }
 
 /// One side's live numbers.
@@ -113,6 +118,8 @@ pub struct SimHandle {
     source_rates: Vec<f64>,
     live: Rc<Live>,
     last_live_ms: f64,
+    narrator: Narrator,
+    facts: Facts,
     /// No particles (prefers-reduced-motion).
     pub reduced_motion: bool,
 }
@@ -135,6 +142,8 @@ impl SimHandle {
             source_rates: vec![0.0; n],
             live: Rc::new(Live::default()),
             last_live_ms: f64::NEG_INFINITY,
+            narrator: Narrator::default(),
+            facts: Facts::new(scenario),
             reduced_motion: false,
         })
     }
@@ -193,6 +202,8 @@ impl SimHandle {
         self.marks.retain(|(s, _)| *s < slot_count);
         let keep_alive_left = self.keep_alive_left(&snap);
         let sampled = self.emit_particles(&batch, now_ms);
+        self.narrator
+            .observe(&batch.happenings, &self.facts, &snap, now_ms);
         self.measure_rates(now_ms, snap.at);
         if now_ms - self.last_live_ms >= LIVE_EVERY_MS {
             self.last_live_ms = now_ms;
@@ -212,6 +223,10 @@ impl SimHandle {
             now_ms,
             sources: self.source_views(&snap),
             sampled,
+            captions: self.narrator.shown(now_ms),
+            wall: self
+                .narrator
+                .wall(&snap, self.scenario.function.timeout_s, now_ms),
             snapshot: snap,
         })
     }
@@ -410,6 +425,7 @@ impl SimHandle {
     /// Updates the settings shown (and used by a restart) after a live
     /// change the engine accepted, without touching the running simulation.
     pub fn set_shown_scenario(&mut self, s: Scenario) {
+        self.facts = Facts::new(&s);
         self.scenario = s;
     }
 

@@ -24,6 +24,11 @@ pub struct EnvView {
     /// When it last became idle (its last request ended, or its INIT for a
     /// provisioned one), if idle now: its keep-alive runs from here.
     pub idle_since: Option<SimTime>,
+    /// When its handler started, if busy: its current invocation has run
+    /// since (the 15-minute maximum counts from here).
+    pub busy_since: Option<SimTime>,
+    /// INIT of its current invocation (zero when it started warm) \[µs\].
+    pub init_us: u64,
 }
 
 /// Depth of one SQS queue.
@@ -116,6 +121,8 @@ impl LambdaSide {
                     age_us: now.since(env.born).as_micros(),
                     source: env.job.source(self).map(u32::from),
                     idle_since: (state == EnvState::Idle).then_some(env.last_end),
+                    busy_since: (state == EnvState::Busy).then_some(env.handler_start),
+                    init_us: env.init.as_micros(),
                 })
             })
             .collect();

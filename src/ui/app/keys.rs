@@ -29,12 +29,19 @@ impl App {
                     };
                     Msg::Tour(TourMsg::Step(next))
                 }
+                // → with no tour running starts one.
+                None if key == KeyAction::NextStep => Msg::Tour(TourMsg::Start),
                 None => {
                     self.setup.note =
-                        Some("← and → move through a guided tour: start one with “Tour”.".into());
+                        Some("← and → move through a guided tour: → or G starts one.".into());
                     return true;
                 }
             },
+            KeyAction::Tour => Msg::Tour(TourMsg::Start),
+            KeyAction::Captions => {
+                self.page.captions = !self.page.captions;
+                return true;
+            }
             KeyAction::Help => Msg::Dialog(DialogMsg::ShowHelp(!self.dialogs.help)),
             KeyAction::Close => {
                 self.dialogs.help = false;

@@ -80,6 +80,8 @@ enum Command {
 struct Page {
     view: View,
     embed: EmbedOptions,
+    /// Captions on the stage (key C).
+    captions: bool,
 }
 
 /// Callbacks made once, so that components whose other properties did not
@@ -90,6 +92,7 @@ struct Callbacks {
     on_pick: Callback<usize>,
     on_action: Callback<(ActionField, Action)>,
     on_action_refused: Callback<(ActionField, String)>,
+    on_captions: Callback<()>,
 }
 
 impl Callbacks {
@@ -101,6 +104,7 @@ impl Callbacks {
             on_pick: link.callback(|i| Msg::Setup(SetupMsg::Pick(i))),
             on_action: link.callback(|(f, a)| Msg::Action(ActionMsg::Apply(f, a))),
             on_action_refused: link.callback(|(f, m)| Msg::Action(ActionMsg::Refused(f, m))),
+            on_captions: link.callback(|()| Msg::Key(KeyAction::Captions)),
         }
     }
 }
@@ -192,6 +196,7 @@ impl Component for App {
             page: Page {
                 view: st.view,
                 embed,
+                captions: true,
             },
             callbacks: Callbacks::new(ctx),
             browser: browser::Browser::default(),

@@ -24,7 +24,8 @@ use crate::ui::controls::tour_bar::TourBar;
 use crate::ui::controls::transport::Controls;
 use crate::ui::dialogs::embed::{ControlsLevel, EmbedDialog};
 use crate::ui::dialogs::help::HelpOverlay;
-use crate::ui::stage::Stage;
+use crate::ui::stage::captions::StageOverlay;
+use crate::ui::view_model::narration::focus_of;
 use crate::ui::web;
 use yew::prelude::*;
 
@@ -313,7 +314,9 @@ impl App {
             <main class={classes!("main", (!e.shows("cost")).then_some("no-side"))}>
                 if e.shows("stage") {
                     <div class="stage-col">
-                        <Stage frame={self.run.frame.clone()} {lambda_title} {ec2_title} {projector} />
+                        <StageOverlay frame={self.run.frame.clone()} {lambda_title} {ec2_title} {projector} captions={self.page.captions} traffic_factor={self.actions.traffic_factor}
+                                      focus={self.tour.as_ref().and_then(|(t, i)| focus_of(&t.steps[*i].caption))} controls={e.controls == ControlsLevel::Full || !e.embed}
+                                      on_action={self.callbacks.on_action.clone()} on_captions={self.callbacks.on_captions.clone()} />
                     </div>
                 }
                 if e.shows("cost") {

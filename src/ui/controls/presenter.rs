@@ -16,6 +16,10 @@ pub enum KeyAction {
     Projector,
     Help,
     Close,
+    /// Start the guided tour.
+    Tour,
+    /// Captions on the stage on / off.
+    Captions,
 }
 
 /// The shortcuts: keys (as `KeyboardEvent.key` names them), label, action.
@@ -49,6 +53,18 @@ pub const KEYS: &[(&[&str], &str, &str, KeyAction)] = &[
         "P",
         "projector: large type, high contrast",
         KeyAction::Projector,
+    ),
+    (
+        &["g", "G"],
+        "G",
+        "guided tour (→ also starts it)",
+        KeyAction::Tour,
+    ),
+    (
+        &["c", "C"],
+        "C",
+        "captions on the stage on / off",
+        KeyAction::Captions,
     ),
     (&["?"], "?", "this help", KeyAction::Help),
     (&["Escape"], "Esc", "close help or dialog", KeyAction::Close),
@@ -88,6 +104,8 @@ mod tests {
         assert_eq!(action(" ", false), Some(KeyAction::PlayPause));
         assert_eq!(action("ArrowRight", false), Some(KeyAction::NextStep));
         assert_eq!(action("x", false), None);
+        assert_eq!(action("g", false), Some(KeyAction::Tour));
+        assert_eq!(action("C", false), Some(KeyAction::Captions));
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub fn tour_bar(p: &TourBarProps) -> Html {
         Callback::from(move |_: MouseEvent| c.emit(()))
     };
     html! {
-        <section class="tour" aria-label="Guided tour" aria-live="polite" data-testid="tour">
+        <section class="tour tour-float" aria-label="Guided tour" aria-live="polite" data-testid="tour">
             <p class="tour-head">
                 <span class="muted">{ format!("{} · step {} of {}", p.title, p.step + 1, p.steps) }</span>
                 <strong id="tour-title">{ p.step_title.clone() }</strong>

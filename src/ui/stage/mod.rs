@@ -3,6 +3,7 @@
 //! SVG ([`scene`]), with the invocations in flight drawn on a canvas
 //! ([`particle_canvas`]).
 
+pub mod captions;
 pub mod ec2_panel;
 pub mod lambda_panel;
 pub mod measure;
