@@ -112,6 +112,8 @@ pub struct SimHandle {
     last_live_ms: f64,
     /// No particles (prefers-reduced-motion).
     pub reduced_motion: bool,
+    /// The first happening of each kind that marks the run (the timeline).
+    pub firsts: crate::common::moments::Firsts,
 }
 
 impl SimHandle {
@@ -133,6 +135,7 @@ impl SimHandle {
             live: Rc::new(Live::default()),
             last_live_ms: f64::NEG_INFINITY,
             reduced_motion: false,
+            firsts: Default::default(),
         })
     }
 
@@ -180,6 +183,7 @@ impl SimHandle {
     /// Reads what happened since the last frame and builds the frame's view.
     pub fn observe(&mut self, now_ms: f64) -> Rc<FrameView> {
         let batch = self.sim.drain_happenings();
+        self.firsts.note(&batch.happenings);
         let snap = self.sim.snapshot();
         self.mark_ended_environments(&batch.happenings, now_ms);
         let ids: Vec<u64> = snap.lambda.environments.iter().map(|e| e.id).collect();

@@ -225,13 +225,14 @@ impl App {
         let achieved = run.achieved_shown();
         (self.page.embed.controls != ControlsLevel::None).then(|| {
             html! {
-                <Controls running={run.clock.is_running()} speed={run.clock.speed()} {achieved}
+                <><Controls running={run.clock.is_running()} speed={run.clock.speed()} {achieved}
                           now={run.handle.now()} end={run.handle.end()} seed={run.handle.scenario().seed}
                           on_toggle={link.callback(|()| Msg::Run(RunMsg::TogglePlay))}
                           on_step={link.callback(|()| Msg::Run(RunMsg::Step))}
                           on_restart={link.callback(|()| Msg::Run(RunMsg::Restart))}
                           on_new_seed={link.callback(|()| Msg::Run(RunMsg::NewSeed))}
                           on_speed={link.callback(|s| Msg::Run(RunMsg::SetSpeed(s)))} />
+                { self.timeline_html(ctx) }</>
             }
         })
     }
@@ -245,6 +246,7 @@ impl App {
                                 on_fast_forward={link.callback(|secs| Msg::Run(RunMsg::FastForward(secs)))}
                                 on_cancel={link.callback(|()| Msg::Run(RunMsg::CancelFastForward))} />
                 <PresetPicker selected={self.setup.preset} on_pick={self.callbacks.on_pick.clone()} />
+                { self.concepts_html(ctx) }
             </>
         }
     }

@@ -1,7 +1,7 @@
 //! The preset picker: a select of [`PRESETS`] and the loaded preset's
 //! takeaway (the presets themselves are data, in `common::presets`).
 
-use crate::common::presets::PRESETS;
+use crate::common::presets::{concept_of, index_of, Concept, CONCEPTS, PRESETS};
 use yew::prelude::*;
 
 /// Properties of [`PresetPicker`].
@@ -42,5 +42,102 @@ pub fn preset_picker(props: &PresetPickerProps) -> Html {
             </select>
             <p class="takeaway" id="takeaway" data-testid="takeaway">{ caption }</p>
         </section>
+    }
+}
+
+/// The storage key that says the page was visited before.
+const VISITED_KEY: &str = "fanout-visited";
+
+/// Whether this is a first visit: no state in the link and no earlier
+/// visit noted in localStorage (which it then notes). Storage that is
+/// unavailable (blocked, private mode) counts as no earlier visit and
+/// changes nothing else.
+fn first_visit() -> bool {
+    use wasm_bindgen::JsCast;
+    if !crate::ui::web::fragment().is_empty() {
+        return false;
+    }
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let storage = js_sys::Reflect::get(&w, &"localStorage".into()).ok();
+    let call = |name: &str, args: &js_sys::Array| -> Option<wasm_bindgen::JsValue> {
+        let s = storage.as_ref().filter(|s| s.is_object())?;
+        let f = js_sys::Reflect::get(s, &name.into()).ok()?;
+        f.dyn_ref::<js_sys::Function>()?.apply(s, args).ok()
+    };
+    let key = wasm_bindgen::JsValue::from_str(VISITED_KEY);
+    let seen = call("getItem", &js_sys::Array::of1(&key)).is_some_and(|v| !v.is_null());
+    if !seen {
+        call("setItem", &js_sys::Array::of2(&key, &"1".into()));
+    }
+    !seen
+}
+
+/// Properties of [`ConceptCards`].
+#[derive(Properties, PartialEq)]
+pub struct ConceptCardsProps {
+    /// Index into [`PRESETS`] of the loaded preset; None after an edit.
+    pub selected: Option<usize>,
+    /// Called with the index of the preset chosen.
+    pub on_pick: Callback<usize>,
+    /// Starts the guided tour.
+    pub on_tour: Callback<()>,
+}
+
+/// The "Concepts" button and its panel: one card per course concept
+/// (its name, its takeaway, the preset that shows it), then the other
+/// scenarios; on a first visit "Start the tour" leads.
+#[function_component(ConceptCards)]
+pub fn concept_cards(p: &ConceptCardsProps) -> Html {
+    let first = use_state(first_visit);
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let pick = |i: usize| {
+        let (cb, open) = (p.on_pick.clone(), open.clone());
+        Callback::from(move |_| {
+            open.set(false);
+            cb.emit(i);
+        })
+    };
+    let card = |c: &Concept| {
+        let i = index_of(c.preset)?;
+        let current = (p.selected == Some(i)).then_some("current");
+        Some(html! {
+            <li><button class={classes!("concept", current)} data-preset={c.preset} onclick={pick(i)}>
+                <strong>{ c.name }</strong>
+                <span>{ c.takeaway }</span>
+            </button></li>
+        })
+    };
+    let more = PRESETS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| concept_of(*i).is_none())
+        .map(|(i, s)| html! {
+            <li><button class="more" data-preset={s.id} title={s.takeaway} onclick={pick(i)}>{ s.title }</button></li>
+        });
+    let tour = {
+        let cb = p.on_tour.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <div class={classes!("concepts", first.then_some("first-visit"))}>
+            if *first {
+                <button class="cta" id="tour-cta" onclick={tour}>{ "▶ Start the tour" }</button>
+            }
+            <button id="concepts-open" aria-expanded={open.to_string()} aria-controls="concepts-panel"
+                    onclick={toggle}>{ "Concepts" }</button>
+            if *open {
+                <section id="concepts-panel" class="concepts-panel" aria-label="Course concepts">
+                    <ul class="concept-cards">{ for CONCEPTS.iter().filter_map(card) }</ul>
+                    <h3>{ "More scenarios" }</h3>
+                    <ul class="more-scenarios">{ for more }</ul>
+                </section>
+            }
+        </div>
     }
 }
