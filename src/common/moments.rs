@@ -162,7 +162,11 @@ pub fn scenario_markers(s: &Scenario) -> Vec<Marker> {
                 interval_s,
                 start_s,
             } if *interval_s >= 60.0 => {
-                let name = if src.name.is_empty() { "schedule" } else { &src.name };
+                let name = if src.name.is_empty() {
+                    "schedule"
+                } else {
+                    &src.name
+                };
                 for k in 0..MAX_REPEATS {
                     let t = start_s + k as f64 * interval_s;
                     push(t, MarkKind::Schedule, format!("{name} fires"));
@@ -175,10 +179,12 @@ pub fn scenario_markers(s: &Scenario) -> Vec<Marker> {
                 ..
             } if *period_h > 0.0 => {
                 let p = period_h * 3_600.0;
+                // Within the first period (`rem_euclid` would bring libm's fmod).
+                let first = |t: f64| t - (t / p).floor() * p;
                 for k in 0..MAX_REPEATS {
-                    let peak = (peak_hour * 3_600.0).rem_euclid(p) + k as f64 * p;
+                    let peak = first(peak_hour * 3_600.0) + k as f64 * p;
                     push(peak, MarkKind::Cycle, "busiest hour".into());
-                    let low = (peak_hour * 3_600.0 + p / 2.0).rem_euclid(p) + k as f64 * p;
+                    let low = first(peak_hour * 3_600.0 + p / 2.0) + k as f64 * p;
                     push(low, MarkKind::Cycle, "quietest hour".into());
                 }
             }
@@ -226,7 +232,17 @@ pub fn scenario_markers(s: &Scenario) -> Vec<Marker> {
             }
         }
     }
-    out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+    by_time(out)
+}
+
+/// Markers in time order (by insertion: a few dozen at most, and no
+/// sort's code in the bundle).
+fn by_time(v: Vec<Marker>) -> Vec<Marker> {
+    let mut out: Vec<Marker> = Vec::with_capacity(v.len());
+    for m in v {
+        let i = out.partition_point(|x| x.t_s <= m.t_s);
+        out.insert(i, m);
+    }
     out
 }
 
@@ -284,7 +300,7 @@ impl Firsts {
 
     /// The run's markers so far, in time order.
     pub fn markers(&self, timeout_s: f64) -> Vec<Marker> {
-        let mut out: Vec<Marker> = RUN_KINDS
+        let out: Vec<Marker> = RUN_KINDS
             .iter()
             .zip(self.at)
             .filter_map(|((_, kind, label), t)| {
@@ -300,8 +316,7 @@ impl Firsts {
                 })
             })
             .collect();
-        out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
-        out
+        by_time(out)
     }
 }
 
@@ -344,25 +359,33 @@ fn levels(speed: f64) -> Vec<f64> {
 }
 
 /// The playback schedule of a run of `end_s` at `speed` with slow motion
-/// around the markers' times: piecewise-constant speeds, in order,
+/// around the markers' times (but the first cold start): piecewise-constant speeds, in order,
 /// covering 0 to `end_s`. Before a marker each level lasts
 /// [`PRE_WALL_S`], after it [`POST_WALL_S`] (a marker of the run, known
 /// only once it happened, slows what follows it only).
 pub fn schedule(markers: &[Marker], speed: f64, end_s: f64) -> Vec<Segment> {
     // Windows: (from, to, speed).
     let mut windows = Vec::new();
-    for m in markers {
+    // The first cold start opens nearly every run: not worth slowing for.
+    for m in markers.iter().filter(|m| m.kind != MarkKind::ColdStart) {
         for v in levels(speed) {
-            let pre = if m.kind.from_run() { 0.0 } else { v * PRE_WALL_S };
+            let pre = if m.kind.from_run() {
+                0.0
+            } else {
+                v * PRE_WALL_S
+            };
             windows.push((m.t_s - pre, m.t_s + v * POST_WALL_S, v));
         }
     }
     let mut cuts: Vec<f64> = vec![0.0, end_s];
     for (a, b, _) in &windows {
-        cuts.extend([a.clamp(0.0, end_s), b.clamp(0.0, end_s)]);
+        for c in [a.clamp(0.0, end_s), b.clamp(0.0, end_s)] {
+            let i = cuts.partition_point(|x| *x < c);
+            if cuts.get(i) != Some(&c) {
+                cuts.insert(i, c);
+            }
+        }
     }
-    cuts.sort_by(f64::total_cmp);
-    cuts.dedup();
     let mut out: Vec<Segment> = Vec::new();
     for w in cuts.windows(2) {
         let mid = (w[0] + w[1]) / 2.0;
@@ -528,8 +551,7 @@ impl Moments {
         if firsts.seen != self.seen {
             let mut all = self.scenario.clone();
             all.extend(firsts.markers(self.timeout_s));
-            all.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
-            self.markers = std::rc::Rc::new(all);
+            self.markers = std::rc::Rc::new(by_time(all));
             self.seen = firsts.seen;
         }
         self.speed = speed;

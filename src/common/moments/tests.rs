@@ -118,7 +118,16 @@ fn slow_motion_steps_down_before_and_after_a_marker() {
     assert!((wall_between(&s, 7000.0, 8100.0, 10_000.0) - 1.91).abs() < 1e-9);
     // A marker of the run slows only what follows it.
     let s = schedule(&[marker(300.0, MarkKind::Throttle)], 10.0, 1800.0);
-    assert_eq!(s[1], Segment { from_s: 300.0, to_s: 301.5, speed: 1.0 });
+    assert_eq!(
+        s[1],
+        Segment {
+            from_s: 300.0,
+            to_s: 301.5,
+            speed: 1.0
+        }
+    );
+    // The first cold start does not slow the run down.
+    assert!(schedule(&[marker(0.5, MarkKind::ColdStart)], 100.0, 60.0).len() == 1);
     // At 1× there is nothing slower.
     assert_eq!(schedule(&m, 1.0, 86_400.0).len(), 1);
     assert_eq!(levels(30.0), vec![3.0, 1.0]);
@@ -126,7 +135,10 @@ fn slow_motion_steps_down_before_and_after_a_marker() {
 
 #[test]
 fn playback_and_wall_time_agree() {
-    let m = [marker(300.0, MarkKind::TrafficUp), marker(900.0, MarkKind::Failure)];
+    let m = [
+        marker(300.0, MarkKind::TrafficUp),
+        marker(900.0, MarkKind::Failure),
+    ];
     let s = schedule(&m, 100.0, 1800.0);
     // Frames of 16 ms from 250 s reach 300 s after the computed wall time.
     let want = wall_between(&s, 250.0, 300.0, 100.0);
@@ -152,7 +164,10 @@ fn a_preset_starts_a_lead_before_its_key_moment() {
     assert!((wall_between(&seg, start, 300.0, 10.0) - LEAD_WALL_S).abs() < 1e-9);
     assert!(start > 250.0 && start < 300.0, "{start}");
     // Key moments in the first seconds: start at 0.
-    assert_eq!(presets::start_s(presets::index_of("thumbnails").unwrap()), 0.0);
+    assert_eq!(
+        presets::start_s(presets::index_of("thumbnails").unwrap()),
+        0.0
+    );
     assert_eq!(start_s(&[], 5.0, 10.0), 0.0);
 }
 
@@ -196,7 +211,11 @@ fn every_concepts_key_moment_comes_within_5_s_of_playback() {
     // Without slow motion and from 0 the flash sale's throttle comes 30 s in.
     let (_, s) = preset("flash-sale");
     let run = run_markers(&s, 310.0);
-    let t = run.iter().find(|m| m.kind == MarkKind::Throttle).unwrap().t_s;
+    let t = run
+        .iter()
+        .find(|m| m.kind == MarkKind::Throttle)
+        .unwrap()
+        .t_s;
     assert!(wall_between(&[], 0.0, t, 10.0) > 29.0);
 }
 

@@ -4,8 +4,8 @@
 use super::run::RunMsg;
 use super::{App, Msg};
 use crate::common::presets::concept_of;
-use crate::ui::controls::preset_picker::ConceptCards;
-use crate::ui::controls::timeline::Timeline;
+use crate::ui::controls::preset_picker::concept_cards;
+use crate::ui::controls::timeline::{timeline, TimelineProps};
 use yew::prelude::*;
 
 impl App {
@@ -19,12 +19,15 @@ impl App {
             .and_then(concept_of)
             .and_then(|c| c.key)
             .map(|k| k.name());
-        html! {
-            <Timeline moments={run.moments.clone()} now_s={run.handle.now().as_secs_f64()}
-                      end_s={run.handle.end().as_secs_f64()} speed={run.clock.speed()} key_kind={key}
-                      on_watch={link.callback(|t| Msg::Run(RunMsg::Watch(t)))}
-                      on_slow={link.callback(|on| Msg::Run(RunMsg::SlowMotion(on)))} />
-        }
+        timeline(TimelineProps {
+            moments: &run.moments,
+            now_s: run.handle.now().as_secs_f64(),
+            end_s: run.handle.end().as_secs_f64(),
+            speed: run.clock.speed(),
+            key_kind: key,
+            on_watch: link.callback(|t| Msg::Run(RunMsg::Watch(t))),
+            on_slow: link.callback(|on| Msg::Run(RunMsg::SlowMotion(on))),
+        })
     }
 }
 
@@ -32,9 +35,10 @@ impl App {
     /// The concept cards (mounted beside the preset picker).
     pub(super) fn concepts_html(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        html! {
-            <ConceptCards selected={self.setup.preset} on_pick={self.callbacks.on_pick.clone()}
-                          on_tour={link.callback(|()| Msg::Tour(super::tour::TourMsg::Start))} />
-        }
+        concept_cards(
+            self.setup.preset,
+            &self.callbacks.on_pick,
+            link.callback(|_| Msg::Tour(super::tour::TourMsg::Start)),
+        )
     }
 }

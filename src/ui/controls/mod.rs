@@ -9,7 +9,7 @@ pub mod actions;
 pub mod fast_forward;
 pub mod params;
 pub mod presenter;
-pub mod timeline;
 pub mod preset_picker;
+pub mod timeline;
 pub mod tour_bar;
 pub mod transport;

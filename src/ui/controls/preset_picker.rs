@@ -74,38 +74,40 @@ fn first_visit() -> bool {
     !seen
 }
 
-/// Properties of [`ConceptCards`].
-#[derive(Properties, PartialEq)]
-pub struct ConceptCardsProps {
-    /// Index into [`PRESETS`] of the loaded preset; None after an edit.
-    pub selected: Option<usize>,
-    /// Called with the index of the preset chosen.
-    pub on_pick: Callback<usize>,
-    /// Starts the guided tour.
-    pub on_tour: Callback<()>,
+thread_local! {
+    /// Whether this page load is a first visit (asked once: asking notes
+    /// the visit).
+    static FIRST_VISIT: bool = first_visit();
 }
 
-/// The "Concepts" button and its panel: one card per course concept
-/// (its name, its takeaway, the preset that shows it), then the other
-/// scenarios; on a first visit "Start the tour" leads.
-#[function_component(ConceptCards)]
-pub fn concept_cards(p: &ConceptCardsProps) -> Html {
-    let first = use_state(first_visit);
-    let open = use_state(|| false);
-    let toggle = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
-    };
+/// Closes the concepts panel (a `<details>`) a click came from.
+fn close_panel(e: &MouseEvent) {
+    let el: Option<web_sys::Element> = e.target_dyn_into();
+    if let Some(d) = el.and_then(|el| el.closest("details").ok().flatten()) {
+        let _ = d.remove_attribute("open");
+    }
+}
+
+/// The "Concepts" panel (a `<details>`: the browser keeps it open or
+/// closed): one card per course concept (its name, its takeaway; it loads
+/// the preset that shows it), then the other scenarios; on a first visit
+/// "Start the tour" leads. `selected` is the loaded preset's index.
+pub fn concept_cards(
+    selected: Option<usize>,
+    on_pick: &Callback<usize>,
+    on_tour: Callback<MouseEvent>,
+) -> Html {
+    let first = FIRST_VISIT.with(|f| *f);
     let pick = |i: usize| {
-        let (cb, open) = (p.on_pick.clone(), open.clone());
-        Callback::from(move |_| {
-            open.set(false);
+        let cb = on_pick.clone();
+        Callback::from(move |e: MouseEvent| {
+            close_panel(&e);
             cb.emit(i);
         })
     };
     let card = |c: &Concept| {
         let i = index_of(c.preset)?;
-        let current = (p.selected == Some(i)).then_some("current");
+        let current = (selected == Some(i)).then_some("current");
         Some(html! {
             <li><button class={classes!("concept", current)} data-preset={c.preset} onclick={pick(i)}>
                 <strong>{ c.name }</strong>
@@ -120,24 +122,17 @@ pub fn concept_cards(p: &ConceptCardsProps) -> Html {
         .map(|(i, s)| html! {
             <li><button class="more" data-preset={s.id} title={s.takeaway} onclick={pick(i)}>{ s.title }</button></li>
         });
-    let tour = {
-        let cb = p.on_tour.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
     html! {
         <div class={classes!("concepts", first.then_some("first-visit"))}>
-            if *first {
-                <button class="cta" id="tour-cta" onclick={tour}>{ "▶ Start the tour" }</button>
+            if first {
+                <button class="cta" id="tour-cta" onclick={on_tour}>{ "▶ Start the tour" }</button>
             }
-            <button id="concepts-open" aria-expanded={open.to_string()} aria-controls="concepts-panel"
-                    onclick={toggle}>{ "Concepts" }</button>
-            if *open {
-                <section id="concepts-panel" class="concepts-panel" aria-label="Course concepts">
-                    <ul class="concept-cards">{ for CONCEPTS.iter().filter_map(card) }</ul>
-                    <h3>{ "More scenarios" }</h3>
-                    <ul class="more-scenarios">{ for more }</ul>
-                </section>
-            }
+            <details id="concepts-panel" class="concepts-panel">
+                <summary id="concepts-open">{ "Concepts" }</summary>
+                <ul class="concept-cards" aria-label="Course concepts">{ for CONCEPTS.iter().filter_map(card) }</ul>
+                <h3>{ "More scenarios" }</h3>
+                <ul class="more-scenarios">{ for more }</ul>
+            </details>
         </div>
     }
 }

@@ -15,10 +15,11 @@ use yew::prelude::*;
 /// Wall seconds a passed moment stays named.
 const NOW_WALL_S: f64 = 2.5;
 
-/// Properties of [`Timeline`].
-#[derive(Properties, PartialEq)]
-pub struct TimelineProps {
-    pub moments: Moments,
+/// What the timeline shows (a plain function rather than a component:
+/// it redraws every frame anyway, and a component's machinery costs
+/// bundle size).
+pub struct TimelineProps<'a> {
+    pub moments: &'a Moments,
     /// Simulated time now \[s\].
     pub now_s: f64,
     /// The run's end \[s\].
@@ -26,7 +27,6 @@ pub struct TimelineProps {
     /// The chosen speed [× real time].
     pub speed: f64,
     /// The kind of the preset's key moment, if it shows a concept.
-    #[prop_or_default]
     pub key_kind: Option<&'static str>,
     /// Go to a few seconds before the moment at this instant \[s\].
     pub on_watch: Callback<f64>,
@@ -35,9 +35,8 @@ pub struct TimelineProps {
 }
 
 /// The timeline.
-#[function_component(Timeline)]
-pub fn timeline(p: &TimelineProps) -> Html {
-    let m = &p.moments;
+pub fn timeline(p: TimelineProps) -> Html {
+    let m = p.moments;
     let end = p.end_s.max(1e-9);
     let pct = |t: f64| format!("{:.2}%", (t / end * 100.0).clamp(0.0, 100.0));
     let segs = &m.segments;
@@ -60,13 +59,13 @@ pub fn timeline(p: &TimelineProps) -> Html {
     let marks = m.markers.iter().map(|k| {
         let t = k.t_s;
         let cb = p.on_watch.clone();
+        // The title names the button (no aria-label twice over).
         let label = format!("{} at {}", k.label, clock_short(t));
         let run = k.kind.from_run().then_some("tl-run");
         let past = (t <= p.now_s).then_some("tl-past");
         html! {
             <button class={classes!("tl-mark", run, past)} style={format!("left:{}", pct(t))}
-                    data-kind={k.kind.name()} data-t={t.to_string()} title={label.clone()}
-                    aria-label={label} onclick={Callback::from(move |_| cb.emit(t))}></button>
+                    data-kind={k.kind.name()} data-t={t.to_string()} title={label} onclick={Callback::from(move |_| cb.emit(t))}></button>
         }
     });
     let on_slow = {

@@ -151,7 +151,10 @@ mod tests {
         let mut c = SimClock::new(100.0);
         c.tick_with(0.0, |_, _| unreachable!("the first frame is the reference"));
         // 10× instead of 100× (slow motion).
-        assert_eq!(c.tick_with(100.0, |t, dt| t + dt * 10.0).as_micros(), 1_000_000);
+        assert_eq!(
+            c.tick_with(100.0, |t, dt| t + dt * 10.0).as_micros(),
+            1_000_000
+        );
         // Never backwards.
         assert_eq!(c.tick_with(200.0, |_, _| 0.0).as_micros(), 1_000_000);
     }
