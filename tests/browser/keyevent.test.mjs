@@ -38,6 +38,9 @@ test('every concept card: its key moment within 5 s of playback', async () => {
   await page.locator('#concepts-open').click();
   const cards = await page.locator('.concept').evaluateAll((els) => els.map((e) => e.dataset.preset));
   assert.equal(cards.length, 7, 'seven concepts');
+  // A first visit (no link state, nothing stored): the tour leads.
+  assert.equal(await page.locator('#tour-cta').textContent(), '▶ Start the tour');
+  await page.screenshot({ path: screenshotPath('moments-concepts-1280.png') });
   for (const id of cards) {
     if (!(await page.locator('#concepts-panel[open]').count())) await page.locator('#concepts-open').click();
     await page.locator(`.concept[data-preset="${id}"]`).click();

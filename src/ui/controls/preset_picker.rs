@@ -130,7 +130,7 @@ pub fn concept_cards(
             <details id="concepts-panel" class="concepts-panel">
                 <summary id="concepts-open">{ "Concepts" }</summary>
                 <ul class="concept-cards" aria-label="Course concepts">{ for CONCEPTS.iter().filter_map(card) }</ul>
-                <h3>{ "More scenarios" }</h3>
+                <p class="more-title">{ "More scenarios" }</p>
                 <ul class="more-scenarios">{ for more }</ul>
             </details>
         </div>
