@@ -6,5 +6,6 @@
 
 pub mod format;
 pub mod link;
+pub mod moments;
 pub mod presets;
 pub mod tour;

@@ -2,6 +2,7 @@
 //! into the app (no network at run time; the same files serve the command
 //! line and future URL loading), each with a one-sentence takeaway.
 
+use crate::common::moments::{self, MarkKind};
 use crate::engine::scenario::Scenario;
 
 /// A preset scenario.
@@ -150,6 +151,99 @@ pub const PRESETS: &[Preset] = &[
         speed: 100.0,
     },
 ];
+
+/// A course concept and the preset that shows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Concept {
+    /// The concept, as the course names it.
+    pub name: &'static str,
+    /// Its one-sentence takeaway, in the course's words.
+    pub takeaway: &'static str,
+    /// The preset's id.
+    pub preset: &'static str,
+    /// The moment that shows it (None: the generic rule of
+    /// [`moments::key_marker`]).
+    pub key: Option<MarkKind>,
+}
+
+/// The concept cards, in the course's order.
+pub const CONCEPTS: &[Concept] = &[
+    Concept {
+        name: "Managed vs. unmanaged",
+        takeaway: "On EC2 you are responsible for patching the operating system; on Lambda AWS does it.",
+        preset: "patch-tuesday",
+        key: Some(MarkKind::Patching),
+    },
+    Concept {
+        name: "Serverless",
+        takeaway: "You write the code and AWS worries about infrastructure availability: when an EC2 instance crashes the on-call operator is paged, Lambda carries on.",
+        preset: "instance-failure",
+        key: Some(MarkKind::InstanceFailed),
+    },
+    Concept {
+        name: "Event-driven",
+        takeaway: "Lambda runs code in response to events: each batch of messages on the queue triggers an invocation, and a burst of orders means more of them.",
+        preset: "sqs-worker",
+        key: Some(MarkKind::TrafficUp),
+    },
+    Concept {
+        name: "Automatic scaling",
+        takeaway: "Lambda scales automatically to handle the requests: a 600× spike is throttled for a few seconds, then absorbed.",
+        preset: "flash-sale",
+        key: Some(MarkKind::Throttle),
+    },
+    Concept {
+        name: "Pay for what you use",
+        takeaway: "You are billed only for the compute time you consume: at night idle Lambda costs next to nothing, while the EC2 instances bill every second.",
+        preset: "quiet-night",
+        key: Some(MarkKind::Cycle),
+    },
+    Concept {
+        name: "15-minute maximum",
+        takeaway: "A single Lambda invocation can run for at most 15 minutes: the 20-minute job is stopped at 15:00 while the EC2 instance finishes it.",
+        preset: "nightly-batch",
+        key: Some(MarkKind::Timeout),
+    },
+    Concept {
+        name: "Image processing on S3 upload",
+        takeaway: "A great use case for Lambda: each photo uploaded to the S3 bucket invokes the function that resizes it.",
+        preset: "thumbnails",
+        key: Some(MarkKind::ColdStart),
+    },
+];
+
+/// The index in [`PRESETS`] of a preset's id.
+pub fn index_of(id: &str) -> Option<usize> {
+    PRESETS.iter().position(|p| p.id == id)
+}
+
+/// The concept a preset shows, if any.
+pub fn concept_of(preset: usize) -> Option<&'static Concept> {
+    let id = PRESETS.get(preset)?.id;
+    CONCEPTS.iter().find(|c| c.preset == id)
+}
+
+/// Where preset `i` starts [s since start]: shortly before its key moment
+/// (a few seconds of playback at its speed and slow motion).
+pub fn start_s(i: usize) -> f64 {
+    let (Some(p), c) = (PRESETS.get(i), concept_of(i)) else {
+        return 0.0;
+    };
+    let Ok(s) = p.scenario() else { return 0.0 };
+    let markers = moments::scenario_markers(&s);
+    let anchor = match c.and_then(|c| c.key) {
+        Some(k) => match moments::anchor_kind(k) {
+            Some(a) => Some(a),
+            None => return 0.0,
+        },
+        None => None,
+    };
+    let Some(k) = moments::key_marker(&markers, anchor) else {
+        return 0.0;
+    };
+    let segs = moments::schedule(&markers, p.speed, s.duration_s);
+    moments::start_s(&segs, k.t_s, p.speed)
+}
 
 #[cfg(test)]
 mod tests {

@@ -122,6 +122,8 @@ pub struct SimHandle {
     facts: Facts,
     /// No particles (prefers-reduced-motion).
     pub reduced_motion: bool,
+    /// The first happening of each kind that marks the run (the timeline).
+    pub firsts: crate::common::moments::Firsts,
 }
 
 impl SimHandle {
@@ -145,6 +147,7 @@ impl SimHandle {
             narrator: Narrator::default(),
             facts: Facts::new(scenario),
             reduced_motion: false,
+            firsts: Default::default(),
         })
     }
 
@@ -192,6 +195,7 @@ impl SimHandle {
     /// Reads what happened since the last frame and builds the frame's view.
     pub fn observe(&mut self, now_ms: f64) -> Rc<FrameView> {
         let batch = self.sim.drain_happenings();
+        self.firsts.note(&batch.happenings);
         let snap = self.sim.snapshot();
         self.mark_ended_environments(&batch.happenings, now_ms);
         let ids: Vec<u64> = snap.lambda.environments.iter().map(|e| e.id).collect();

@@ -22,6 +22,7 @@ mod files;
 mod keys;
 mod link;
 mod live_actions;
+mod moments;
 mod run;
 mod setup;
 mod tour;

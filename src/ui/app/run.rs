@@ -4,6 +4,7 @@
 //! seeking to a link's instant, and pausing while the page is out of view.
 
 use super::{errors_text, App, Command};
+use crate::common::moments::Moments;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::ui::controls::fast_forward::FastForward;
 use crate::ui::sim_handle::{FrameView, Live, SimHandle};
@@ -32,6 +33,10 @@ pub enum RunMsg {
     InView(bool),
     /// The tab's visibility changed.
     Visibility,
+    /// Slow motion around the run's moments on or off.
+    SlowMotion(bool),
+    /// Watch the moment at this instant [s]: go to a few seconds before it.
+    Watch(f64),
 }
 
 /// The clock, the simulation and what is drawn from it.
@@ -57,6 +62,8 @@ pub(super) struct Run {
     /// when back.
     pub auto_paused: bool,
     in_view: bool,
+    /// The run's marked moments and the slow-motion schedule.
+    pub moments: Moments,
 }
 
 impl Run {
@@ -64,7 +71,9 @@ impl Run {
         let perf = web_sys::window().and_then(|w| w.performance());
         let now = perf.as_ref().map_or(0.0, |p| p.now());
         let frame = handle.observe(now);
+        let moments = Moments::new(handle.scenario(), clock.speed(), true);
         Run {
+            moments,
             clock,
             live: handle.live(),
             samples: Rc::new(handle.history().samples().to_vec()),
@@ -118,6 +127,30 @@ impl Run {
         self.fast_forward = None;
         self.redraw();
         self.samples = Rc::new(self.handle.history().samples().to_vec());
+        self.moments = Moments::new(
+            self.handle.scenario(),
+            self.clock.speed(),
+            self.moments.slow_motion,
+        );
+    }
+
+    /// Takes the run's new moments; true when the timeline changed.
+    fn update_moments(&mut self) -> bool {
+        let slow = self.moments.slow_motion;
+        self.moments
+            .update(&self.handle.firsts, self.clock.speed(), slow)
+    }
+
+    /// Starts at `start_s` (a preset's lead before its moment): a
+    /// fast-forward there that plays on.
+    pub fn start_at(&mut self, start_s: f64) {
+        let to = SimTime::from_micros((start_s * 1e6) as u64);
+        self.moments.start_s = start_s;
+        let now = self.handle.now();
+        if to > now {
+            self.fast_forward = FastForward::new(now, to.since(now), self.handle.end(), true);
+            self.clock.pause();
+        }
     }
 
     /// Sets the speed, shown as achieved until frames say otherwise.
@@ -125,6 +158,7 @@ impl Run {
         self.clock.set_speed(speed);
         self.lag_frames = 0;
         self.achieved = self.clock.speed();
+        self.update_moments();
     }
 
     /// The achieved speed, when the engine has lagged long enough to say so.
@@ -154,6 +188,7 @@ impl Run {
         }
         self.frame = self.handle.observe(ts);
         self.live = self.handle.live();
+        self.update_moments();
         self.take_samples(ts);
         true
     }
@@ -187,7 +222,8 @@ impl Run {
     /// A frame of play: towards the clock's target, measuring the speed
     /// achieved, pausing at the end.
     fn play_slice(&mut self, ts: f64, dt_ms: f64, before: SimTime) {
-        let target = self.clock.tick(ts);
+        let moments = &self.moments;
+        let target = self.clock.tick_with(ts, |t, dt| moments.advance(t, dt));
         let mut wall = self.wall_clock();
         let caught_up = self.handle.advance(target, &mut wall);
         let after = self.handle.now();
@@ -295,6 +331,7 @@ impl Run {
     pub fn open_at(&mut self, speed: f64, at: Option<SimTime>) {
         self.clock.set_speed(speed);
         self.achieved = speed;
+        self.update_moments();
         self.seek = at;
         if at.is_some() {
             self.clock.pause();
@@ -348,9 +385,33 @@ impl App {
                 self.run.auto_pause();
                 Command::None
             }
+            RunMsg::SlowMotion(on) => {
+                let speed = self.run.clock.speed();
+                self.run.moments.update(&self.run.handle.firsts, speed, on);
+                Command::None
+            }
+            RunMsg::Watch(t_s) => {
+                self.watch(t_s);
+                Command::None
+            }
         };
         self.command(command);
         true
+    }
+
+    /// Goes to a few seconds before the moment at `t_s` (from the start
+    /// again when it lies behind) and plays it.
+    fn watch(&mut self, t_s: f64) {
+        let to = self.run.moments.lead_in(t_s);
+        if to < self.run.handle.now().as_secs_f64() {
+            let s = self.run.handle.scenario().clone();
+            if let Err(e) = self.load(&s) {
+                self.setup.note = Some(errors_text(&e));
+                return;
+            }
+        }
+        self.run.clock.play();
+        self.run.start_at(to);
     }
 
     /// The same scenario with a new seed.

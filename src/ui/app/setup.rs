@@ -90,6 +90,7 @@ impl App {
         self.setup.loaded_preset(i);
         self.run.open_at(speed, None);
         self.run.clock.play();
+        self.run.start_at(crate::common::presets::start_s(i));
         Command::SyncUrl { push: true }
     }
 

@@ -19,7 +19,7 @@ use crate::ui::controls::actions::ActionsPanel;
 use crate::ui::controls::fast_forward::FastForwardBar;
 use crate::ui::controls::params::ParamsPanel;
 use crate::ui::controls::presenter::KeyAction;
-use crate::ui::controls::preset_picker::PresetPicker;
+use crate::ui::controls::preset_picker::{first_visit, PresetPicker};
 use crate::ui::controls::tour_bar::TourBar;
 use crate::ui::controls::transport::Controls;
 use crate::ui::dialogs::embed::{ControlsLevel, EmbedDialog};
@@ -157,7 +157,12 @@ impl App {
                 <h1>{ "Fanout" }</h1>
                 <span class="tagline">{ "Lambda vs EC2, same traffic" }</span>
                 <PresetPicker selected={self.setup.preset} on_pick={self.callbacks.on_pick.clone()} />
-                <button id="tour-start" class="cta" onclick={link.callback(|_| Msg::Tour(TourMsg::Start))}>{ "▶ Tour" }</button>
+                { self.concepts_html() }
+                // On a first visit the tour is the call to action.
+                <button id="tour-start" class={classes!("cta", first_visit().then_some("first-visit"))}
+                        onclick={link.callback(|_| Msg::Tour(TourMsg::Start))}>
+                    { if first_visit() { "▶ Start the tour" } else { "▶ Tour" } }
+                </button>
                 { self.menus(ctx) }
             </header>
         }
@@ -294,13 +299,14 @@ impl App {
         let achieved = run.achieved_shown();
         (self.page.embed.controls != ControlsLevel::None).then(|| {
             html! {
-                <Controls running={run.clock.is_running()} speed={run.clock.speed()} {achieved}
+                <><Controls running={run.clock.is_running()} speed={run.clock.speed()} {achieved}
                           now={run.handle.now()} end={run.handle.end()} seed={run.handle.scenario().seed}
                           on_toggle={link.callback(|()| Msg::Run(RunMsg::TogglePlay))}
                           on_step={link.callback(|()| Msg::Run(RunMsg::Step))}
                           on_restart={link.callback(|()| Msg::Run(RunMsg::Restart))}
                           on_new_seed={link.callback(|()| Msg::Run(RunMsg::NewSeed))}
                           on_speed={link.callback(|s| Msg::Run(RunMsg::SetSpeed(s)))} />
+                { self.timeline_html(ctx) }</>
             }
         })
     }

@@ -10,5 +10,6 @@ pub mod fast_forward;
 pub mod params;
 pub mod presenter;
 pub mod preset_picker;
+pub mod timeline;
 pub mod tour_bar;
 pub mod transport;

@@ -83,12 +83,21 @@ impl SimClock {
     /// Called once per animation frame with its timestamp; returns the
     /// simulation time the engine should advance to.
     pub fn tick(&mut self, frame_ms: f64) -> SimTime {
+        let speed = self.speed;
+        self.tick_with(frame_ms, |t_s, dt_s| t_s + dt_s * speed)
+    }
+
+    /// [`tick`](Self::tick) with a playback schedule: `advance(now_s,
+    /// dt_wall_s)` says where the frame's wall time gets to (slow motion).
+    pub fn tick_with(&mut self, frame_ms: f64, advance: impl FnOnce(f64, f64) -> f64) -> SimTime {
         if !self.running || !frame_ms.is_finite() {
             return self.now;
         }
         if let Some(last) = self.last_frame_ms {
             let dt_ms = (frame_ms - last).clamp(0.0, MAX_FRAME_DT_MS);
-            self.now += SimDuration::from_secs_f64(dt_ms * self.speed / 1_000.0);
+            let now_s = self.now.as_secs_f64();
+            let to = advance(now_s, dt_ms / 1_000.0).max(now_s);
+            self.now += SimDuration::from_secs_f64(to - now_s);
         }
         self.last_frame_ms = Some(frame_ms);
         self.now
@@ -135,6 +144,19 @@ mod tests {
             "a clock going back adds nothing"
         );
         assert_eq!(c.tick(f64::NAN).as_micros(), 250_000);
+    }
+
+    #[test]
+    fn a_schedule_sets_the_pace() {
+        let mut c = SimClock::new(100.0);
+        c.tick_with(0.0, |_, _| unreachable!("the first frame is the reference"));
+        // 10× instead of 100× (slow motion).
+        assert_eq!(
+            c.tick_with(100.0, |t, dt| t + dt * 10.0).as_micros(),
+            1_000_000
+        );
+        // Never backwards.
+        assert_eq!(c.tick_with(200.0, |_, _| 0.0).as_micros(), 1_000_000);
     }
 
     #[test]

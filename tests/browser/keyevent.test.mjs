@@ -1,0 +1,103 @@
+// Each concept preset, at its default speed, shows its key moment within
+// 5 s of playback after it is chosen. Computed, not raced: the timeline
+// exposes where the preset started (data-start), its speed (data-speed),
+// the slow-motion schedule (data-schedule, "from:to:speed;" in simulated
+// seconds) and each moment's simulated time (a marker's data-t; the key's
+// comes from the engine's happenings, e.g. the first throttle); the wall
+// time of playback is the schedule's integral from the start to the moment.
+// A loaded machine only makes the test wait longer, never fail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, newPage, screenshotPath } from './harness.mjs';
+import { until, sleep } from './util.mjs';
+
+const env = suite();
+
+/** Wall seconds of playback from `from` to `to` under a schedule. */
+function wallBetween(schedule, speed, from, to) {
+  let wall = 0;
+  let t = from;
+  for (const seg of schedule.split(';').filter(Boolean)) {
+    const [a, b, v] = seg.split(':').map(Number);
+    if (b <= t || a >= to) continue;
+    const end = Math.min(b, to);
+    wall += (end - Math.max(a, t)) / v;
+    t = end;
+  }
+  return wall + Math.max(0, to - t) / speed;
+}
+
+test('wallBetween integrates a schedule', () => {
+  assert.equal(wallBetween('', 10, 0, 300), 30);
+  assert.equal(wallBetween('0:299:10;299:301.5:1;301.5:1800:10;', 10, 275, 300), 2.4 + 1);
+});
+
+test('every concept card: its key moment within 5 s of playback', async () => {
+  const { page, problems } = await newPage(env.browser);
+  await page.goto(env.url);
+  await page.locator('#concepts-open').click();
+  const cards = await page.locator('.concept').evaluateAll((els) => els.map((e) => e.dataset.preset));
+  assert.equal(cards.length, 7, 'seven concepts');
+  // A first visit (no link state, nothing stored): the tour leads.
+  assert.equal((await page.locator('#tour-start').textContent()).trim(), '▶ Start the tour');
+  await page.screenshot({ path: screenshotPath('moments-concepts-1280.png') });
+  for (const id of cards) {
+    if (!(await page.locator('#concepts-panel[open]').count())) await page.locator('#concepts-open').click();
+    await page.locator(`.concept[data-preset="${id}"]`).click();
+    assert.equal(await page.locator('#concepts-panel[open]').count(), 0, 'the panel closes on a pick');
+    const tl = page.getByTestId('timeline');
+    const key = await until(() => tl.getAttribute('data-key'), (k) => k, 5000, `${id}: a key kind`);
+    // The countdown names the next moment while it comes.
+    const mark = tl.locator(`.tl-mark[data-kind="${key}"]`).first();
+    await mark.waitFor({ state: 'attached', timeout: 60000 });
+    const t = Number(await mark.getAttribute('data-t'));
+    const start = Number(await tl.getAttribute('data-start'));
+    const speed = Number(await tl.getAttribute('data-speed'));
+    const schedule = await tl.getAttribute('data-schedule');
+    const wall = wallBetween(schedule, speed, start, t);
+    assert.ok(t >= start, `${id}: ${key} at ${t} s, after the start ${start} s`);
+    assert.ok(wall <= 5, `${id}: ${key} at ${t} s comes ${wall.toFixed(2)} s after the start (${start} s) at ${speed}×`);
+    console.log(`${id}: start ${start.toFixed(1)} s, ${key} at ${t.toFixed(1)} s, ${wall.toFixed(2)} s of playback at ${speed}×`);
+  }
+  assert.deepEqual(problems.errors, []);
+  await page.close();
+});
+
+test('flash sale: countdown, slow motion, and without them the moment is 30 s away', async () => {
+  const { page } = await newPage(env.browser);
+  await page.goto(env.url);
+  await page.selectOption('#preset', { label: 'Flash-sale spike' });
+  const tl = page.getByTestId('timeline');
+  // Before the moment: a countdown in playback seconds.
+  const text = await until(() => page.getByTestId('countdown').textContent(), (s) => /^traffic rises/.test(s), 10000, 'a countdown');
+  assert.match(text, /^traffic rises to 12,000\/s in 0:0[1-4]$/);
+  await until(() => tl.getAttribute('data-slowed'), (v) => v === 'true', 20000, 'slow motion around the moment');
+  assert.match(await page.locator('.tl-slow').textContent(), /slow motion 1×/);
+  await page.screenshot({ path: screenshotPath('moments-flash-sale-before-1280.png') });
+  await tl.locator('.tl-mark[data-kind="throttle"]').waitFor({ state: 'attached', timeout: 30000 });
+  await page.locator('#play-toggle').click();
+  await sleep(300);
+  await page.screenshot({ path: screenshotPath('moments-flash-sale-1280.png') });
+  // Slow motion off: no schedule; the key moment from 0 at 10× would be 30 s away.
+  await page.locator('.tl-slow').click();
+  assert.equal(await page.locator('.tl-slow').getAttribute('aria-pressed'), 'false');
+  assert.equal(await tl.getAttribute('data-schedule'), '');
+  const t = Number(await tl.locator('.tl-mark[data-kind="throttle"]').getAttribute('data-t'));
+  assert.ok(wallBetween('', 10, 0, t) > 29, 'from 0 without slow motion the moment is far');
+  await page.close();
+});
+
+test('nightly batch: slow motion as the 15-minute wall comes', async () => {
+  const { page } = await newPage(env.browser);
+  await page.goto(env.url);
+  await page.selectOption('#preset', { label: 'Nightly 20-minute batch' });
+  const tl = page.getByTestId('timeline');
+  await until(() => page.getByTestId('countdown').textContent(), (s) => /15-minute limit in/.test(s), 15000, 'the countdown to the wall');
+  await until(() => page.locator('.tl-slow').textContent(), (s) => s === 'slow motion 100×', 15000, '100× near the wall');
+  // Pause on "stopped at 15:00" for the screenshot.
+  await tl.locator('.tl-mark[data-kind="timeout"]').waitFor({ state: 'attached', timeout: 30000 });
+  await page.locator('#play-toggle').click();
+  await sleep(300);
+  await page.screenshot({ path: screenshotPath('moments-nightly-1280.png') });
+  await page.close();
+});
