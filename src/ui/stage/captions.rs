@@ -115,6 +115,10 @@ fn place(wrap: &web_sys::Element, focus: Option<Anchor>) {
         let (x0, y0) = (r.left() - w.left(), r.top() - w.top());
         let (ew, eh) = (f64::from(el.offset_width()), f64::from(el.offset_height()));
         let (left, top) = match el.get_attribute("data-place").as_deref() {
+            // Left of a panel, level with its bottom (in the sources'
+            // column, clear of the panel's text); in its corner when the
+            // panel spans the stage (the narrow stage).
+            Some("corner") if x0 >= ew + 12.0 => (x0 - ew - 6.0, y0 + r.height() - eh - 4.0),
             Some("corner") => ((x0 + r.width() - ew - 6.0).max(0.0), y0 + 4.0),
             // Right, a third down a panel: clear of its title.
             Some("side") => ((x0 + r.width() - ew - 12.0).max(0.0), y0 + r.height() * 0.3),
@@ -207,7 +211,7 @@ fn button(act: &'static str, label: &'static str, on: bool) -> Html {
 }
 
 /// The stage with its captions, wall and controls (traffic under the
-/// sources, the AZ outage in the EC2 panel's corner).
+/// sources, the AZ outage beside the EC2 panel).
 #[function_component(StageOverlay)]
 pub fn stage_overlay(p: &OverlayProps) -> Html {
     let wrap = use_node_ref();
