@@ -215,14 +215,23 @@ pub struct LatencySummary {
 /// (`hdrhistogram`: the reports' percentiles, mean and maximum are its
 /// bucket layout and rules).
 ///
-/// Counts are `u32` while fewer than 2^32 − 1 values are recorded, then
-/// `u64` (the counts copied over, [`Latency::widen`]): recording is
-/// mostly a cache miss on a count, and half-width counts halve the
-/// histogram's hot footprint. No count can overflow either way, so the
-/// summary is exactly the one a `u64` histogram gives (tested).
+/// Natively, counts are `u32` while fewer than 2^32 − 1 values are
+/// recorded, then `u64` (the counts copied over, [`Latency::widen`]):
+/// recording is mostly a cache miss on a count, and half-width counts
+/// halve the histogram's hot footprint. No count can overflow either way,
+/// so the summary is exactly the one a `u64` histogram gives (tested). On
+/// wasm32 the counts are `u64` from the start: a second histogram type
+/// would add about 1 KB to the bundle.
+/// The latency histogram's count type (see [`Latency`]).
+#[cfg(not(target_arch = "wasm32"))]
+type Count = u32;
+#[cfg(target_arch = "wasm32")]
+type Count = u64;
+
 pub struct Latency {
-    hist: Histogram<u32>,
+    hist: Histogram<Count>,
     /// The `u64` histogram, once `hist` holds `u32::MAX` values.
+    #[cfg(not(target_arch = "wasm32"))]
     wide: Option<Box<Histogram<u64>>>,
 }
 
@@ -239,21 +248,27 @@ impl Latency {
         // construction cannot fail.
         let hist = Histogram::new_with_bounds(1, 2_800_000_000_000, 3)
             .unwrap_or_else(|_| Histogram::new(3).expect("3 significant digits is valid"));
-        Latency { hist, wide: None }
+        Latency {
+            hist,
+            #[cfg(not(target_arch = "wasm32"))]
+            wide: None,
+        }
     }
 
     #[inline]
     pub fn record(&mut self, us: u64) {
         // Saturating: a value past the top bound counts as the top bound.
         let us = us.max(1);
-        if self.wide.is_none() && self.hist.len() < u64::from(u32::MAX) {
-            self.hist.saturating_record(us);
-        } else {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.wide.is_some() || self.hist.len() >= u64::from(u32::MAX) {
             self.widen().saturating_record(us);
+            return;
         }
+        self.hist.saturating_record(us);
     }
 
     /// The `u64` histogram, made from the `u32` one's counts the first time.
+    #[cfg(not(target_arch = "wasm32"))]
     #[cold]
     fn widen(&mut self) -> &mut Histogram<u64> {
         let hist = &self.hist;
@@ -269,10 +284,11 @@ impl Latency {
     }
 
     pub fn summary(&self) -> LatencySummary {
-        match &self.wide {
-            Some(wide) => summarize(wide),
-            None => summarize(&self.hist),
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(wide) = &self.wide {
+            return summarize(wide);
         }
+        summarize(&self.hist)
     }
 }
 

@@ -55,6 +55,8 @@ pub fn example(name: &str) -> Scenario {
     scenario(&text)
 }
 
+// Not every test binary uses it (see `dead_code` above).
+#[allow(unused_imports)]
 pub use self::examples::AGGREGATE_EXAMPLES;
 
 /// The instant `s` seconds after the start.

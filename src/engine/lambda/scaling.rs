@@ -16,7 +16,6 @@ use crate::engine::defaults::{
 use crate::engine::happening::HappeningKind;
 use crate::engine::scenario::ScalingModel;
 use crate::engine::time::{SimDuration, SimTime};
-use std::collections::VecDeque;
 
 /// Scaling-rate limiter: a token bucket kept as a time value, so it is
 /// exact in integers: `units` grow 1 per µs up to `cap`; a new environment
@@ -106,10 +105,16 @@ pub(super) enum Throttle {
 pub struct RateWindow {
     /// Most invocations per rolling second \[invocations\].
     limit: u64,
-    /// (absolute slot index = time / slot width, invocations admitted in
-    /// it) of every non-empty slot of the last second, oldest first.
-    slots: VecDeque<(u64, u64)>,
-    /// Sum of the invocations in `slots` \[invocations\].
+    /// A ring of (absolute slot index = time / slot width, invocations
+    /// admitted in it): every non-empty slot of the last second, oldest
+    /// first from `first`. Distinct slots of one second: at most
+    /// [`RATE_SLOTS`] of them.
+    slots: Vec<(u64, u64)>,
+    /// Index in `slots` of the oldest entry.
+    first: usize,
+    /// Entries in use.
+    len: usize,
+    /// Sum of the invocations in the entries \[invocations\].
     sum: u64,
 }
 
@@ -118,7 +123,9 @@ impl RateWindow {
     pub fn for_concurrency(concurrency: u32) -> RateWindow {
         RateWindow {
             limit: u64::from(concurrency) * REQUESTS_PER_S_PER_CONCURRENCY,
-            slots: VecDeque::new(),
+            slots: vec![(0, 0); RATE_SLOTS as usize],
+            first: 0,
+            len: 0,
             sum: 0,
         }
     }
@@ -128,17 +135,25 @@ impl RateWindow {
         self.limit
     }
 
+    /// The `i`-th entry from the oldest.
+    #[inline]
+    fn entry(&self, i: usize) -> (u64, u64) {
+        self.slots[(self.first + i) % RATE_SLOTS as usize]
+    }
+
     /// Moves the window to `now`: forgets the slots that ended a second or
     /// more before the slot of `now`.
     #[inline]
     fn slide(&mut self, now: SimTime) {
         let slot = now.as_micros() / RATE_SLOT_US;
-        while let Some(&(oldest, n)) = self.slots.front() {
+        while self.len > 0 {
+            let (oldest, n) = self.entry(0);
             if oldest + RATE_SLOTS > slot {
                 break;
             }
             self.sum -= n;
-            self.slots.pop_front();
+            self.first = (self.first + 1) % RATE_SLOTS as usize;
+            self.len -= 1;
         }
     }
 
@@ -154,10 +169,16 @@ impl RateWindow {
     pub fn record(&mut self, now: SimTime) {
         self.slide(now);
         let slot = now.as_micros() / RATE_SLOT_US;
-        match self.slots.back_mut() {
+        let ring = RATE_SLOTS as usize;
+        let newest = (self.first + self.len + ring - 1) % ring;
+        if self.len > 0 && self.slots[newest].0 >= slot {
             // Never behind the newest slot: the clock does not go back.
-            Some((newest, n)) if *newest >= slot => *n += 1,
-            _ => self.slots.push_back((slot, 1)),
+            self.slots[newest].1 += 1;
+        } else {
+            // After the slide every entry is within the last second, so
+            // the ring has room.
+            self.slots[(self.first + self.len) % ring] = (slot, 1);
+            self.len += 1;
         }
         self.sum += 1;
     }
@@ -165,11 +186,10 @@ impl RateWindow {
     /// Invocations admitted in the rolling second ending at `now`.
     pub fn used(&self, now: SimTime) -> u64 {
         let slot = now.as_micros() / RATE_SLOT_US;
-        let stale = self
-            .slots
-            .iter()
-            .take_while(|&&(oldest, _)| oldest + RATE_SLOTS <= slot)
-            .map(|&(_, n)| n)
+        let stale = (0..self.len)
+            .map(|i| self.entry(i))
+            .take_while(|&(oldest, _)| oldest + RATE_SLOTS <= slot)
+            .map(|(_, n)| n)
             .sum::<u64>();
         self.sum - stale
     }
