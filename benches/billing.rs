@@ -3,16 +3,26 @@
 //! `main` (no harness): run with
 //! `cargo bench --bench billing --no-default-features`.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+#[path = "../tests/common/examples.rs"]
+mod examples;
 
-use common::{example, AGGREGATE_EXAMPLES};
+use examples::AGGREGATE_EXAMPLES;
 use fanout::engine::billing::accrual::CostMeter;
 use fanout::engine::billing::pricing::Pricing;
 use fanout::engine::estimate::{fleet_config, month, AggregateOptions, FleetSizing};
+use fanout::engine::scenario::Scenario;
 use fanout::engine::SimTime;
 use fanout::engine::Simulation;
 use std::time::Instant;
+
+/// The example scenario `static/scenarios/{name}.json` (this package sits
+/// in benches/, one level below the repository's root).
+fn example(name: &str) -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../static/scenarios/{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.

@@ -177,13 +177,14 @@ fn main() {
         return;
     }
     // FANOUT_BENCH=s runs only the SimFaaS table; FANOUT_BENCH=s1000 only
-    // its 1,000 req/s case, ten times (for profiling).
+    // its 1,000 req/s case, ten times (for profiling; s0.9, s10 and s100
+    // likewise).
     if only == "s" {
         simfaas_cases(5);
         return;
     }
-    if only == "s1000" {
-        let s = simfaas(1_000.0, 1e6);
+    if let Some(rate) = only.strip_prefix('s').and_then(|r| r.parse::<f64>().ok()) {
+        let s = simfaas(rate, 1e6);
         for _ in 0..10 {
             let mut sim = Simulation::new(&s).expect("valid");
             sim.set_record_happenings(false);

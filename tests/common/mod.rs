@@ -10,6 +10,7 @@
 // of it.
 #![allow(dead_code)]
 
+pub mod examples;
 pub mod invariants;
 
 use fanout::engine::scenario::Scenario;
@@ -54,17 +55,9 @@ pub fn example(name: &str) -> Scenario {
     scenario(&text)
 }
 
-/// The example scenarios whose month the aggregate mode prices against the
-/// simulation (`tests/engine/billing/aggregate.rs`) and in its benchmark
-/// (`benches/billing.rs`).
-pub const AGGREGATE_EXAMPLES: [&str; 6] = [
-    "steady-api",
-    "flash-sale",
-    "thumbnails",
-    "sqs-worker",
-    "nightly-batch",
-    "simfaas",
-];
+// Not every test binary uses it (see `dead_code` above).
+#[allow(unused_imports)]
+pub use self::examples::AGGREGATE_EXAMPLES;
 
 /// The instant `s` seconds after the start.
 pub fn secs(s: f64) -> SimTime {

@@ -97,17 +97,25 @@ pub(super) enum Throttle {
 /// The requests-per-second limit: at most `limit` invocations in any
 /// rolling second, counted in [`RATE_SLOTS`] slots of [`RATE_SLOT_US`]
 /// (so exact for every second that starts on a slot boundary, whole
-/// seconds of the run included). Bounded memory, integers only.
+/// seconds of the run included). Only the slots of the last second that
+/// admitted something are kept, oldest first, so sliding the window costs
+/// one step per slot that leaves it, whatever the rate. Bounded memory
+/// (at most [`RATE_SLOTS`] entries), integers only.
 #[derive(Clone, Debug)]
 pub struct RateWindow {
     /// Most invocations per rolling second \[invocations\].
     limit: u64,
-    /// Invocations admitted in each slot of the last second (a ring).
-    slots: Vec<u64>,
-    /// Sum of `slots` \[invocations\].
+    /// A ring of (absolute slot index = time / slot width, invocations
+    /// admitted in it): every non-empty slot of the last second, oldest
+    /// first from `first`. Distinct slots of one second: at most
+    /// [`RATE_SLOTS`] of them.
+    slots: Vec<(u64, u64)>,
+    /// Index in `slots` of the oldest entry.
+    first: usize,
+    /// Entries in use.
+    len: usize,
+    /// Sum of the invocations in the entries \[invocations\].
     sum: u64,
-    /// Absolute index of the newest slot (time / slot width).
-    head: u64,
 }
 
 impl RateWindow {
@@ -115,9 +123,10 @@ impl RateWindow {
     pub fn for_concurrency(concurrency: u32) -> RateWindow {
         RateWindow {
             limit: u64::from(concurrency) * REQUESTS_PER_S_PER_CONCURRENCY,
-            slots: vec![0; RATE_SLOTS as usize],
+            slots: vec![(0, 0); RATE_SLOTS as usize],
+            first: 0,
+            len: 0,
             sum: 0,
-            head: 0,
         }
     }
 
@@ -126,46 +135,61 @@ impl RateWindow {
         self.limit
     }
 
-    /// Moves the window to `now`, forgetting slots older than a second.
+    /// The `i`-th entry from the oldest.
+    #[inline]
+    fn entry(&self, i: usize) -> (u64, u64) {
+        self.slots[(self.first + i) % RATE_SLOTS as usize]
+    }
+
+    /// Moves the window to `now`: forgets the slots that ended a second or
+    /// more before the slot of `now`.
+    #[inline]
     fn slide(&mut self, now: SimTime) {
         let slot = now.as_micros() / RATE_SLOT_US;
-        if slot <= self.head {
-            return;
-        }
-        if slot - self.head >= RATE_SLOTS {
-            self.slots.iter_mut().for_each(|n| *n = 0);
-            self.sum = 0;
-        } else {
-            for i in self.head + 1..=slot {
-                let n = &mut self.slots[(i % RATE_SLOTS) as usize];
-                self.sum -= *n;
-                *n = 0;
+        while self.len > 0 {
+            let (oldest, n) = self.entry(0);
+            if oldest + RATE_SLOTS > slot {
+                break;
             }
+            self.sum -= n;
+            self.first = (self.first + 1) % RATE_SLOTS as usize;
+            self.len -= 1;
         }
-        self.head = slot;
     }
 
     /// Whether one more invocation fits in the rolling second ending now.
+    #[inline]
     pub fn has_room(&mut self, now: SimTime) -> bool {
         self.slide(now);
         self.sum < self.limit
     }
 
     /// Counts an invocation admitted now (after [`RateWindow::has_room`]).
+    #[inline]
     pub fn record(&mut self, now: SimTime) {
         self.slide(now);
-        self.slots[(self.head % RATE_SLOTS) as usize] += 1;
+        let slot = now.as_micros() / RATE_SLOT_US;
+        let ring = RATE_SLOTS as usize;
+        let newest = (self.first + self.len + ring - 1) % ring;
+        if self.len > 0 && self.slots[newest].0 >= slot {
+            // Never behind the newest slot: the clock does not go back.
+            self.slots[newest].1 += 1;
+        } else {
+            // After the slide every entry is within the last second, so
+            // the ring has room.
+            self.slots[(self.first + self.len) % ring] = (slot, 1);
+            self.len += 1;
+        }
         self.sum += 1;
     }
 
     /// Invocations admitted in the rolling second ending at `now`.
     pub fn used(&self, now: SimTime) -> u64 {
         let slot = now.as_micros() / RATE_SLOT_US;
-        if slot.saturating_sub(self.head) >= RATE_SLOTS {
-            return 0;
-        }
-        let stale = (self.head + 1..=slot)
-            .map(|i| self.slots[(i % RATE_SLOTS) as usize])
+        let stale = (0..self.len)
+            .map(|i| self.entry(i))
+            .take_while(|&(oldest, _)| oldest + RATE_SLOTS <= slot)
+            .map(|(_, n)| n)
             .sum::<u64>();
         self.sum - stale
     }
@@ -284,6 +308,80 @@ mod tests {
         let t2 = t1 + SimDuration::from_hours(1);
         assert_eq!((0..5_000).filter(|_| bucket.take(t2)).count(), 1_000);
         assert!(bucket.tokens(t2) < 1.0);
+    }
+
+    /// The window as it was first written: a ring of [`RATE_SLOTS`]
+    /// counts, every slot passed over cleared one by one.
+    struct Ring {
+        limit: u64,
+        slots: Vec<u64>,
+        sum: u64,
+        head: u64,
+    }
+
+    impl Ring {
+        fn slide(&mut self, now: SimTime) {
+            let slot = now.as_micros() / RATE_SLOT_US;
+            if slot <= self.head {
+                return;
+            }
+            if slot - self.head >= RATE_SLOTS {
+                self.slots.iter_mut().for_each(|n| *n = 0);
+                self.sum = 0;
+            } else {
+                for i in self.head + 1..=slot {
+                    let n = &mut self.slots[(i % RATE_SLOTS) as usize];
+                    self.sum -= *n;
+                    *n = 0;
+                }
+            }
+            self.head = slot;
+        }
+
+        fn used(&self, now: SimTime) -> u64 {
+            let slot = now.as_micros() / RATE_SLOT_US;
+            if slot.saturating_sub(self.head) >= RATE_SLOTS {
+                return 0;
+            }
+            let stale = (self.head + 1..=slot)
+                .map(|i| self.slots[(i % RATE_SLOTS) as usize])
+                .sum::<u64>();
+            self.sum - stale
+        }
+    }
+
+    /// Admissions and the count shown agree with the ring at every step,
+    /// for gaps from microseconds to seconds and limits that bind or not.
+    #[test]
+    fn rate_window_matches_the_ring_it_replaced() {
+        use crate::engine::dist::rng_stream;
+        use rand::RngExt;
+        for (case, concurrency) in [1u32, 3, 50, 1_000].into_iter().enumerate() {
+            let mut rng = rng_stream(5, 9, case as u64);
+            let mut w = RateWindow::for_concurrency(concurrency);
+            let mut ring = Ring {
+                limit: w.limit(),
+                slots: vec![0; RATE_SLOTS as usize],
+                sum: 0,
+                head: 0,
+            };
+            let mut now = 0u64;
+            for step in 0..200_000 {
+                // Mostly short gaps, some across slots, some over a second.
+                let scale = [10u64, 3_000, 40_000, 1_500_000][rng.random_range(0..4usize)];
+                now += rng.random_range(0..scale);
+                let at = SimTime::from_micros(now);
+                assert_eq!(w.used(at), ring.used(at), "case {case} step {step}");
+                ring.slide(at);
+                let room = ring.sum < ring.limit;
+                assert_eq!(w.has_room(at), room, "case {case} step {step}");
+                if room && rng.random::<f64>() < 0.9 {
+                    w.record(at);
+                    ring.slots[(ring.head % RATE_SLOTS) as usize] += 1;
+                    ring.sum += 1;
+                }
+            }
+        }
     }
 
     #[test]
