@@ -187,5 +187,53 @@ fn main() {
         );
         std::fs::write(Path::new(&out).join(file), code).expect("OUT_DIR is writable");
     }
+    minify_scenarios(&out);
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// The example scenarios and the built-in tour without the whitespace
+/// between their tokens, for what the app compiles in (`common::presets`,
+/// `common::tour`): the files stay readable, the bundle carries less. Nothing else changes: keys keep their
+/// order and strings are copied as they are.
+fn minify_scenarios(out: &str) {
+    for folder in ["scenarios", "tours"] {
+        minify_folder(out, folder);
+    }
+}
+
+/// Every `static/<folder>/*.json` into `OUT_DIR/<folder>/`, minified.
+fn minify_folder(out: &str, folder: &str) {
+    let dir = Path::new(out).join(folder);
+    std::fs::create_dir_all(&dir).expect("OUT_DIR is writable");
+    let src = format!("static/{folder}");
+    println!("cargo:rerun-if-changed={src}");
+    let entries = std::fs::read_dir(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    for e in entries {
+        let path = e.expect("a readable directory").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let (mut min, mut in_str, mut esc) = (String::with_capacity(text.len()), false, false);
+        for c in text.chars() {
+            if in_str {
+                min.push(c);
+                if esc {
+                    esc = false;
+                } else if c == '\\' {
+                    esc = true;
+                } else if c == '"' {
+                    in_str = false;
+                }
+            } else if c == '"' {
+                in_str = true;
+                min.push(c);
+            } else if !c.is_whitespace() {
+                min.push(c);
+            }
+        }
+        let name = path.file_name().expect("a file name");
+        std::fs::write(dir.join(name), min).expect("OUT_DIR is writable");
+    }
 }

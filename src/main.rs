@@ -134,14 +134,16 @@ mod web {
     /// test (`tests/browser/determinism.test.mjs`).
     #[wasm_bindgen]
     pub fn fanout_report(scenario_json: &str, until_s: f64) -> Result<String, String> {
-        let sc = Scenario::from_json(scenario_json).map_err(|errors| {
+        // The errors as text (Display, not Debug: no Debug code in the bundle).
+        let text = |errors: Vec<fanout::engine::scenario::ScenarioError>| {
             errors
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("; ")
-        })?;
-        let mut sim = Simulation::new(&sc).map_err(|e| format!("{e:?}"))?;
+        };
+        let sc = Scenario::from_json(scenario_json).map_err(text)?;
+        let mut sim = Simulation::new(&sc).map_err(text)?;
         let stop = if until_s > 0.0 {
             SimTime::ZERO + SimDuration::from_secs_f64(until_s)
         } else {

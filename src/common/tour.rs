@@ -16,7 +16,7 @@ use crate::engine::scenario::Scenario;
 use serde::Deserialize;
 
 /// The tour shipped with the app (also served as `tours/intro.json`).
-pub const INTRO: &str = include_str!("../../static/tours/intro.json");
+pub const INTRO: &str = include_str!(concat!(env!("OUT_DIR"), "/tours/intro.json"));
 /// Largest tour file read \[bytes\].
 pub const MAX_TOUR_BYTES: usize = 64 * 1024;
 /// Most steps in a tour.
@@ -83,10 +83,9 @@ pub fn parse(source: &str, text: &str) -> Result<Tour, Vec<String>> {
             "the tour file is over the limit of {MAX_TOUR_BYTES} bytes"
         )]);
     }
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let f: TourFile = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        vec![format!("{path}: {}", e.into_inner())]
+    let f: TourFile = serde_json::from_str(text).map_err(|e| {
+        let path = crate::engine::scenario::json_path::path_at(text, e.line(), e.column());
+        vec![format!("{path}: {e}")]
     })?;
     let mut errs = Vec::new();
     if f.version != 1 {

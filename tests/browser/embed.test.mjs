@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { suite, newPage, screenshotPath, DIST } from './harness.mjs';
-import { sleep, until } from './util.mjs';
+import { sleep, until, openMenuFor } from './util.mjs';
 import { watchConsole } from './console.mjs';
 
 const env = suite();
@@ -90,6 +90,7 @@ test("the example's listener is the snippet's and its CSP admits exactly it", as
   assert.match(html, new RegExp(`script-src 'sha256-${hash.replace(/[+/=]/g, '\\$&')}'`), 'the CSP names the script by its hash');
   const { page } = await newPage(env.browser);
   await page.goto(env.url + '#preset=flash-sale');
+  await openMenuFor(page, '#embed-open');
   await page.click('#embed-open');
   const snippet = await page.locator('#embed-snippet').inputValue();
   const origin = new URL(env.url).origin;
@@ -106,6 +107,7 @@ test('the snippet, pasted into a page of another site, fits its frame and ignore
   const { page } = await newPage(env.browser, { width: 1280, height: 900 });
   const seen = watchConsole(page);
   await page.goto(env.url + '#preset=patch-tuesday');
+  await openMenuFor(page, '#embed-open');
   await page.click('#embed-open');
   const snippet = await page.locator('#embed-snippet').inputValue();
   const fallback = Number(snippet.match(/height="(\d+)"/)[1]);
@@ -134,6 +136,7 @@ test("without the listener the snippet's fallback height is within 5 % of the co
   const { page } = await newPage(env.browser, { width: 1000, height: 900 });
   const seen = watchConsole(page);
   await page.goto(env.url + '#preset=flash-sale');
+  await openMenuFor(page, '#embed-open');
   await page.click('#embed-open');
   const boxes = page.locator('#embed-dialog input[type=checkbox]');
   const names = ['stage', 'cost', 'charts', 'params'];

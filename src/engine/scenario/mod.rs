@@ -30,6 +30,7 @@
 
 pub mod ec2;
 pub mod function;
+pub mod json_path;
 pub mod pricing;
 pub mod problems;
 pub mod sources;
@@ -109,10 +110,8 @@ impl Scenario {
     /// Parses JSON without validating it; a syntax or type error names the
     /// field path where serde can tell it, and the line and column.
     pub fn parse_json(text: &str) -> Result<Scenario, Vec<ScenarioError>> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
+        serde_json::from_str(text).map_err(|inner| {
+            let path = json_path::path_at(text, inner.line(), inner.column());
             let at = format!("line {}, column {}", inner.line(), inner.column());
             // serde_json appends " at line L column C"; we print it separately.
             let msg = inner.to_string();

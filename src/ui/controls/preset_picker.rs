@@ -98,10 +98,7 @@ fn close_panel(e: &MouseEvent) {
 /// closed): one card per course concept (its name, its takeaway; it loads
 /// the preset that shows it), then the other scenarios (the title bar's
 /// tour button leads on a first visit). `selected` is the loaded preset's index.
-pub fn concept_cards(
-    selected: Option<usize>,
-    on_pick: &Callback<usize>,
-) -> Html {
+pub fn concept_cards(selected: Option<usize>, on_pick: &Callback<usize>) -> Html {
     let pick = |i: usize| {
         let cb = on_pick.clone();
         Callback::from(move |e: MouseEvent| {

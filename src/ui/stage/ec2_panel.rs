@@ -146,7 +146,7 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool, k: f64) -> Html {
             (y - 10.0 * k, 19.0 * k)
         };
         html! {
-            <g key={inst.id} class="instance" data-state={label} data-id={inst.id.to_string()} tabindex="0" role="button" aria-label={format!("instance #{} {label}: Enter fails it", inst.id)}>
+            <g key={inst.id} class="instance" data-state={label} data-id={inst.id.to_string()} tabindex="0" role="button" aria-label={format!("{id_text} {label}: Enter fails it")}>
                 <rect class={class} x={fmt(x0)} y={fmt(y0)} width={fmt(size)} height={fmt(size)} rx="6" />
                 if detailed {
                     <rect class="bar-bg" x={fmt(x0 + 6.0)} y={fmt(y0 + 6.0)} width="7" height={fmt(bar_h)} />

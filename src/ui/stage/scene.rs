@@ -278,7 +278,7 @@ pub fn stage(props: &StageProps) -> Html {
     let l = &f.snapshot.lambda;
     html! {
         <svg ref={svg.clone()} class={classes!("stage", narrow.then_some("narrow"), (!typescale::secondary(k)).then_some("terse"))}
-             viewBox={format!("0 0 {width} {height}")} role="img" data-testid="stage"
+             viewBox={format!("0 0 {width} {height}")} role="group" data-testid="stage"
              style={format!("--k:{k}")} data-k={k.to_string()}
              aria-label={format!("Lambda {}: {} environments, {} busy; {} throttled, {} timed out", props.lambda_title, l.total, l.busy, l.counters.throttles, l.counters.timeouts)}>
             <g class="sources">

@@ -234,7 +234,7 @@ mod tests {
     fn a_burst_leaves_its_source_as_a_stream() {
         use crate::ui::view_model::layout::{sources, wide};
         for spread in [false, true] {
-            let a = sources::wide(1, 420.0)[0].anchor;
+            let a = sources::wide(1, 420.0, 1.0)[0].anchor;
             let cell = |id: u64| {
                 if spread {
                     (
