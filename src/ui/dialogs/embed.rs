@@ -158,14 +158,14 @@ pub fn height_for(panels: &[String], controls: ControlsLevel) -> u32 {
 }
 
 // Measured at 920 px, the Flash sale preset playing (see `height_for`).
-const CHROME_NONE: u32 = 37;
-const CHROME_MINIMAL: u32 = 127;
-const CHROME_FULL: u32 = 616;
-const ROW_STAGE_COST: u32 = 867;
-const ROW_STAGE: u32 = 563;
-const ROW_COST: u32 = 701;
-const CHARTS: u32 = 1313;
-const PARAMS: u32 = 1191;
+const CHROME_NONE: u32 = 1;
+const CHROME_MINIMAL: u32 = 220;
+const CHROME_FULL: u32 = 650;
+const ROW_STAGE_COST: u32 = 828;
+const ROW_STAGE: u32 = 618;
+const ROW_COST: u32 = 198;
+const CHARTS: u32 = 1391;
+const PARAMS: u32 = 1230;
 
 /// The origin (`scheme://host[:port]`) of an http(s) address.
 fn origin(url: &str) -> Option<&str> {

@@ -127,7 +127,7 @@ fn place(wrap: &web_sys::Element, focus: Option<Anchor>) {
                 // A caption: above a small anchor (under it at the top of
                 // the stage), inside a panel.
                 let mut top = if r.height() >= 120.0 {
-                    y0 + r.height() * 0.55
+                    y0 + r.height() * 0.4
                 } else if y0 >= eh + 6.0 {
                     y0 - eh - 6.0
                 } else {

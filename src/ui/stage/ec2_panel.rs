@@ -162,7 +162,9 @@ fn instance_boxes(s: &Ec2Snapshot, narrow: bool, k: f64) -> Html {
                     // The label on a solid chip above the state's pattern
                     // and the failed cross, between the bars.
                     <rect class="label-chip" x={fmt(x - chip / 2.0)} y={fmt(chip_y)} width={fmt(chip)} height={fmt(chip_h)} rx="4" />
-                    <text x={fmt(x)} y={fmt(if state_shown { y - 1.0 } else { y + 4.5 * k })} class="inst-id">{ id_text.clone() }</text>
+                    // The trailing space keeps "#0 a" and the state apart in
+                    // the instance's text as a screen reader (and axe) reads it.
+                    <text x={fmt(x)} y={fmt(if state_shown { y - 1.0 } else { y + 4.5 * k })} class="inst-id">{ format!("{id_text} ") }</text>
                 }
                 if state_shown && !narrow {
                     <text x={fmt(x)} y={fmt(y + 14.0 * k)} class="inst-state">{ label }</text>
