@@ -191,14 +191,12 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
 }
 
-/// The example scenarios and the built-in tour without the whitespace
-/// between their tokens, for what the app compiles in (`common::presets`,
-/// `common::tour`): the files stay readable, the bundle carries less. Nothing else changes: keys keep their
+/// The example scenarios without the whitespace between their tokens, for
+/// the presets the app compiles in (`common::presets`): the files stay
+/// readable, the bundle carries less. Nothing else changes: keys keep their
 /// order and strings are copied as they are.
 fn minify_scenarios(out: &str) {
-    for folder in ["scenarios", "tours"] {
-        minify_folder(out, folder);
-    }
+    minify_folder(out, "scenarios");
 }
 
 /// Every `static/<folder>/*.json` into `OUT_DIR/<folder>/`, minified.

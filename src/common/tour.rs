@@ -15,8 +15,9 @@ use super::presets::PRESETS;
 use crate::engine::scenario::Scenario;
 use serde::Deserialize;
 
-/// The tour shipped with the app (also served as `tours/intro.json`).
-pub const INTRO: &str = include_str!(concat!(env!("OUT_DIR"), "/tours/intro.json"));
+/// The tour shipped with the app, as the app fetches it from
+/// `tours/intro.json` (compiled in for the tests and the command line).
+pub const INTRO: &str = include_str!("../../static/tours/intro.json");
 /// Largest tour file read \[bytes\].
 pub const MAX_TOUR_BYTES: usize = 64 * 1024;
 /// Most steps in a tour.

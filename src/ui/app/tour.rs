@@ -64,8 +64,9 @@ impl App {
         }
     }
 
-    /// Reads tour `name` (the shipped one from the bundle, others from
-    /// this site) and opens step `step`.
+    /// Reads tour `name` from this site (the shipped one too: `tours/` is
+    /// copied into the build, and fetching it keeps its text out of the
+    /// bundle) and opens step `step`.
     pub(super) fn load_tour(&mut self, ctx: &Context<Self>, name: &str, step: usize) {
         let url = match link::tour_source(name) {
             Ok(u) => u,
@@ -74,13 +75,6 @@ impl App {
                 return;
             }
         };
-        if url == "tours/intro.json" {
-            ctx.link().send_message(Msg::Tour(TourMsg::Loaded(
-                step,
-                tour::parse(name, tour::INTRO),
-            )));
-            return;
-        }
         let link = ctx.link().clone();
         let name = name.to_string();
         wasm_bindgen_futures::spawn_local(async move {
