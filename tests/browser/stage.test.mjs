@@ -231,6 +231,10 @@ for (const [width, height] of [[360, 1300], [320, 1300], [1280, 1000]]) {
     const { page, problems } = await newPage(env.browser, { width, height });
     await page.goto(env.url);
     await page.locator('#sim-clock').waitFor();
+    // Captions float over the stage by design (narration.test.mjs checks
+    // them); this test is about the panels and their text: captions off.
+    await page.keyboard.press('c');
+    await until(() => page.locator('.captions-toggle button').textContent(), (t) => t.includes('off'), 3000, 'captions off');
     // Drawn after the panels: nothing of theirs covers a particle.
     const order = await page.evaluate(() => {
       const fo = document.querySelector('svg.stage foreignObject.particles');
