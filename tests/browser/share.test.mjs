@@ -233,6 +233,9 @@ test('a tour step opened by link always plays out the same way', async () => {
   const read = async () => {
     const { page } = await newPage(env.browser);
     await page.goto(env.url + '#tour=intro&step=4&t=30');
+    // The tour is fetched: its step opens (and seeks to the link's instant)
+    // when it arrives.
+    await page.locator('#tour-title').waitFor();
     await until(() => page.locator('#app-root').getAttribute('data-seeking'), (v) => v === 'false', 30000, 'the instant');
     await sleep(300);
     const n = await numbers(page);

@@ -77,7 +77,7 @@ impl App {
                         *i = step.min(t.steps.len() - 1);
                     }
                 } else {
-                    self.load_tour(ctx, &name, step);
+                    self.load_tour(ctx, &name, step, st.at);
                 }
             }
             None => self.tour = None,

@@ -209,7 +209,7 @@ impl Component for App {
         }
         app.apply_view();
         if let Some((name, step)) = st.tour {
-            app.load_tour(ctx, &name, step);
+            app.load_tour(ctx, &name, step, st.at);
         }
         app.listen(ctx);
         app.request_frame(ctx);

@@ -4,13 +4,15 @@
 use super::{App, Command, Msg};
 use crate::common::link;
 use crate::common::tour::{self, Tour};
+use crate::engine::SimTime;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Messages for the tour.
 pub enum TourMsg {
     /// A tour file was read (step to open, result).
-    Loaded(usize, Result<Tour, Vec<String>>),
+    /// A tour read: the step to open, the link's instant for it, the tour.
+    Loaded(usize, Option<SimTime>, Result<Tour, Vec<String>>),
     /// Go to tour step (index).
     Step(usize),
     Close,
@@ -20,7 +22,7 @@ pub enum TourMsg {
 impl App {
     pub(super) fn update_tour(&mut self, ctx: &Context<Self>, msg: TourMsg) -> bool {
         let command = match msg {
-            TourMsg::Loaded(step, result) => self.tour_loaded(step, result),
+            TourMsg::Loaded(step, at, result) => self.tour_loaded(step, at, result),
             TourMsg::Step(i) => {
                 self.go_step(i);
                 Command::SyncUrl { push: true }
@@ -30,7 +32,7 @@ impl App {
                 Command::SyncUrl { push: true }
             }
             TourMsg::Start => {
-                self.load_tour(ctx, "intro", 0);
+                self.load_tour(ctx, "intro", 0, None);
                 return false;
             }
         };
@@ -40,16 +42,21 @@ impl App {
 
     /// Opens a tour read, at its step (a link's instant still applies to
     /// that step), or says why it could not be loaded.
-    fn tour_loaded(&mut self, step: usize, result: Result<Tour, Vec<String>>) -> Command {
+    fn tour_loaded(
+        &mut self,
+        step: usize,
+        at: Option<SimTime>,
+        result: Result<Tour, Vec<String>>,
+    ) -> Command {
         match result {
             Ok(t) => {
                 let step = step.min(t.steps.len() - 1);
                 self.tour = Some((t, 0));
-                // A link's instant (`t`) still applies to its step.
-                let seek = self.run.seek;
                 self.go_step(step);
-                if seek.is_some() {
-                    self.run.seek = seek;
+                // A link's instant (`t`) applies to its step, however long
+                // the tour took to arrive.
+                if at.is_some() {
+                    self.run.seek = at;
                     self.run.clock.pause();
                 }
                 Command::SyncUrl { push: false }
@@ -67,7 +74,13 @@ impl App {
     /// Reads tour `name` from this site (the shipped one too: `tours/` is
     /// copied into the build, and fetching it keeps its text out of the
     /// bundle) and opens step `step`.
-    pub(super) fn load_tour(&mut self, ctx: &Context<Self>, name: &str, step: usize) {
+    pub(super) fn load_tour(
+        &mut self,
+        ctx: &Context<Self>,
+        name: &str,
+        step: usize,
+        at: Option<SimTime>,
+    ) {
         let url = match link::tour_source(name) {
             Ok(u) => u,
             Err(e) => {
@@ -80,7 +93,7 @@ impl App {
         wasm_bindgen_futures::spawn_local(async move {
             let r = fetch_text(&url).await;
             let r = r.map_err(|e| vec![e]).and_then(|t| tour::parse(&name, &t));
-            link.send_message(Msg::Tour(TourMsg::Loaded(step, r)));
+            link.send_message(Msg::Tour(TourMsg::Loaded(step, at, r)));
         });
     }
 
