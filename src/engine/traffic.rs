@@ -68,11 +68,19 @@ enum State {
     Done,
 }
 
+/// Arrivals drawn ahead at a time (see [`ArrivalGen::next_arrival`]).
+const AHEAD: usize = 32;
+
 /// The arrival process of one source.
 pub struct ArrivalGen {
     state: State,
     rng: Rng,
     end_us: f64,
+    /// Arrivals drawn ahead \[µs\], handed out from `pos` to `len`; a
+    /// `u64::MAX` among them marks the end of the process.
+    ahead: [u64; AHEAD],
+    pos: u8,
+    len: u8,
 }
 
 impl ArrivalGen {
@@ -143,6 +151,9 @@ impl ArrivalGen {
             state,
             rng: rng_stream(seed, STREAM_ARRIVALS, index),
             end_us: duration_s * US,
+            ahead: [0; AHEAD],
+            pos: 0,
+            len: 0,
         }
     }
 
@@ -167,6 +178,9 @@ impl ArrivalGen {
     /// Positions the process so its next arrival is after `from_us`
     /// (memoryless for the Poisson kinds).
     fn skip_to(&mut self, from_us: f64) {
+        // Forget anything drawn ahead (nothing is, right after `new`).
+        self.pos = 0;
+        self.len = 0;
         match &mut self.state {
             State::Done => {}
             State::Regular {
@@ -226,7 +240,46 @@ impl ArrivalGen {
     }
 
     /// The next arrival, or `None` once the source is done.
+    ///
+    /// Arrivals are drawn [`AHEAD`] at a time: the same draws from the
+    /// source's own stream in the same order, so the same arrivals, but
+    /// made in a tight loop where the processor overlaps them instead of
+    /// one at a time between the events that use them (no other draw
+    /// shares the stream, and a live traffic change replaces the whole
+    /// generator).
+    #[inline]
     pub fn next_arrival(&mut self) -> Option<SimTime> {
+        if self.pos == self.len {
+            self.draw_ahead();
+        }
+        let t = self.ahead[usize::from(self.pos)];
+        if t == u64::MAX {
+            // Done; stays done (`pos` stays on the mark).
+            return None;
+        }
+        self.pos += 1;
+        Some(SimTime::from_micros(t))
+    }
+
+    /// Refills the arrivals drawn ahead: up to [`AHEAD`] of them, ended by
+    /// a `u64::MAX` mark if the process ends.
+    #[inline(never)]
+    fn draw_ahead(&mut self) {
+        let mut len = 0;
+        while len < AHEAD {
+            let next = self.next_one();
+            self.ahead[len] = next.map_or(u64::MAX, SimTime::as_micros);
+            len += 1;
+            if next.is_none() {
+                break;
+            }
+        }
+        self.pos = 0;
+        self.len = len as u8;
+    }
+
+    /// The next arrival drawn now, or `None` once the source is done.
+    fn next_one(&mut self) -> Option<SimTime> {
         let t = self.next_raw()?;
         if t >= self.end_us || !t.is_finite() {
             self.state = State::Done;
@@ -463,6 +516,42 @@ mod tests {
                 .map(|&(at_s, rate_per_s)| RateStep { at_s, rate_per_s })
                 .collect(),
             poisson,
+        }
+    }
+
+    /// Drawing ahead hands out exactly the arrivals drawn one at a time,
+    /// ends where they end (counts that are and are not multiples of the
+    /// batch), and stays done.
+    #[test]
+    fn drawing_ahead_changes_nothing() {
+        let patterns = [
+            Pattern::Poisson { rate_per_s: 7.0 },
+            Pattern::Constant { rate_per_s: 2.0 },
+            steps(&[(0.0, 3.0), (40.0, 0.0), (70.0, 11.0)], true),
+            Pattern::Bursts {
+                bursts: vec![Burst {
+                    at_s: 5.0,
+                    count: AHEAD as u64,
+                }],
+            },
+            Pattern::Bursts {
+                bursts: vec![Burst {
+                    at_s: 5.0,
+                    count: AHEAD as u64 + 1,
+                }],
+            },
+            Pattern::Poisson { rate_per_s: 0.0 },
+        ];
+        for p in &patterns {
+            let mut one = ArrivalGen::new(p, 9, 2, 100.0);
+            let singly: Vec<u64> =
+                std::iter::from_fn(|| one.next_one().map(SimTime::as_micros)).collect();
+            let mut g = ArrivalGen::new(p, 9, 2, 100.0);
+            let ahead: Vec<u64> =
+                std::iter::from_fn(|| g.next_arrival().map(SimTime::as_micros)).collect();
+            assert_eq!(ahead, singly, "{p:?}");
+            assert_eq!(g.next_arrival(), None, "{p:?}");
+            assert_eq!(g.next_arrival(), None, "{p:?}");
         }
     }
 

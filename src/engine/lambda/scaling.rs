@@ -97,33 +97,46 @@ pub(super) enum Throttle {
 /// The requests-per-second limit: at most `limit` invocations in any
 /// rolling second, counted in [`RATE_SLOTS`] slots of [`RATE_SLOT_US`]
 /// (so exact for every second that starts on a slot boundary, whole
-/// seconds of the run included). Only the slots of the last second that
-/// admitted something are kept, oldest first, so sliding the window costs
-/// one step per slot that leaves it, whatever the rate. Bounded memory
-/// (at most [`RATE_SLOTS`] entries), integers only.
+/// seconds of the run included). Bounded memory (a ring of [`RING`]
+/// entries), integers only.
+///
+/// The ring holds (slot, invocations) for the non-empty slots admitted
+/// lately, oldest first; entries older than the rolling second ("stale")
+/// are forgotten lazily, only when the answer could depend on them or the
+/// ring is full. Forgetting only ever lowers the sum, so while the sum
+/// with stale entries is under the limit the window certainly has room,
+/// and an arrival costs a comparison and an increment or an append: no
+/// walk of the slots at any rate (a slide, when it comes, costs one step
+/// per entry it drops).
 #[derive(Clone, Debug)]
 pub struct RateWindow {
     /// Most invocations per rolling second \[invocations\].
     limit: u64,
     /// A ring of (absolute slot index = time / slot width, invocations
-    /// admitted in it): every non-empty slot of the last second, oldest
-    /// first from `first`. Distinct slots of one second: at most
-    /// [`RATE_SLOTS`] of them.
-    slots: Vec<(u64, u64)>,
+    /// admitted in it), oldest first from `first`, distinct slots in
+    /// increasing order.
+    slots: Box<[(u64, u64); RING]>,
     /// Index in `slots` of the oldest entry.
     first: usize,
     /// Entries in use.
     len: usize,
-    /// Sum of the invocations in the entries \[invocations\].
+    /// Sum of the invocations in the entries, stale ones included
+    /// \[invocations\].
     sum: u64,
 }
+
+/// Entries of the [`RateWindow`] ring: a power of two (so the index wraps
+/// with a mask) above [`RATE_SLOTS`], so after a slide, which leaves at
+/// most [`RATE_SLOTS`] entries of the last second, there is room.
+const RING: usize = 128;
+const _: () = assert!(RING.is_power_of_two() && RING as u64 > RATE_SLOTS);
 
 impl RateWindow {
     /// The window of a function whose concurrency limit is `concurrency`.
     pub fn for_concurrency(concurrency: u32) -> RateWindow {
         RateWindow {
             limit: u64::from(concurrency) * REQUESTS_PER_S_PER_CONCURRENCY,
-            slots: vec![(0, 0); RATE_SLOTS as usize],
+            slots: Box::new([(0, 0); RING]),
             first: 0,
             len: 0,
             sum: 0,
@@ -138,11 +151,11 @@ impl RateWindow {
     /// The `i`-th entry from the oldest.
     #[inline]
     fn entry(&self, i: usize) -> (u64, u64) {
-        self.slots[(self.first + i) % RATE_SLOTS as usize]
+        self.slots[(self.first + i) & (RING - 1)]
     }
 
-    /// Moves the window to `now`: forgets the slots that ended a second or
-    /// more before the slot of `now`.
+    /// Forgets the entries of slots that ended a second or more before
+    /// the slot of `now`.
     #[inline]
     fn slide(&mut self, now: SimTime) {
         let slot = now.as_micros() / RATE_SLOT_US;
@@ -152,7 +165,7 @@ impl RateWindow {
                 break;
             }
             self.sum -= n;
-            self.first = (self.first + 1) % RATE_SLOTS as usize;
+            self.first = (self.first + 1) & (RING - 1);
             self.len -= 1;
         }
     }
@@ -160,6 +173,10 @@ impl RateWindow {
     /// Whether one more invocation fits in the rolling second ending now.
     #[inline]
     pub fn has_room(&mut self, now: SimTime) -> bool {
+        if self.sum < self.limit {
+            // Stale entries only add to the sum: room either way.
+            return true;
+        }
         self.slide(now);
         self.sum < self.limit
     }
@@ -167,17 +184,18 @@ impl RateWindow {
     /// Counts an invocation admitted now (after [`RateWindow::has_room`]).
     #[inline]
     pub fn record(&mut self, now: SimTime) {
-        self.slide(now);
         let slot = now.as_micros() / RATE_SLOT_US;
-        let ring = RATE_SLOTS as usize;
-        let newest = (self.first + self.len + ring - 1) % ring;
+        let newest = (self.first + self.len + RING - 1) & (RING - 1);
         if self.len > 0 && self.slots[newest].0 >= slot {
             // Never behind the newest slot: the clock does not go back.
             self.slots[newest].1 += 1;
         } else {
-            // After the slide every entry is within the last second, so
-            // the ring has room.
-            self.slots[(self.first + self.len) % ring] = (slot, 1);
+            if self.len == RING {
+                // Full: forget the stale entries (at most RATE_SLOTS of
+                // the last second stay).
+                self.slide(now);
+            }
+            self.slots[(self.first + self.len) & (RING - 1)] = (slot, 1);
             self.len += 1;
         }
         self.sum += 1;
