@@ -213,10 +213,7 @@ impl Sampler {
                 let e: f64 = rng.sample(Exp1);
                 e * mean_us
             }
-            Sampler::LogNormal { mu, sigma } => {
-                let z: f64 = rng.sample(StandardNormal);
-                libm::exp(mu + sigma * z)
-            }
+            Sampler::LogNormal { mu, sigma } => lognormal_us(rng, mu, sigma),
             Sampler::Uniform { min_us, span_us } => {
                 let u: f64 = rng.random();
                 min_us + u * span_us
@@ -225,6 +222,15 @@ impl Sampler {
         // Bit-identical to `from_secs_f64(us * factor / 1e6)`, as drawn before.
         SimDuration::from_micros_f64(us * factor)
     }
+}
+
+/// A log-normal draw \[µs\], out of line: the normal draw and `exp` are
+/// large, and inlined they would make every other kind's draw pay for
+/// their stack frame.
+#[inline(never)]
+fn lognormal_us(rng: &mut Rng, mu: f64, sigma: f64) -> f64 {
+    let z: f64 = rng.sample(StandardNormal);
+    libm::exp(mu + sigma * z)
 }
 
 #[cfg(test)]
