@@ -44,6 +44,18 @@ const DIGIT_BITS: u32 = 6;
 const SLOTS: usize = 1 << DIGIT_BITS;
 /// Levels that cover a u64 of microseconds (the last one only partly).
 const LEVELS: usize = 64_usize.div_ceil(DIGIT_BITS as usize);
+/// (level, level × [`DIGIT_BITS`]) of an event whose time first differs
+/// from the cursor in bit `63 - lz`, by `lz`.
+const LEVEL_BY_LZ: [(u8, u8); 64] = {
+    let mut table = [(0, 0); 64];
+    let mut lz = 0;
+    while lz < 64 {
+        let level = (63 - lz as u32) / DIGIT_BITS;
+        table[lz] = (level as u8, (level * DIGIT_BITS) as u8);
+        lz += 1;
+    }
+    table
+};
 /// No node (the end of a list).
 const NIL: u32 = u32::MAX;
 
@@ -145,13 +157,11 @@ impl<E> EventQueue<E> {
     /// of its slot.
     #[inline]
     fn link(&mut self, index: u32, at: u64) {
-        let differ = at ^ self.cursor;
-        let level = if differ == 0 {
-            0
-        } else {
-            ((63 - differ.leading_zeros()) / DIGIT_BITS) as usize
-        };
-        let slot = ((at >> (DIGIT_BITS * level as u32)) as usize) & (SLOTS - 1);
+        // The level of the highest digit where `at` differs from the
+        // cursor (level 0 if none: `| 1`), by table.
+        let lz = ((at ^ self.cursor) | 1).leading_zeros() as usize;
+        let (level, shift) = LEVEL_BY_LZ[lz & 63];
+        let (level, slot) = (level as usize, ((at >> shift) as usize) & (SLOTS - 1));
         let wheel = &mut *self.wheel;
         let tail = wheel.tail[level][slot];
         if tail == NIL {

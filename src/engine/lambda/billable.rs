@@ -29,10 +29,15 @@ pub struct BilledTotals {
 impl BilledTotals {
     fn record(&mut self, requests: u64, handler: SimDuration, init: SimDuration) {
         self.requests = self.requests.saturating_add(requests);
-        self.billed_ms = self.billed_ms.saturating_add(handler.as_millis_ceil());
-        self.billed_ms_with_init = self
-            .billed_ms_with_init
-            .saturating_add((handler + init).as_millis_ceil());
+        let billed = handler.as_millis_ceil();
+        self.billed_ms = self.billed_ms.saturating_add(billed);
+        // Without an INIT (every warm start) both round the same value.
+        let with_init = if init.is_zero() {
+            billed
+        } else {
+            (handler + init).as_millis_ceil()
+        };
+        self.billed_ms_with_init = self.billed_ms_with_init.saturating_add(with_init);
     }
 
     fn to_usage(self) -> InvocationTotals {

@@ -306,8 +306,14 @@ impl LambdaSide {
             Job::Async { slot } => self.async_done(slot, env.outcome, ctx),
             Job::Sqs { source, batch } => self.sqs_done(source, batch, env.outcome, ctx),
         }
-        self.fill_provisioned(ctx);
-        self.wake_pollers(ctx);
+        // Checked here, so the usual end (no provisioned level to refill,
+        // no SQS source) makes no call.
+        if self.provisioned_envs < self.provisioned_target {
+            self.fill_provisioned(ctx);
+        }
+        if !self.sqs_sources.is_empty() {
+            self.wake_pollers(ctx);
+        }
     }
 
     /// Counts an invocation's errors and timeouts; the happening to log.
