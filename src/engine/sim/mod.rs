@@ -289,8 +289,13 @@ impl Simulation {
         let next = self.generators[source as usize]
             .next_arrival()
             .unwrap_or(SimTime::MAX);
-        self.next_arrival[source as usize] = next.max(arrival);
-        self.next_source = earliest(&self.next_arrival);
+        let next = next.max(arrival);
+        self.next_arrival[source as usize] = next;
+        self.next_source = if self.next_arrival.len() == 1 {
+            (next, 0)
+        } else {
+            earliest(&self.next_arrival)
+        };
     }
 
     /// Processes every event up to and including `t`, then moves the clock
