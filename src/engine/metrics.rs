@@ -125,12 +125,21 @@ impl Counters {
 }
 
 /// Gauges integrated over time for time averages (exact, in count × µs).
+///
+/// Each gauge is integrated only when it changes (or is read): its sum up
+/// to its last change plus its value times the time since. The same
+/// numbers as integrating every gauge at every step, saturation included
+/// (a saturating sum of parts saturates exactly when the whole does), for
+/// fewer operations: an invocation changes two gauges twice.
 #[derive(Clone, Debug, Default)]
 pub struct Integrals {
+    /// The clock: the latest time passed to [`Integrals::advance`] \[µs\].
     last: u64,
-    /// Sum of gauge × dt [count·µs], per gauge. A u64 suffices: gauges stay
-    /// below ~10^6 and runs below 2.6 × 10^12 µs.
-    pub sums: [u64; GAUGES],
+    /// Per gauge: sum of gauge × dt up to `since[g]` \[count·µs\]. A u64
+    /// suffices: gauges stay below ~10^6 and runs below 2.6 × 10^12 µs.
+    sums: [u64; GAUGES],
+    /// Per gauge: when its sum was last brought up to date \[µs\].
+    since: [u64; GAUGES],
     /// Current value of each gauge.
     pub now: [u64; GAUGES],
     /// Highest value each gauge reached.
@@ -153,26 +162,22 @@ pub const G_WAITING: usize = 4;
 pub const G_PROVISIONED: usize = 5;
 
 impl Integrals {
-    /// Accumulates every gauge up to `t` (call before changing a gauge).
+    /// Moves the clock to `t` (never back): call before changing a gauge.
     #[inline]
     pub fn advance(&mut self, t: SimTime) {
-        let t = t.as_micros();
-        let dt = t.saturating_sub(self.last);
-        if dt > 0 {
-            // Only the gauges that are not zero (about half in a typical
-            // run: INIT, waiting and provisioned are mostly zero) move.
-            for g in 0..GAUGES {
-                let now = self.now[g];
-                if now != 0 {
-                    self.sums[g] = self.sums[g].saturating_add(now.saturating_mul(dt));
-                }
-            }
-            self.last = t;
-        }
+        self.last = self.last.max(t.as_micros());
+    }
+
+    /// Brings the sum of gauge `g` up to the clock (before it changes).
+    #[inline]
+    fn settle(&mut self, g: usize) {
+        self.sums[g] = self.sum(g);
+        self.since[g] = self.last;
     }
 
     #[inline]
     pub fn add(&mut self, g: usize, n: u64) {
+        self.settle(g);
         self.now[g] += n;
         if self.now[g] > self.max[g] {
             self.max[g] = self.now[g];
@@ -181,15 +186,28 @@ impl Integrals {
 
     #[inline]
     pub fn sub(&mut self, g: usize, n: u64) {
+        self.settle(g);
         self.now[g] = self.now[g].saturating_sub(n);
     }
 
-    /// Time average of gauge `g` over [0, last advance].
+    /// Sum of gauge `g` × dt over [0, clock] \[count·µs\].
+    #[inline]
+    pub fn sum(&self, g: usize) -> u64 {
+        let dt = self.last - self.since[g];
+        self.sums[g].saturating_add(self.now[g].saturating_mul(dt))
+    }
+
+    /// Every gauge's sum over [0, clock] \[count·µs\].
+    pub fn sums(&self) -> [u64; GAUGES] {
+        std::array::from_fn(|g| self.sum(g))
+    }
+
+    /// Time average of gauge `g` over [0, clock].
     pub fn mean(&self, g: usize) -> f64 {
         if self.last == 0 {
             0.0
         } else {
-            self.sums[g] as f64 / self.last as f64
+            self.sum(g) as f64 / self.last as f64
         }
     }
 }
@@ -419,7 +437,7 @@ impl Series {
             if width == 0 {
                 0.0
             } else {
-                (ints.sums[g] - self.start_sums[g]) as f64 / width as f64
+                (ints.sum(g) - self.start_sums[g]) as f64 / width as f64
             }
         };
         let counts = [c.arrived, c.throttles, c.cold_starts, c.invocations];
@@ -436,7 +454,7 @@ impl Series {
             invocations: counts[3] - self.start_counts[3],
         });
         self.start_us = t;
-        self.start_sums = ints.sums;
+        self.start_sums = ints.sums();
         self.start_counts = counts;
         if halve_when_full(&mut self.points, SeriesPoint::merge) {
             self.bucket_us = self.bucket_us.saturating_mul(2);

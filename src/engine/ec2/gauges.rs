@@ -176,7 +176,7 @@ impl Ec2Side {
         self.fleet_series.close_bucket(
             now,
             &self.fleet,
-            u128::from(self.ints.sums[G_BUSY]),
+            u128::from(self.ints.sum(G_BUSY)),
             desired,
         );
     }

@@ -274,7 +274,7 @@ impl Ec2Side {
             mean_instances: self.ints.mean(G_TOTAL),
             mean_by_state: StateCounts::from_fn(|s| self.fleet.mean(s)),
             max_by_state: StateCounts::from_fn(|s| self.fleet.max[s.index()]),
-            mean_cpu_percent: self.fleet.mean_cpu(u128::from(self.ints.sums[G_BUSY])) * 100.0,
+            mean_cpu_percent: self.fleet.mean_cpu(u128::from(self.ints.sum(G_BUSY))) * 100.0,
             fleet: fleet_counters,
             operator_work: self.work,
             operator_work_by: EC2_OPERATOR_WORK_BY,
@@ -373,7 +373,7 @@ impl Ec2Side {
         if self.sqs_sources.is_empty() {
             return 0;
         }
-        let idle_us = self.ints.sums[G_IDLE];
+        let idle_us = self.ints.sum(G_IDLE);
         (idle_us / (defaults::SQS_LONG_POLL_S * 1_000_000))
             .saturating_mul(self.sqs_sources.len() as u64)
     }
