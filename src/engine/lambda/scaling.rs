@@ -123,6 +123,9 @@ pub struct RateWindow {
     /// Sum of the invocations in the entries, stale ones included
     /// \[invocations\].
     sum: u64,
+    /// When the newest entry's slot ends \[µs\]: an invocation before it
+    /// counts in that entry (no division to find its slot).
+    newest_end: u64,
 }
 
 /// Entries of the [`RateWindow`] ring: a power of two (so the index wraps
@@ -140,6 +143,7 @@ impl RateWindow {
             first: 0,
             len: 0,
             sum: 0,
+            newest_end: 0,
         }
     }
 
@@ -184,12 +188,14 @@ impl RateWindow {
     /// Counts an invocation admitted now (after [`RateWindow::has_room`]).
     #[inline]
     pub fn record(&mut self, now: SimTime) {
-        let slot = now.as_micros() / RATE_SLOT_US;
-        let newest = (self.first + self.len + RING - 1) & (RING - 1);
-        if self.len > 0 && self.slots[newest].0 >= slot {
-            // Never behind the newest slot: the clock does not go back.
+        if self.len > 0 && now.as_micros() < self.newest_end {
+            // In the newest entry's slot (never behind it: the clock does
+            // not go back).
+            let newest = (self.first + self.len - 1) & (RING - 1);
             self.slots[newest].1 += 1;
         } else {
+            let slot = now.as_micros() / RATE_SLOT_US;
+            self.newest_end = (slot + 1).saturating_mul(RATE_SLOT_US);
             if self.len == RING {
                 // Full: forget the stale entries (at most RATE_SLOTS of
                 // the last second stay).
