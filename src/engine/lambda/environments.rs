@@ -185,13 +185,14 @@ impl LambdaSide {
         env.handler_start = now;
         env.init = SimDuration::ZERO;
         let (id, gen, end, provisioned) = (env.id, env.gen, now + env.handler, env.provisioned);
-        let source = job.source(self);
-        let kind = if provisioned {
-            HappeningKind::RoutedProvisioned
-        } else {
-            HappeningKind::RoutedWarm
-        };
-        ctx.log(kind, source, Some(id));
+        if ctx.logging() {
+            let kind = if provisioned {
+                HappeningKind::RoutedProvisioned
+            } else {
+                HappeningKind::RoutedWarm
+            };
+            ctx.log(kind, job.source(self), Some(id));
+        }
         ctx.schedule(end, LambdaEvent::End { slot, gen });
         self.watch_gateway(slot, ctx);
     }
@@ -295,8 +296,13 @@ impl LambdaSide {
         let handler = now.since(env.handler_start);
         self.max_handler_us = self.max_handler_us.max(handler.as_micros());
         self.bill_invocation(&env, handler);
-        let source = env.job.source(self);
         let kind = self.count_outcome(env.outcome);
+        // The source only names the happenings (none in a headless run).
+        let source = if ctx.logging() {
+            env.job.source(self)
+        } else {
+            None
+        };
         ctx.log(kind, source, Some(env.id));
         // Free the environment first, so a retry or the SQS pollers can use it.
         self.release(slot, &env, source, ctx);

@@ -106,6 +106,13 @@ impl<E: From<LambdaEvent>> LambdaCtx<'_, E> {
     }
 
     /// Logs a Lambda happening.
+    /// Whether happenings are recorded (a headless run records none): a
+    /// caller can skip working out what it would log.
+    #[inline]
+    fn logging(&self) -> bool {
+        self.happenings.enabled
+    }
+
     #[inline]
     fn log(&mut self, kind: HappeningKind, source: Option<u16>, env: Option<u64>) {
         self.happenings

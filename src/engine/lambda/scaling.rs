@@ -233,16 +233,15 @@ impl LambdaSide {
         job: Job,
         ctx: &mut LambdaCtx<'_, E>,
     ) -> Result<(), ()> {
-        let source = job.source(self);
         // At the concurrency limit with no idle provisioned environment:
         // a concurrency throttle, whatever the rate (reserved 0 included).
         let at_limit = self.idle_provisioned.is_empty()
             && self.on_demand_busy + self.provisioned_envs >= self.limit;
         if !at_limit && !self.rate.has_room(ctx.now) {
-            self.throttle(source, Throttle::RequestRate, ctx);
+            self.throttle(job.source(self), Throttle::RequestRate, ctx);
             return Err(());
         }
-        let routed = self.find_environment(job, source, ctx);
+        let routed = self.find_environment(job, ctx);
         if routed.is_ok() {
             self.rate.record(ctx.now);
         }
@@ -253,7 +252,6 @@ impl LambdaSide {
     fn find_environment<E: From<LambdaEvent>>(
         &mut self,
         job: Job,
-        source: Option<u16>,
         ctx: &mut LambdaCtx<'_, E>,
     ) -> Result<(), ()> {
         if let Some(slot) = self.idle_provisioned.take_newest() {
@@ -261,7 +259,7 @@ impl LambdaSide {
             return Ok(());
         }
         if self.on_demand_busy + self.provisioned_envs >= self.limit {
-            self.throttle(source, Throttle::Concurrency, ctx);
+            self.throttle(job.source(self), Throttle::Concurrency, ctx);
             return Err(());
         }
         if let Some(slot) = self.idle_on_demand.take_newest() {
@@ -273,7 +271,7 @@ impl LambdaSide {
             None => true,
         };
         if !allowed {
-            self.throttle(source, Throttle::Scaling, ctx);
+            self.throttle(job.source(self), Throttle::Scaling, ctx);
             return Err(());
         }
         self.cold_start(job, ctx);
