@@ -470,6 +470,82 @@ impl Series {
 mod tests {
     use super::*;
 
+    /// Gauges integrated the way they were before (every gauge at every
+    /// step): the model the per-gauge sums are checked against.
+    #[derive(Default)]
+    struct Eager {
+        last: u64,
+        sums: [u64; GAUGES],
+        now: [u64; GAUGES],
+    }
+
+    impl Eager {
+        fn advance(&mut self, t: u64) {
+            let dt = t.saturating_sub(self.last);
+            if dt > 0 {
+                for g in 0..GAUGES {
+                    self.sums[g] = self.sums[g].saturating_add(self.now[g].saturating_mul(dt));
+                }
+                self.last = t;
+            }
+        }
+    }
+
+    #[test]
+    fn per_gauge_sums_equal_integrating_every_gauge_every_step() {
+        use crate::engine::dist::rng_stream;
+        use rand::RngExt;
+        let mut rng = rng_stream(11, 3, 0);
+        for case in 0..200 {
+            let mut ints = Integrals::default();
+            let mut eager = Eager::default();
+            let mut t = 0u64;
+            // Some cases run into saturation: huge gauges over long times.
+            let huge = case % 10 == 0;
+            for _ in 0..2_000 {
+                match rng.random_range(0..5u32) {
+                    0 => {
+                        // Time goes on (sometimes not at all, sometimes back).
+                        t = match rng.random_range(0..4u32) {
+                            0 => t,
+                            1 => t.saturating_sub(rng.random_range(0..1_000)),
+                            2 if huge => t.saturating_add(rng.random_range(0..u64::MAX / 4)),
+                            _ => t.saturating_add(rng.random_range(0..5_000_000)),
+                        };
+                        ints.advance(SimTime::from_micros(t));
+                        eager.advance(t);
+                    }
+                    1 | 2 => {
+                        let g = rng.random_range(0..GAUGES);
+                        let n = if huge {
+                            rng.random_range(0..u64::MAX / 8)
+                        } else {
+                            rng.random_range(0..50)
+                        };
+                        if eager.now[g].checked_add(n).is_some() {
+                            ints.add(g, n);
+                            eager.now[g] += n;
+                        }
+                    }
+                    3 => {
+                        let g = rng.random_range(0..GAUGES);
+                        let n = rng.random_range(0..60);
+                        ints.sub(g, n);
+                        eager.now[g] = eager.now[g].saturating_sub(n);
+                    }
+                    _ => {
+                        assert_eq!(ints.sums(), eager.sums, "case {case}");
+                        for g in 0..GAUGES {
+                            assert_eq!(ints.sum(g), eager.sums[g]);
+                            assert_eq!(ints.now[g], eager.now[g]);
+                        }
+                    }
+                }
+            }
+            assert_eq!(ints.sums(), eager.sums, "case {case}");
+        }
+    }
+
     #[test]
     fn integrals_give_time_averages() {
         let mut i = Integrals::default();
