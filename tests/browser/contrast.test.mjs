@@ -53,7 +53,10 @@ const measure = (page) => page.evaluate(() => {
   const opacity = (el, inline) => {
     let o = 1;
     for (let e = el; e && e !== svg; e = e.parentElement) {
-      if (e === el && !inline && e.style.opacity !== '') continue;
+      // A mark's own fading (its inline opacity, or its timeout group's)
+      // is what it shows: judged at full strength.
+      const own = e === el || (e === el.parentElement && e.classList.contains('mark-timeout'));
+      if (own && !inline && e.style.opacity !== '') continue;
       o *= Number(getComputedStyle(e).opacity);
     }
     return o;
@@ -137,7 +140,8 @@ const measure = (page) => page.evaluate(() => {
     if (s.stroke !== 'none' && parseFloat(s.strokeWidth) >= 1) parts.push([s.stroke, Number(s.strokeOpacity)]);
     const best = Math.min(...bgs.map((bg) => Math.max(...parts.map(([c, a]) => ratio(paint([[hex(bg), 1], [c, a * o]]), bg)))));
     return {
-      what: `mark .${m.getAttribute('class').replace(/ /g, '.')}`,
+      // A timeout mark's path has no class of its own: name it by its group.
+      what: `mark .${(m.getAttribute('class') ?? `${m.parentNode.getAttribute('class')} ${m.nodeName}`).replace(/ /g, '.')}`,
       fill: `${s.fill} ${s.stroke}`, ratio: best, need: 3, bg: bgs.map(hex).join('/'),
     };
   });
