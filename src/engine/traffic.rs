@@ -284,10 +284,6 @@ impl ArrivalGen {
     /// a `u64::MAX` mark if the process ends.
     #[inline(never)]
     fn draw_ahead(&mut self) {
-        if let State::Poisson { rate_per_us, t_us } = self.state {
-            self.draw_ahead_poisson(rate_per_us, t_us);
-            return;
-        }
         let mut len = 0;
         while len < AHEAD {
             let next = self.next_one();
@@ -309,30 +305,6 @@ impl ArrivalGen {
             return None;
         }
         Some(SimTime::from_micros(round_us(t)))
-    }
-
-    /// [`ArrivalGen::draw_ahead`] for the Poisson process (the usual
-    /// pattern) at `rate_per_us` from `t_us`: the same draws and
-    /// arithmetic as [`ArrivalGen::next_one`], in a loop of its own.
-    fn draw_ahead_poisson(&mut self, rate_per_us: f64, mut t_us: f64) {
-        let mut len = 0;
-        while len < AHEAD {
-            let e: f64 = self.rng.sample(Exp1);
-            t_us += e / rate_per_us;
-            if t_us >= self.end_us || !t_us.is_finite() {
-                self.ahead[len] = u64::MAX;
-                len += 1;
-                self.state = State::Done;
-                break;
-            }
-            self.ahead[len] = round_us(t_us);
-            len += 1;
-        }
-        if let State::Poisson { t_us: t, .. } = &mut self.state {
-            *t = t_us;
-        }
-        self.pos = 0;
-        self.len = len as u8;
     }
 
     fn next_raw(&mut self) -> Option<f64> {
