@@ -5,8 +5,8 @@
 //! grow with the simulated length.
 
 use super::defaults::MAX_SERIES_POINTS;
+pub use super::latency::{Latency, LatencySummary};
 use super::time::SimTime;
-use hdrhistogram::{Counter, Histogram};
 use serde::Serialize;
 
 /// Event-level and attempt-level counters of one deployment ("side").
@@ -209,120 +209,6 @@ impl Integrals {
         } else {
             self.sum(g) as f64 / self.last as f64
         }
-    }
-}
-
-/// End-to-end latency percentiles \[ms\].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-pub struct LatencySummary {
-    /// Events measured \[events\].
-    pub count: u64,
-    /// Mean \[ms\].
-    pub mean_ms: f64,
-    /// Median \[ms\].
-    pub p50_ms: f64,
-    /// 90th percentile \[ms\].
-    pub p90_ms: f64,
-    /// 99th percentile \[ms\].
-    pub p99_ms: f64,
-    /// Maximum \[ms\].
-    pub max_ms: f64,
-}
-
-/// A fixed-size latency histogram [µs], 3 significant digits, up to 32 days
-/// (`hdrhistogram`: the reports' percentiles, mean and maximum are its
-/// bucket layout and rules).
-///
-/// Natively, counts are `u32` while fewer than 2^32 − 1 values are
-/// recorded, then `u64` (the counts copied over, [`Latency::widen`]):
-/// recording is mostly a cache miss on a count, and half-width counts
-/// halve the histogram's hot footprint. No count can overflow either way,
-/// so the summary is exactly the one a `u64` histogram gives (tested). On
-/// wasm32 the counts are `u64` from the start: a second histogram type
-/// would add about 1 KB to the bundle.
-/// The latency histogram's count type (see [`Latency`]).
-#[cfg(not(target_arch = "wasm32"))]
-type Count = u32;
-#[cfg(target_arch = "wasm32")]
-type Count = u64;
-
-pub struct Latency {
-    hist: Histogram<Count>,
-    /// The `u64` histogram, once `hist` holds `u32::MAX` values.
-    #[cfg(not(target_arch = "wasm32"))]
-    wide: Option<Box<Histogram<u64>>>,
-}
-
-impl Default for Latency {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Latency {
-    pub fn new() -> Latency {
-        // 1 µs to ~32 days at 3 significant digits is a fixed ~300 KB (only
-        // the pages touched are resident); the bounds are constants, so
-        // construction cannot fail.
-        let hist = Histogram::new_with_bounds(1, 2_800_000_000_000, 3)
-            .unwrap_or_else(|_| Histogram::new(3).expect("3 significant digits is valid"));
-        Latency {
-            hist,
-            #[cfg(not(target_arch = "wasm32"))]
-            wide: None,
-        }
-    }
-
-    #[inline]
-    pub fn record(&mut self, us: u64) {
-        // Saturating: a value past the top bound counts as the top bound.
-        let us = us.max(1);
-        #[cfg(not(target_arch = "wasm32"))]
-        if self.wide.is_some() || self.hist.len() >= u64::from(u32::MAX) {
-            self.widen().saturating_record(us);
-            return;
-        }
-        self.hist.saturating_record(us);
-    }
-
-    /// The `u64` histogram, made from the `u32` one's counts the first time.
-    #[cfg(not(target_arch = "wasm32"))]
-    #[cold]
-    fn widen(&mut self) -> &mut Histogram<u64> {
-        let hist = &self.hist;
-        self.wide.get_or_insert_with(|| {
-            let mut wide = Histogram::<u64>::new_from(hist);
-            for v in hist.iter_recorded() {
-                // Any value of a bucket stands for it: counts, quantiles,
-                // mean, minimum and maximum come out the same.
-                wide.saturating_record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
-            }
-            Box::new(wide)
-        })
-    }
-
-    pub fn summary(&self) -> LatencySummary {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(wide) = &self.wide {
-            return summarize(wide);
-        }
-        summarize(&self.hist)
-    }
-}
-
-/// The percentiles, mean and maximum of a latency histogram [µs].
-fn summarize<T: Counter>(hist: &Histogram<T>) -> LatencySummary {
-    if hist.is_empty() {
-        return LatencySummary::default();
-    }
-    let ms = |us: u64| us as f64 / 1e3;
-    LatencySummary {
-        count: hist.len(),
-        mean_ms: hist.mean() / 1e3,
-        p50_ms: ms(hist.value_at_quantile(0.5)),
-        p90_ms: ms(hist.value_at_quantile(0.9)),
-        p99_ms: ms(hist.value_at_quantile(0.99)),
-        max_ms: ms(hist.max()),
     }
 }
 
@@ -557,49 +443,6 @@ mod tests {
         assert_eq!(i.max[G_TOTAL], 4);
         i.sub(G_TOTAL, 10);
         assert_eq!(i.now[G_TOTAL], 0);
-    }
-
-    #[test]
-    fn latency_percentiles() {
-        let mut l = Latency::new();
-        for ms in 1..=100u64 {
-            l.record(ms * 1_000);
-        }
-        let s = l.summary();
-        assert_eq!(s.count, 100);
-        assert!((s.p50_ms - 50.0).abs() < 0.1, "{s:?}");
-        assert!((s.p99_ms - 99.0).abs() < 0.1, "{s:?}");
-        assert!((s.max_ms - 100.0).abs() < 0.1, "{s:?}");
-        // Far above the top bound: clamped, not a panic.
-        l.record(u64::MAX);
-    }
-
-    /// The `u32` histogram, and the `u64` one it widens to, summarize
-    /// exactly as a plain `u64` `hdrhistogram` of the same values.
-    #[test]
-    fn latency_equals_a_u64_histogram() {
-        use crate::engine::dist::rng_stream;
-        use rand::RngExt;
-        for (case, widen_after) in [None, Some(0usize), Some(30_000)].into_iter().enumerate() {
-            let mut rng = rng_stream(3, 7, case as u64);
-            let mut l = Latency::new();
-            let mut reference = Histogram::<u64>::new_with_bounds(1, 2_800_000_000_000, 3).unwrap();
-            for i in 0..100_000usize {
-                if Some(i) == widen_after {
-                    l.widen();
-                }
-                // From 0 and 1 µs to past the top bound, mostly 1 ms to 1 min.
-                let us = match i % 50 {
-                    0 => 0,
-                    1 => u64::MAX >> rng.random_range(0..30u32),
-                    _ => libm::exp(rng.random_range(0.0..18.0)) as u64,
-                };
-                l.record(us);
-                reference.saturating_record(us.max(1));
-            }
-            assert_eq!(l.wide.is_some(), widen_after.is_some());
-            assert_eq!(l.summary(), summarize(&reference), "case {case}");
-        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod ec2;
 pub mod estimate;
 pub(crate) mod happening;
 pub mod lambda;
+pub mod latency;
 pub(crate) mod metrics;
 pub(crate) mod order;
 pub(crate) mod queue;
