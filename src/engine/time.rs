@@ -72,7 +72,13 @@ impl SimDuration {
             let whole = us as i64;
             let frac = us - whole as f64;
             if (frac - 0.5).abs() > us * (1.0 / (1u64 << 49) as f64) {
-                return SimDuration(whole as u64 + u64::from(frac > 0.5));
+                // `us` is more than us · 2^-49 from a half, and `us + 0.5`
+                // is off by at most 2^-52 · us (or 2^-54 below 0.5 µs,
+                // where the margin is wider), so it truncates to the same
+                // whole number as `whole + (frac > 0.5)`: the check runs
+                // beside the value instead of in front of it, which is
+                // two conversions shorter on the way to the event queue.
+                return SimDuration((us + 0.5) as i64 as u64);
             }
         }
         SimDuration::from_secs_f64(us / 1e6)
@@ -312,9 +318,15 @@ mod tests {
             bits in proptest::num::u64::ANY,
             k in 0u64..1_000_000_000,
             ulps in -3i64..=3,
+            j in 1i32..=60,
+            up in proptest::bool::ANY,
         ) {
             let half = f64::from_bits(((k as f64) + 0.5).to_bits().wrapping_add_signed(ulps));
-            for x in [us, f64::from_bits(bits), half, us * 1e-6] {
+            // At every distance from a half, on either side: where the fast
+            // path's margin ends and a rounding offset would show.
+            let step = libm::ldexp(1.0, -j);
+            let near = (k as f64) + 0.5 + if up { step } else { -step };
+            for x in [us, f64::from_bits(bits), half, near, near * 1e-6, us * 1e-6] {
                 proptest::prop_assert_eq!(
                     SimDuration::from_micros_f64(x),
                     from_secs_f64_libm(x / 1e6),
