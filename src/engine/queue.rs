@@ -94,6 +94,11 @@ pub struct EventQueue<E> {
     /// The wheel's cursor [µs]: no pending event is before it, and it is
     /// never after `now`, so a new event never lands behind it.
     cursor: u64,
+    /// The time of the earliest pending event [µs] (`u64::MAX` if none),
+    /// kept up to date so that the loop's look at it is one load: that
+    /// comparison decides every step, and its inputs come straight from
+    /// the latest draw instead of through the wheel's tables.
+    next_at: u64,
     len: usize,
     now: SimTime,
 }
@@ -118,6 +123,7 @@ impl<E> EventQueue<E> {
             free: NIL,
             levels: 0,
             cursor: 0,
+            next_at: u64::MAX,
             len: 0,
             now: SimTime::ZERO,
         }
@@ -149,6 +155,7 @@ impl<E> EventQueue<E> {
             index
         };
         self.len += 1;
+        self.next_at = self.next_at.min(at);
         self.link(index, at);
         Ok(())
     }
@@ -192,8 +199,7 @@ impl<E> EventQueue<E> {
     /// The time of the next event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        let (level, slot) = self.first_slot()?;
-        Some(SimTime::from_micros(self.wheel.earliest[level][slot]))
+        (self.len > 0).then_some(SimTime::from_micros(self.next_at))
     }
 
     /// Empties a slot's list, returning its first node.
@@ -229,7 +235,12 @@ impl<E> EventQueue<E> {
                 self.free = head;
                 if next == NIL {
                     self.take_list(level, slot);
+                    self.next_at = match self.first_slot() {
+                        Some((level, slot)) => self.wheel.earliest[level][slot],
+                        None => u64::MAX,
+                    };
                 } else {
+                    // The rest of a level-0 slot: the same instant.
                     self.wheel.head[level][slot] = next;
                 }
                 self.len -= 1;
