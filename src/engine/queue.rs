@@ -436,6 +436,35 @@ mod tests {
         }
     }
 
+    /// Events at one far instant cascade down together into one level-0
+    /// slot and leave it one by one, with other events scheduled between.
+    #[test]
+    fn equal_far_times_cascade_together() {
+        let mut q = EventQueue::new();
+        let mut m = Model::default();
+        let mut n = 0u32;
+        for far in [600_000_123u64, 7, 1 << 40, 64 * 64 * 64 + 5] {
+            for _ in 0..4 {
+                let at = m.now + far;
+                q.schedule(t(at), n).unwrap();
+                m.schedule(at, n);
+                n += 1;
+            }
+            for _ in 0..3 {
+                assert_eq!(q.pop().map(|(at, e)| (at.as_micros(), e)), m.pop());
+                let at = m.now + 1;
+                q.schedule(t(at), n).unwrap();
+                m.schedule(at, n);
+                n += 1;
+                assert_eq!(q.peek_time().map(SimTime::as_micros), m.peek());
+            }
+        }
+        while let Some(want) = m.pop() {
+            assert_eq!(q.pop().map(|(at, e)| (at.as_micros(), e)), Some(want));
+        }
+        assert!(q.is_empty());
+    }
+
     #[test]
     fn many_events_come_out_as_from_the_heap() {
         // The shape of the SimFaaS load: ~2,000 pending ends about 2 s
