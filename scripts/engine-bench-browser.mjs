@@ -3,6 +3,8 @@
 // around the `fanout_bench` export (scenario parse, set-up and the run to
 // the end; no happenings recorded, nothing drawn). Best of BENCH_ROUNDS,
 // with the machine's load average, since the machine may be shared.
+// BENCH_CASES=0,1 runs only those workloads (0: SimFaaS at 0.9 req/s,
+// 1: at 1,000 req/s, 2: the day), e.g. to compare two builds quickly.
 import os from 'node:os';
 import { serve, launch } from '../tests/browser/harness.mjs';
 
@@ -28,11 +30,14 @@ const day = JSON.stringify({
   function: { timeout_s: 10, duration: { type: 'fixed', ms: 100 }, init_duration: { type: 'fixed', ms: 300 } },
 });
 
-const CASES = [
+const ALL_CASES = [
   ['SimFaaS, 0.9 req/s, ~10^6 invocations', simfaas(0.9, 1111111)],
   ['SimFaaS, 1,000 req/s, ~10^6 invocations', simfaas(1000, 1000)],
   ['a simulated day at 1,000 req/s (100 ms)', day],
 ];
+const CASES = process.env.BENCH_CASES
+  ? process.env.BENCH_CASES.split(',').map((i) => ALL_CASES[Number(i)]).filter(Boolean)
+  : ALL_CASES;
 
 const server = await serve(process.env.BENCH_DIST);
 const browser = await launch();
