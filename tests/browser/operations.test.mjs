@@ -76,7 +76,16 @@ test('AZ outage: the zone fails, capacity drops, the outage ends', async () => {
   const before = await instances(page, 'in service');
   await page.selectOption('#op-zone', '0');
   await page.click('#op-az');
-  await until(() => instances(page, 'failed'), (n) => n >= 1, 3000, 'the zone\'s instances failed');
+  try {
+    await until(() => instances(page, 'failed'), (n) => n >= 1, 3000, 'the zone\'s instances failed');
+  } catch (e) {
+    // Say what the page showed: the operations log, each instance's state,
+    // the clock (this failed once in CI and never since).
+    const log = await page.getByTestId('op-log').locator('li').allTextContents();
+    const states = await page.locator('[data-testid=ec2-panel] .instance').evaluateAll(
+      (els) => els.map((el) => el.getAttribute('data-state')));
+    throw new Error(`${e.message}; log ${JSON.stringify(log)}; instances ${JSON.stringify(states)}; clock ${await clock(page)}`);
+  }
   assert.ok((await instances(page, 'in service')) < before, 'capacity drops');
   assert.match(await text(page, 'instance-count'), /AZ down: a/);
   assert.match(await page.locator('#op-az').textContent(), /End the outage of zone a/);
