@@ -65,29 +65,28 @@ impl Bitmap {
             .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
+    /// Sets bit `i`, and its summary bit on every level above (already
+    /// set or not: writing them all costs less than a branch that goes
+    /// either way, as it does with a few idle among thousands).
     #[inline]
     fn set(&mut self, i: u32) {
         let mut i = i as usize;
         for level in &mut self.levels {
-            let word = &mut level[i / 64];
-            let was = *word;
-            *word |= 1 << (i % 64);
-            if was != 0 {
-                return;
-            }
+            level[i / 64] |= 1 << (i % 64);
             i /= 64;
         }
     }
 
+    /// Clears bit `i`, and on each level above the summary bit of a word
+    /// that became zero, without a branch on it (see [`Bitmap::set`]).
     #[inline]
     fn clear(&mut self, i: u32) {
         let mut i = i as usize;
+        let mut emptied = true;
         for level in &mut self.levels {
             let word = &mut level[i / 64];
-            *word &= !(1 << (i % 64));
-            if *word != 0 {
-                return;
-            }
+            *word &= !(u64::from(emptied) << (i % 64));
+            emptied = *word == 0;
             i /= 64;
         }
     }
