@@ -117,13 +117,10 @@ fn equivalent_range(value: u64) -> u64 {
     1 << bucket_of(value)
 }
 
-/// The highest value of `value`'s bucket.
+/// The highest value of `value`'s bucket (`value` is at most
+/// [`HIGHEST_US`]: recording clamps to it).
 fn highest_equivalent(value: u64) -> u64 {
-    if value == u64::MAX {
-        u64::MAX
-    } else {
-        lowest_equivalent(value).saturating_add(equivalent_range(value)) - 1
-    }
+    lowest_equivalent(value) + equivalent_range(value) - 1
 }
 
 /// The middle of `value`'s bucket (rounded up).
