@@ -153,6 +153,8 @@ pub struct LambdaSide {
 
     // environments
     envs: Vec<Env>,
+    /// When the environment in each slot of `envs` was created.
+    born: Vec<SimTime>,
     /// Free slots of `envs`.
     free: Vec<u32>,
     idle_on_demand: IdleSet,
@@ -238,6 +240,7 @@ impl LambdaSide {
             provisioned_steps: provisioned::steps(function),
             rng: rng_stream(scenario.seed, STREAM_LAMBDA_SERVICE, 0),
             envs: Vec::new(),
+            born: Vec::new(),
             free: Vec::new(),
             idle_on_demand: IdleSet::default(),
             idle_provisioned: IdleSet::default(),

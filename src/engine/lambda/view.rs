@@ -112,13 +112,14 @@ impl LambdaSide {
         let mut out: Vec<EnvView> = self
             .envs
             .iter()
-            .filter_map(|env| {
+            .zip(&self.born)
+            .filter_map(|(env, &born)| {
                 let state = env.state?;
                 Some(EnvView {
                     id: env.id,
                     state,
                     provisioned: env.provisioned,
-                    age_us: now.since(env.born).as_micros(),
+                    age_us: now.since(born).as_micros(),
                     source: env.job.source(self).map(u32::from),
                     idle_since: (state == EnvState::Idle).then_some(env.last_end),
                     busy_since: (state == EnvState::Busy).then_some(env.handler_start),
