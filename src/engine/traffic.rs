@@ -284,6 +284,10 @@ impl ArrivalGen {
     /// a `u64::MAX` mark if the process ends.
     #[inline(never)]
     fn draw_ahead(&mut self) {
+        if let State::Poisson { rate_per_us, t_us } = self.state {
+            self.draw_ahead_poisson(rate_per_us, t_us);
+            return;
+        }
         let mut len = 0;
         while len < AHEAD {
             let next = self.next_one();
@@ -293,6 +297,37 @@ impl ArrivalGen {
                 break;
             }
         }
+        self.pos = 0;
+        self.len = len as u8;
+    }
+
+    /// [`ArrivalGen::draw_ahead`] for a Poisson process, the usual one:
+    /// the very draws and sums of [`ArrivalGen::next_one`], in a loop of
+    /// their own with the clock and the random stream in registers (the
+    /// general loop goes through every kind's `match` and memory on each
+    /// arrival).
+    fn draw_ahead_poisson(&mut self, rate_per_us: f64, mut t_us: f64) {
+        let (mut rng, end_us) = (self.rng.clone(), self.end_us);
+        let mut len = 0;
+        let mut done = false;
+        while len < AHEAD {
+            let e: f64 = rng.sample(Exp1);
+            t_us += e / rate_per_us;
+            if t_us >= end_us || !t_us.is_finite() {
+                self.ahead[len] = u64::MAX;
+                len += 1;
+                done = true;
+                break;
+            }
+            self.ahead[len] = round_us(t_us);
+            len += 1;
+        }
+        self.rng = rng;
+        self.state = if done {
+            State::Done
+        } else {
+            State::Poisson { rate_per_us, t_us }
+        };
         self.pos = 0;
         self.len = len as u8;
     }
