@@ -82,6 +82,21 @@ fn round_us(t: f64) -> u64 {
     }
 }
 
+/// A Poisson process's next arrival [µs] after `t_us`: one exponential
+/// gap at `rate_per_us`.
+#[inline]
+fn poisson_after(rng: &mut Rng, t_us: f64, rate_per_us: f64) -> f64 {
+    let e: f64 = rng.sample(Exp1);
+    t_us + e / rate_per_us
+}
+
+/// Whether an arrival drawn at `t_us` is past the end `end_us` (or no
+/// time at all): the process is done.
+#[inline]
+fn past_end(t_us: f64, end_us: f64) -> bool {
+    t_us >= end_us || !t_us.is_finite()
+}
+
 /// Arrivals drawn ahead at a time (see [`ArrivalGen::next_arrival`]).
 const AHEAD: usize = 32;
 
@@ -311,9 +326,8 @@ impl ArrivalGen {
         let mut len = 0;
         let mut done = false;
         while len < AHEAD {
-            let e: f64 = rng.sample(Exp1);
-            t_us += e / rate_per_us;
-            if t_us >= end_us || !t_us.is_finite() {
+            t_us = poisson_after(&mut rng, t_us, rate_per_us);
+            if past_end(t_us, end_us) {
                 self.ahead[len] = u64::MAX;
                 len += 1;
                 done = true;
@@ -335,7 +349,7 @@ impl ArrivalGen {
     /// The next arrival drawn now, or `None` once the source is done.
     fn next_one(&mut self) -> Option<SimTime> {
         let t = self.next_raw()?;
-        if t >= self.end_us || !t.is_finite() {
+        if past_end(t, self.end_us) {
             self.state = State::Done;
             return None;
         }
@@ -358,8 +372,7 @@ impl ArrivalGen {
                 Some(t)
             }
             State::Poisson { rate_per_us, t_us } => {
-                let e: f64 = rng.sample(Exp1);
-                *t_us += e / *rate_per_us;
+                *t_us = poisson_after(rng, *t_us, *rate_per_us);
                 Some(*t_us)
             }
             State::Cycle {

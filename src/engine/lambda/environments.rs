@@ -131,11 +131,9 @@ impl LambdaSide {
             gen: old.gen,
             ..env
         });
-        if slot as usize == self.born.len() {
-            self.born.push(now);
-        } else {
-            self.born[slot as usize] = now;
-        }
+        // `store` reused a slot or added one at the end.
+        self.born.resize(self.envs.len(), now);
+        self.born[slot as usize] = now;
         if provisioned {
             self.idle_provisioned.created(slot);
         } else {
