@@ -223,9 +223,10 @@ pub fn concept_of(preset: usize) -> Option<&'static Concept> {
     CONCEPTS.iter().find(|c| c.preset == id)
 }
 
-/// Where preset `i` starts [s since start]: shortly before its key moment
-/// (a few seconds of playback at its speed and slow motion).
-pub fn start_s(i: usize) -> f64 {
+/// Where preset `i` starts when played at `speed` [s since start]:
+/// shortly before its key moment (a few seconds of playback at that speed
+/// and slow motion). A pick and a link without an instant both start there.
+pub fn start_s(i: usize, speed: f64) -> f64 {
     let (Some(p), c) = (PRESETS.get(i), concept_of(i)) else {
         return 0.0;
     };
@@ -241,8 +242,8 @@ pub fn start_s(i: usize) -> f64 {
     let Some(k) = moments::key_marker(&markers, anchor) else {
         return 0.0;
     };
-    let segs = moments::schedule(&markers, p.speed, s.duration_s);
-    moments::start_s(&segs, k.t_s, p.speed)
+    let segs = moments::schedule(&markers, speed, s.duration_s);
+    moments::start_s(&segs, k.t_s, speed)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { until, sleep } from './util.mjs';
+import { until, sleep, simSeconds } from './util.mjs';
 
 const env = suite();
 
@@ -45,20 +45,70 @@ test('every concept card: its key moment within 5 s of playback', async () => {
     if (!(await page.locator('#concepts-panel[open]').count())) await page.locator('#concepts-open').click();
     await page.locator(`.concept[data-preset="${id}"]`).click();
     assert.equal(await page.locator('#concepts-panel[open]').count(), 0, 'the panel closes on a pick');
-    const tl = page.getByTestId('timeline');
-    const key = await until(() => tl.getAttribute('data-key'), (k) => k, 5000, `${id}: a key kind`);
-    // The countdown names the next moment while it comes.
-    const mark = tl.locator(`.tl-mark[data-kind="${key}"]`).first();
-    await mark.waitFor({ state: 'attached', timeout: 60000 });
-    const t = Number(await mark.getAttribute('data-t'));
-    const start = Number(await tl.getAttribute('data-start'));
-    const speed = Number(await tl.getAttribute('data-speed'));
-    const schedule = await tl.getAttribute('data-schedule');
-    const wall = wallBetween(schedule, speed, start, t);
-    assert.ok(t >= start, `${id}: ${key} at ${t} s, after the start ${start} s`);
-    assert.ok(wall <= 5, `${id}: ${key} at ${t} s comes ${wall.toFixed(2)} s after the start (${start} s) at ${speed}×`);
-    console.log(`${id}: start ${start.toFixed(1)} s, ${key} at ${t.toFixed(1)} s, ${wall.toFixed(2)} s of playback at ${speed}×`);
+    const k = await keyMoment(page, id);
+    starts[id] = k.start;
+    console.log(`${id}: start ${k.start.toFixed(1)} s, ${k.key} at ${k.t.toFixed(1)} s, ${k.wall.toFixed(2)} s of playback at ${k.speed}×`);
   }
+  assert.deepEqual(problems.errors, []);
+  await page.close();
+});
+
+/** The key moment of the preset `id` now loaded: where the run started,
+ * the moment's time, and the wall seconds of playback between (≤ 5). */
+async function keyMoment(page, id) {
+  const tl = page.getByTestId('timeline');
+  const key = await until(() => tl.getAttribute('data-key'), (k) => k, 5000, `${id}: a key kind`);
+  // The countdown names the next moment while it comes.
+  const mark = tl.locator(`.tl-mark[data-kind="${key}"]`).first();
+  await mark.waitFor({ state: 'attached', timeout: 60000 });
+  const t = Number(await mark.getAttribute('data-t'));
+  const start = Number(await tl.getAttribute('data-start'));
+  const speed = Number(await tl.getAttribute('data-speed'));
+  const schedule = await tl.getAttribute('data-schedule');
+  const wall = wallBetween(schedule, speed, start, t);
+  assert.ok(t >= start, `${id}: ${key} at ${t} s, after the start ${start} s`);
+  assert.ok(wall <= 5, `${id}: ${key} at ${t} s comes ${wall.toFixed(2)} s after the start (${start} s) at ${speed}×`);
+  return { key, t, start, speed, wall };
+}
+
+/** Where each concept's pick started [s], from the test above. */
+const starts = {};
+
+test("a preset's link without an instant starts where its pick does: the key moment within 5 s", async () => {
+  assert.equal(Object.keys(starts).length, 7, 'the picks were measured first');
+  const { page, problems } = await newPage(env.browser);
+  for (const [id, start] of Object.entries(starts)) {
+    await page.goto(`${env.url}#preset=${id}`);
+    await page.locator('#app-root[data-seeking="false"]').waitFor({ state: 'attached' });
+    const k = await keyMoment(page, id);
+    assert.ok(Math.abs(k.start - start) < 1e-6, `${id}: the link starts at ${k.start} s, a pick at ${start} s`);
+    console.log(`${id} by link: start ${k.start.toFixed(1)} s, ${k.key} ${k.wall.toFixed(2)} s of playback later`);
+  }
+  assert.ok(Object.values(starts).some((s) => s > 0), 'some presets start after 0');
+  assert.deepEqual(problems.errors, []);
+  await page.close();
+});
+
+test("an embed waits at its preset's start for play; with autoplay it plays from there", async () => {
+  const { page, problems } = await newPage(env.browser, { width: 920, height: 900 });
+  const embed = '?embed=1&panels=stage,cost&controls=minimal';
+  await page.goto(`${env.url}${embed}#preset=patch-tuesday`);
+  const root = page.locator('#app-root');
+  await until(() => root.getAttribute('data-seeking'), (v) => v === 'false', 15000, 'the seek to the start');
+  const start = Number(await page.getByTestId('timeline').getAttribute('data-start'));
+  assert.ok(start > 0, `patch-tuesday starts at ${start} s`);
+  await sleep(1000);
+  assert.equal(await root.getAttribute('data-running'), 'false', 'paused until play');
+  assert.ok(Math.abs((await simSeconds(page)) - start) < 0.002, `at the start: ${await simSeconds(page)} s`);
+  await page.screenshot({ path: screenshotPath('embed-at-start-920.png') });
+  await page.locator('#play-toggle').click();
+  await keyMoment(page, 'patch-tuesday');
+  // With autoplay: it plays from the start at once.
+  await page.goto(`${env.url}${embed}&autoplay=1#preset=patch-tuesday`);
+  const state = () => root.evaluate((e) => `${e.dataset.seeking} ${e.dataset.running}`);
+  await until(state, (v) => v === 'false true', 15000, 'the seek to the start, then autoplay');
+  const now = await simSeconds(page);
+  assert.ok(now >= start, `playing from the start on: ${now} s`);
   assert.deepEqual(problems.errors, []);
   await page.close();
 });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suite, newPage, screenshotPath } from './harness.mjs';
-import { clock, sleep, until, openMenuFor } from './util.mjs';
+import { clock, sleep, until, openMenuFor, simSeconds } from './util.mjs';
 
 const env = suite();
 
@@ -124,8 +124,11 @@ test('the embed example page shows two simulators; the one out of view is paused
   await sleep(800);
   assert.notEqual(await top.locator('#sim-clock').textContent(), t0, 'the visible one runs');
   assert.equal(await bottom.locator('#app-root').getAttribute('data-auto-paused'), 'true', 'the off-screen one is paused');
+  // Paused where a pick of its preset starts, a few seconds before the first throttle.
+  await until(() => bottom.locator('#app-root').getAttribute('data-seeking'), (v) => v === 'false', 10000, 'the second at its start');
   const b0 = await bottom.locator('#sim-clock').textContent();
-  assert.equal(b0, '00:00:00.000');
+  assert.equal(await simSeconds(bottom), Number(await bottom.getByTestId('timeline').getAttribute('data-start')));
+  assert.equal(b0, '00:04:34.000');
   assert.equal(await top.locator('h1').count(), 0, 'embedded: no masthead');
   assert.equal(await top.locator('.charts').count(), 0, 'only the chosen panels');
   assert.equal(await top.getByTestId('cost-lambda').count(), 1);

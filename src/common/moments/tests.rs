@@ -158,14 +158,21 @@ fn playback_and_wall_time_agree() {
 #[test]
 fn a_preset_starts_a_lead_before_its_key_moment() {
     let (i, s) = preset("flash-sale");
-    let start = presets::start_s(i);
+    let start = presets::start_s(i, 10.0);
     let m = scenario_markers(&s);
     let seg = schedule(&m, 10.0, s.duration_s);
     assert!((wall_between(&seg, start, 300.0, 10.0) - LEAD_WALL_S).abs() < 1e-9);
     assert!(start > 250.0 && start < 300.0, "{start}");
+    // At another speed (a link's), the same lead of playback at that speed.
+    for speed in [3.0, 100.0] {
+        let start = presets::start_s(i, speed);
+        let seg = schedule(&m, speed, s.duration_s);
+        let wall = wall_between(&seg, start, 300.0, speed);
+        assert!((wall - LEAD_WALL_S).abs() < 1e-9, "{speed}×: {wall}");
+    }
     // Key moments in the first seconds: start at 0.
     assert_eq!(
-        presets::start_s(presets::index_of("thumbnails").unwrap()),
+        presets::start_s(presets::index_of("thumbnails").unwrap(), 1_000.0),
         0.0
     );
     assert_eq!(start_s(&[], 5.0, 10.0), 0.0);
@@ -190,7 +197,7 @@ fn every_concepts_key_moment_comes_within_5_s_of_playback() {
     for c in CONCEPTS {
         let (i, s) = preset(c.preset);
         let speed = PRESETS[i].speed;
-        let start = presets::start_s(i);
+        let start = presets::start_s(i, speed);
         let mut all = scenario_markers(&s);
         let key_kind = c.key.unwrap();
         let key = if key_kind.from_run() {

@@ -68,6 +68,7 @@ impl App {
         self.setup.preset = st.preset.filter(|_| !st.is_edited());
         self.setup.param_error = None;
         self.run.open_at(st.speed, st.at);
+        self.start_link(&st);
         self.page.view = st.view;
         self.apply_view();
         match st.tour {

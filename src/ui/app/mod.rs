@@ -146,6 +146,21 @@ impl App {
         Ok(())
     }
 
+    /// A preset's link that names no instant and no tour starts where a
+    /// pick of the preset does, a few seconds of playback before its key
+    /// moment: an embedded Patch Tuesday shows the patching within
+    /// seconds of its play, not after a quarter of an hour of its day.
+    fn start_link(&mut self, st: &LinkState) {
+        if st.at.is_some() || st.tour.is_some() {
+            return;
+        }
+        if let Some(i) = self.setup.preset {
+            let speed = self.run.clock.speed();
+            self.run
+                .open_at_start(crate::common::presets::start_s(i, speed));
+        }
+    }
+
     /// Carries out a sub-state's command.
     fn command(&self, command: Command) {
         match command {
@@ -208,6 +223,7 @@ impl Component for App {
             app.run.wait_until_in_view();
         }
         app.apply_view();
+        app.start_link(&st);
         if let Some((name, step)) = st.tour {
             app.load_tour(ctx, &name, step, st.at);
         }

@@ -153,6 +153,17 @@ impl Run {
         }
     }
 
+    /// Opens a preset's link that names no instant where a pick of the
+    /// preset starts (`start_s`, its lead before the key moment): a silent
+    /// seek there that leaves the clock as it is, so a playing run plays
+    /// on from the start and a paused embed waits there for its play.
+    pub fn open_at_start(&mut self, start_s: f64) {
+        self.moments.start_s = start_s;
+        if start_s > 0.0 {
+            self.seek = Some(SimTime::from_micros((start_s * 1e6) as u64));
+        }
+    }
+
     /// Sets the speed, shown as achieved until frames say otherwise.
     pub fn set_speed(&mut self, speed: f64) {
         self.clock.set_speed(speed);
@@ -173,11 +184,14 @@ impl Run {
         let dt_ms = self.last_ts.map_or(0.0, |l| (ts - l).max(0.0));
         self.last_ts = Some(ts);
         let before = self.handle.now();
+        // Play resumes on the frame after a seek ends, so that the speed
+        // achieved is never measured across the seek.
+        let seeking = self.seek.is_some();
         if let Some(t) = self.seek {
             self.seek_slice(t);
         }
-        let running = self.clock.is_running() && self.seek.is_none();
-        if let Some(active) = self.fast_forward.filter(|_| self.seek.is_none()) {
+        let running = self.clock.is_running() && !seeking;
+        if let Some(active) = self.fast_forward.filter(|_| !seeking) {
             self.fast_forward_slice(active);
         } else if running {
             self.play_slice(ts, dt_ms, before);

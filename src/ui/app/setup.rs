@@ -90,7 +90,7 @@ impl App {
         self.setup.loaded_preset(i);
         self.run.open_at(speed, None);
         self.run.clock.play();
-        self.run.start_at(crate::common::presets::start_s(i));
+        self.run.start_at(crate::common::presets::start_s(i, speed));
         Command::SyncUrl { push: true }
     }
 
