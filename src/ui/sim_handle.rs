@@ -194,6 +194,19 @@ impl SimHandle {
 
     /// Reads what happened since the last frame and builds the frame's view.
     pub fn observe(&mut self, now_ms: f64) -> Rc<FrameView> {
+        self.observe_as(now_ms, true)
+    }
+
+    /// [`observe`](Self::observe) after a silent seek: what happened on
+    /// the way still counts (the run's moments, the marks of ended
+    /// environments), but nothing of it is captioned, so the first
+    /// caption after a jump names something that happens as it plays, not
+    /// the last cold start of the minutes skipped.
+    pub fn observe_skipped(&mut self, now_ms: f64) -> Rc<FrameView> {
+        self.observe_as(now_ms, false)
+    }
+
+    fn observe_as(&mut self, now_ms: f64, narrate: bool) -> Rc<FrameView> {
         let batch = self.sim.drain_happenings();
         self.firsts.note(&batch.happenings);
         let snap = self.sim.snapshot();
@@ -206,8 +219,8 @@ impl SimHandle {
         self.marks.retain(|(s, _)| *s < slot_count);
         let keep_alive_left = self.keep_alive_left(&snap);
         let sampled = self.emit_particles(&batch, now_ms);
-        self.narrator
-            .observe(&batch.happenings, &self.facts, &snap, now_ms);
+        let told: &[Happening] = if narrate { &batch.happenings } else { &[] };
+        self.narrator.observe(told, &self.facts, &snap, now_ms);
         self.measure_rates(now_ms, snap.at);
         if now_ms - self.last_live_ms >= LIVE_EVERY_MS {
             self.last_live_ms = now_ms;
@@ -515,6 +528,25 @@ mod tests {
         assert!(h.history().samples().len() > 1);
         h.reduced_motion = true;
         assert!(h.observe(wall + 16.0).particles.is_empty());
+    }
+
+    #[test]
+    fn a_skip_is_not_captioned_but_its_moments_count() {
+        let s = Scenario::from_json(PRESETS[1].json).unwrap();
+        let run_to = |h: &mut SimHandle| {
+            while !h.advance(SimTime::from_micros(30_000_000), &mut || 0.0) {}
+        };
+        let mut told = SimHandle::new(&s).unwrap();
+        run_to(&mut told);
+        assert!(
+            !told.observe(0.0).captions.is_empty(),
+            "a cold start is captioned"
+        );
+        let mut skipped = SimHandle::new(&s).unwrap();
+        run_to(&mut skipped);
+        let f = skipped.observe_skipped(0.0);
+        assert!(f.captions.is_empty(), "{:?}", f.captions);
+        assert_eq!(skipped.firsts, told.firsts, "the run's moments still count");
     }
 
     #[test]

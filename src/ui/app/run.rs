@@ -200,7 +200,11 @@ impl Run {
         if idle && self.handle.now() == before {
             return false;
         }
-        self.frame = self.handle.observe(ts);
+        self.frame = if seeking {
+            self.handle.observe_skipped(ts)
+        } else {
+            self.handle.observe(ts)
+        };
         self.live = self.handle.live();
         self.update_moments();
         self.take_samples(ts);
