@@ -77,12 +77,34 @@ const starts = {};
 test("a preset's link without an instant starts where its pick does: the key moment within 5 s", async () => {
   assert.equal(Object.keys(starts).length, 7, 'the picks were measured first');
   const { page, problems } = await newPage(env.browser);
+  // How long the seek to the start takes (logged, not asserted): frames
+  // counted by requestAnimationFrame while the root says it is seeking.
+  // The first link loads the page; the others change only the fragment
+  // (back/forward's path), so the counts start again before each.
+  await page.addInitScript(() => {
+    window.seekSpan = null;
+    window.seekFrom = null;
+    let frames = 0;
+    const tick = () => { frames += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    new MutationObserver(() => {
+      const seeking = document.getElementById('app-root')?.dataset.seeking;
+      if (seeking === 'true' && !window.seekFrom) window.seekFrom = { frames, ms: performance.now() };
+      const from = window.seekFrom;
+      if (seeking === 'false' && from && !window.seekSpan) {
+        window.seekSpan = { frames: frames - from.frames, ms: performance.now() - from.ms };
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-seeking'] });
+  });
   for (const [id, start] of Object.entries(starts)) {
+    await page.evaluate(() => { window.seekSpan = null; window.seekFrom = null; });
     await page.goto(`${env.url}#preset=${id}`);
     await page.locator('#app-root[data-seeking="false"]').waitFor({ state: 'attached' });
     const k = await keyMoment(page, id);
     assert.ok(Math.abs(k.start - start) < 1e-6, `${id}: the link starts at ${k.start} s, a pick at ${start} s`);
-    console.log(`${id} by link: start ${k.start.toFixed(1)} s, ${k.key} ${k.wall.toFixed(2)} s of playback later`);
+    const span = await page.evaluate(() => window.seekSpan);
+    const seek = span ? `, the seek there ${span.frames} frames, ${span.ms.toFixed(0)} ms` : '';
+    console.log(`${id} by link: start ${k.start.toFixed(1)} s, ${k.key} ${k.wall.toFixed(2)} s of playback later${seek}`);
   }
   assert.ok(Object.values(starts).some((s) => s > 0), 'some presets start after 0');
   assert.deepEqual(problems.errors, []);
