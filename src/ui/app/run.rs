@@ -144,8 +144,7 @@ impl Run {
     /// Starts at `start_s` (a preset's lead before its moment): a
     /// fast-forward there that plays on.
     pub fn start_at(&mut self, start_s: f64) {
-        let to = SimTime::from_micros((start_s * 1e6) as u64);
-        self.moments.start_s = start_s;
+        let to = self.note_start(start_s);
         let now = self.handle.now();
         if to > now {
             self.fast_forward = FastForward::new(now, to.since(now), self.handle.end(), true);
@@ -158,10 +157,17 @@ impl Run {
     /// seek there that leaves the clock as it is, so a playing run plays
     /// on from the start and a paused embed waits there for its play.
     pub fn open_at_start(&mut self, start_s: f64) {
-        self.moments.start_s = start_s;
-        if start_s > 0.0 {
-            self.seek = Some(SimTime::from_micros((start_s * 1e6) as u64));
+        let to = self.note_start(start_s);
+        if to > self.handle.now() {
+            self.seek = Some(to);
         }
+    }
+
+    /// A preset's start, noted on the timeline, as the instant both ways
+    /// of getting there (a pick's fast-forward, a link's seek) run to.
+    fn note_start(&mut self, start_s: f64) -> SimTime {
+        self.moments.start_s = start_s;
+        SimTime::from_micros((start_s * 1e6) as u64)
     }
 
     /// Sets the speed, shown as achieved until frames say otherwise.
