@@ -32,4 +32,7 @@ bundle=$(cat dist/*.wasm dist/*.js dist/*.css | gzip -9 -c | wc -c)
 echo "release wasm size: ${raw} bytes raw, ${gz} bytes gzip (-9); bundle wasm+js+css ${bundle} bytes gzip"
 
 step "browser tests: the built app in headless Chromium"
-node --test --test-concurrency=1 tests/browser/*.test.mjs
+# A test that hangs fails after 5 minutes (the longest takes about 70 s),
+# and a file's process ends once its tests are done, so a stuck browser
+# can never hold CI until its own limit.
+node --test --test-concurrency=1 --test-timeout=300000 --test-force-exit tests/browser/*.test.mjs

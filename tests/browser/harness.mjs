@@ -46,14 +46,46 @@ export function serve(dir = DIST, extra = {}) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      // Open connections (a keep-alive the browser left) end with it.
+      const close = () => new Promise((r) => { server.close(r); server.closeAllConnections(); });
+      resolve({ url: `http://127.0.0.1:${port}/`, close });
     });
   });
 }
 
-/** Debian's Chromium, headless, with the flags this offline machine needs. */
-export function launch() {
-  return chromium.launch({
+/** How long a page's or the browser's close is waited for [ms]. */
+const CLOSE_WAIT_MS = 10_000;
+
+/**
+ * `closing`, or after `CLOSE_WAIT_MS` a note that it did not finish: when a
+ * close races a navigation's commit, Chromium can acknowledge it and never
+ * close (crbug.com/536385539; playwright issues 41900 and 42366), and
+ * `page.close()`, which has no timeout, then waits for ever. A test is not
+ * about its clean-up: it goes on, and the browser's close (or, failing
+ * that, the test process's exit) takes what is left.
+ */
+async function bounded(closing, what) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS, 'late'); });
+  const how = await Promise.race([closing.then(() => 'closed'), late]);
+  clearTimeout(timer);
+  if (how === 'late') console.log(`# ${what} did not finish in ${CLOSE_WAIT_MS / 1000} s; going on`);
+}
+
+/** `page`, its `close` bounded (see `bounded`). */
+function boundedClose(page) {
+  const close = page.close.bind(page);
+  page.close = (options) => bounded(close(options), 'page.close()');
+  return page;
+}
+
+/**
+ * Debian's Chromium, headless, with the flags this offline machine needs;
+ * every page it opens (`newPage`, a context's `newPage`) and the browser
+ * itself close within a bounded wait (see `bounded`).
+ */
+export async function launch() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -61,6 +93,18 @@ export function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => boundedClose(await newPage(options));
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    const contextPage = context.newPage.bind(context);
+    context.newPage = async () => boundedClose(await contextPage());
+    return context;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = (options) => bounded(close(options), 'browser.close()');
+  return browser;
 }
 
 /**

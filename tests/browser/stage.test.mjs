@@ -196,10 +196,15 @@ const particlesNow = (page) => evaluateWithBlobs(page, (blobs) => {
   const per = c.width / cb.width;
   const { width: w, height: h } = c;
   const d = c.getContext('2d').getImageData(0, 0, w, h).data;
+  // One particle across [canvas px]: its disc, its edge and a pixel of
+  // anti-aliasing either side.
+  const widest = (2 * Number(c.dataset.radiusPx) + 4) * per;
   const dots = [];
   for (const { x0, x1, y0, y1 } of blobs(d, w, h, 255)) {
-    // A single particle: round, its centre opaque.
-    if (Math.abs((x1 - x0) - (y1 - y0)) > 1 || x1 - x0 < 3) continue;
+    // A single particle: round, no wider than one (two overlapping
+    // diagonally also make a square blob, whose centre is an edge), its
+    // centre opaque.
+    if (Math.abs((x1 - x0) - (y1 - y0)) > 1 || x1 - x0 < 3 || x1 - x0 + 1 > widest) continue;
     const [cx, cy] = [Math.round((x0 + x1) / 2), Math.round((y0 + y1) / 2)];
     const k = (cy * w + cx) * 4;
     if (d[k + 3] !== 255) continue;
