@@ -73,6 +73,48 @@ for (const [width, height, projector] of [[1280, 800, false], [1920, 1080, false
   });
 }
 
+// A phone (a touch screen: no keys' list) opened on a preset's link: the
+// stage starts in the top third and the first screen holds the whole
+// Lambda panel and the EC2 panel's title and fleet line (the menus, restart, new
+// seed and the speed slider are in the page's flow around it; the sticky
+// bar keeps play/pause, step, the clock and the speed).
+for (const [width, height] of [[375, 667], [360, 640]]) {
+  test(`a phone at ${width}×${height}: the stage starts in the top third, the Lambda panel and the EC2 panel's head on the first screen, every preset`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const rows = [];
+    for (const id of PRESET_IDS) {
+      await page.goto(`${env.url}#preset=${id}`);
+      await page.reload();
+      await page.locator('#sim-clock').waitFor();
+      await sleep(300);
+      const s = await page.evaluate(() => {
+        window.scrollTo(0, 0);
+        const box = (sel) => { const r = document.querySelector(sel)?.getBoundingClientRect(); return r && { t: r.top, b: r.bottom }; };
+        return {
+          vh: window.innerHeight, stage: box('svg.stage'), lambda: box('svg.stage rect.function-box'),
+          ec2: box('[data-testid=ec2-title]'), fleet: box('[data-testid=instance-count]'),
+          more: box('.toolbar-more'), keys: box('#help-open'),
+        };
+      });
+      if (!s.stage || !s.lambda || !s.more) assert.fail(`${id}: ${JSON.stringify(s)}`);
+      rows.push(`${id}: stage from ${Math.round(s.stage.t)} px, Lambda panel to ${Math.round(s.lambda.b)}, ${s.ec2 ? `EC2 title to ${Math.round(s.ec2.b)}, fleet to ${Math.round(s.fleet.b)}` : 'no EC2'}`);
+      assert.ok(s.stage.t <= s.vh / 3, `${id} at ${width}: the stage starts at ${s.stage.t} px, below the top third of ${s.vh}`);
+      assert.ok(s.lambda.b <= s.vh, `${id} at ${width}: the Lambda panel ends at ${s.lambda.b} px, past ${s.vh}`);
+      // (A scenario without a fleet has no EC2 panel.)
+      if (s.ec2) assert.ok(s.ec2.b <= s.vh && s.fleet.b <= s.vh, `${id} at ${width}: the EC2 title and fleet end at ${s.ec2.b}/${s.fleet.b} px, past ${s.vh}`);
+      assert.ok(s.more.t > s.stage.b, `${id}: restart, new seed and speed follow the stage`);
+      assert.equal(s.keys?.b ?? 0, 0, 'no keys list on a touch screen');
+      if (id === 'patch-tuesday') await page.screenshot({ path: screenshotPath(`first-phone-${id}-${width}x${height}.png`) });
+    }
+    console.log(`# phone ${width}×${height}:\n${rows.map((r) => `#   ${r}`).join('\n')}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('the 920-px embed example: stage text ≥ 12 px in its iframes, every preset', async () => {
   const { page, problems } = await newPage(env.browser, { width: 920, height: 900 });
   await page.goto(`${env.url}embed-example.html`);

@@ -216,10 +216,11 @@ for (const [width, height] of [[360, 640], [320, 568]]) {
     // Every control, those out of the sticky bar too, is reached by Tab
     // with a visible focus, and is not under the toolbar once focused.
     // (From the top of the page; Space on play/pause pauses, so that Step
-    // can take the focus.)
+    // can take the focus. Restart, new seed and the speed follow the stage
+    // and its controls.)
     const want = ['play-toggle', 'step', 'restart', 'new-seed', 'speed'];
     const seen = new Set();
-    for (let i = 0; i < 12 && seen.size < want.length; i++) {
+    for (let i = 0; i < 100 && seen.size < want.length; i++) {
       await page.keyboard.press('Tab');
       const f = await page.evaluate(() => {
         const e = document.activeElement;

@@ -127,7 +127,7 @@ impl App {
                 }
                 { for self.copied_link_html() }
                 { for self.problems_html(ctx) }
-                { for self.controls_html(ctx) }
+                { for self.controls_html(ctx, false) }
                 if e.embed && e.controls == ControlsLevel::None {
                     <output id="sim-clock" class="embed-clock" aria-live="off">{ self.run.handle.now().to_string() }</output>
                 }
@@ -135,6 +135,9 @@ impl App {
                 { for self.import_errors_html(ctx) }
                 { self.main_html() }
                 { self.under_stage(ctx, full) }
+                // A phone's restart, new seed and speed: after the stage,
+                // which has the first screen (nothing on a wider one).
+                { for self.controls_html(ctx, true) }
                 if full {
                     { fold("fold-operations", "Operations: fail an instance, an AZ outage, traffic", self.actions_html()) }
                 }
@@ -292,8 +295,9 @@ impl App {
         })
     }
 
-    /// The transport (unless an embed hides it).
-    fn controls_html(&self, ctx: &Context<Self>) -> Option<Html> {
+    /// The transport and the timeline (unless an embed hides them), or
+    /// with `more` a phone's further controls, which follow the stage.
+    fn controls_html(&self, ctx: &Context<Self>, more: bool) -> Option<Html> {
         let link = ctx.link();
         let run = &self.run;
         let achieved = run.achieved_shown();
@@ -305,8 +309,10 @@ impl App {
                           on_step={link.callback(|()| Msg::Run(RunMsg::Step))}
                           on_restart={link.callback(|()| Msg::Run(RunMsg::Restart))}
                           on_new_seed={link.callback(|()| Msg::Run(RunMsg::NewSeed))}
-                          on_speed={link.callback(|s| Msg::Run(RunMsg::SetSpeed(s)))} />
-                { self.timeline_html(ctx) }</>
+                          on_speed={link.callback(|s| Msg::Run(RunMsg::SetSpeed(s)))} more={more} />
+                if !more {
+                    { self.timeline_html(ctx) }
+                }</>
             }
         })
     }

@@ -2,7 +2,7 @@
 //! new seed, the speed slider on a log scale (1×–10,000×) with the speed
 //! actually achieved, and the simulated clock, always visible. On a phone
 //! the sticky bar holds only the essentials (play/pause, step, the clock and
-//! the speed) and the rest follows it in the page's flow.
+//! the speed) and the rest follows the stage, which has the first screen.
 
 use crate::common::format::speed as fmt_speed;
 use crate::engine::time::SimTime;
@@ -59,6 +59,11 @@ pub struct ControlsProps {
     pub on_new_seed: Callback<()>,
     /// A new speed [× real time].
     pub on_speed: Callback<f64>,
+    /// The phone's further controls (restart, new seed, the speed slider),
+    /// which follow the stage there; nothing on a wider screen, where the
+    /// toolbar holds them all.
+    #[prop_or_default]
+    pub more: bool,
 }
 
 /// The toolbar.
@@ -122,21 +127,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     let seed = html! {
         <span class="clock-label" id="seed">{ format!("seed {}", props.seed) }</span>
     };
-    if narrow {
-        // A phone: one sticky row of the essentials (play/pause, step, the
-        // simulated clock and the speed), small enough to leave the screen
-        // to the page; the rest follows it in the page's flow.
-        return html! {
-            <>
-                <section class="toolbar compact" aria-label="Simulation controls">
-                    { play }
-                    { step }
-                    <span class="clock">
-                        <span class="visually-hidden">{ "simulated time" }</span>
-                        { clock }
-                        <span class="speed-now"><span class="visually-hidden">{ "speed" }</span>{ speed_value }</span>
-                    </span>
-                </section>
+    if props.more {
+        // A phone's further controls, after the stage (see `more`).
+        return if narrow {
+            html! {
                 <section class="toolbar-more" aria-label="More simulation controls">
                     { restart }
                     { new_seed }
@@ -146,7 +140,25 @@ pub fn controls(props: &ControlsProps) -> Html {
                         { slider }
                     </span>
                 </section>
-            </>
+            }
+        } else {
+            Html::default()
+        };
+    }
+    if narrow {
+        // A phone: one sticky row of the essentials (play/pause, step, the
+        // simulated clock and the speed), small enough to leave the first
+        // screen to the stage; the rest follows the stage (`more`).
+        return html! {
+            <section class="toolbar compact" aria-label="Simulation controls">
+                { play }
+                { step }
+                <span class="clock">
+                    <span class="visually-hidden">{ "simulated time" }</span>
+                    { clock }
+                    <span class="speed-now"><span class="visually-hidden">{ "speed" }</span>{ speed_value }</span>
+                </span>
+            </section>
         };
     }
     html! {
