@@ -12,8 +12,8 @@ import { until, sleep } from './util.mjs';
 const env = suite();
 
 /** Opens a link and waits until its instant is reached. */
-async function open(hash, reducedMotion = 'no-preference') {
-  const { page, problems } = await newPage(env.browser);
+async function open(hash, reducedMotion = 'no-preference', viewport = undefined) {
+  const { page, problems } = await newPage(env.browser, viewport);
   await page.emulateMedia({ reducedMotion });
   await page.goto(env.url + hash);
   await page.locator('#sim-clock').waitFor();
@@ -68,9 +68,9 @@ test('a caption names the throttle at the Lambda panel; C and the switch turn th
   await page.close();
 });
 
-test('a crash is captioned at its instance, with the health check\'s delay', async () => {
+for (const [width, height] of [[1280, 800], [1920, 1080]]) test(`a crash is captioned at its instance, not over it, with the health check's delay, at ${width}×${height}`, async () => {
   // With reduced motion: shown all the same, without fade or slide.
-  const { page, problems } = await open('#preset=instance-failure&t=897&speed=3', 'reduce');
+  const { page, problems } = await open('#preset=instance-failure&t=897&speed=3', 'reduce', { width, height });
   await play(page);
   const c = await until(() => caption(page, /^instance #\d+ failed/), (v) => v, 20000, 'a failure caption');
   assert.match(c.text, /^instance #(\d+) failed; the health check notices in \d+ s$/);
@@ -80,12 +80,15 @@ test('a crash is captioned at its instance, with the health check\'s delay', asy
   const dx = Math.max(inst.l - c.r, c.l - inst.r, 0);
   const dy = Math.max(inst.t - c.b, c.t - inst.b, 0);
   assert.ok(dx < 40 && dy < 40, `the caption ${JSON.stringify(c)} is next to instance #${id} ${JSON.stringify(inst)}`);
+  // Beside it, not over its label and state (at 1920 px an instance's box
+  // is over 120 px high, and was once taken for a panel).
+  assert.ok(dx > 0 || dy > 0, `the caption ${JSON.stringify(c)} covers instance #${id} ${JSON.stringify(inst)}`);
   const look = await page.locator('.caption').first().evaluate((e) => {
     const s = getComputedStyle(e);
     return { anim: s.animationName, opacity: s.opacity };
   });
   assert.deepEqual(look, { anim: 'none', opacity: '1' }, 'reduced motion: no slide, no fade');
-  await page.screenshot({ path: screenshotPath('narration-instance-failure.png') });
+  await page.screenshot({ path: screenshotPath(`narration-instance-failure-${width}.png`) });
   assert.deepEqual(problems, { errors: [], foreign: [] });
   await page.close();
 });

@@ -125,8 +125,10 @@ fn place(wrap: &web_sys::Element, focus: Option<Anchor>) {
             Some("under") => (x0.max(0.0), y0 + r.height() + 6.0),
             _ => {
                 // A caption: above a small anchor (under it at the top of
-                // the stage), inside a panel.
-                let mut top = if r.height() >= 120.0 {
+                // the stage), inside a panel. A panel is a quarter of the
+                // stage's height or more; an instance, however large the
+                // stage is drawn, is under a sixth.
+                let mut top = if r.height() >= w.height() / 4.0 {
                     y0 + r.height() * 0.4
                 } else if y0 >= eh + 6.0 {
                     y0 - eh - 6.0
