@@ -75,11 +75,12 @@ for (const [width, height, projector] of [[1280, 800, false], [1920, 1080, false
 
 // A phone (a touch screen: no keys' list) opened on a preset's link: the
 // stage starts in the top third and the first screen holds the whole
-// Lambda panel and the EC2 panel's title and fleet line (the menus, restart, new
-// seed and the speed slider are in the page's flow around it; the sticky
-// bar keeps play/pause, step, the clock and the speed).
+// Lambda panel, the EC2 panel's title and fleet line and its first row of
+// instances (the menus, restart, new seed and the speed slider are in the
+// page's flow around it; the sticky bar keeps play/pause, step, the clock
+// and the speed).
 for (const [width, height] of [[375, 667], [360, 640]]) {
-  test(`a phone at ${width}×${height}: the stage starts in the top third, the Lambda panel and the EC2 panel's head on the first screen, every preset`, async () => {
+  test(`a phone at ${width}×${height}: the stage starts in the top third, the Lambda panel, the EC2 panel's head and its first row of instances on the first screen, every preset`, async () => {
     const context = await env.browser.newContext({ viewport: { width, height }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     const errors = [];
@@ -96,15 +97,20 @@ for (const [width, height] of [[375, 667], [360, 640]]) {
         return {
           vh: window.innerHeight, stage: box('svg.stage'), lambda: box('svg.stage rect.function-box'),
           ec2: box('[data-testid=ec2-title]'), fleet: box('[data-testid=instance-count]'),
+          // The bottom of the fleet's first row of instances.
+          instances: Math.min(...[...document.querySelectorAll('svg.stage .instance')].map((e) => e.getBoundingClientRect().bottom)),
           more: box('.toolbar-more'), keys: box('#help-open'),
         };
       });
       if (!s.stage || !s.lambda || !s.more) assert.fail(`${id}: ${JSON.stringify(s)}`);
-      rows.push(`${id}: stage from ${Math.round(s.stage.t)} px, Lambda panel to ${Math.round(s.lambda.b)}, ${s.ec2 ? `EC2 title to ${Math.round(s.ec2.b)}, fleet to ${Math.round(s.fleet.b)}` : 'no EC2'}`);
+      rows.push(`${id}: stage from ${Math.round(s.stage.t)} px, Lambda panel to ${Math.round(s.lambda.b)}, ${s.ec2 ? `EC2 title to ${Math.round(s.ec2.b)}, fleet line to ${Math.round(s.fleet.b)}, instances to ${Math.round(s.instances)}` : 'no EC2'}`);
       assert.ok(s.stage.t <= s.vh / 3, `${id} at ${width}: the stage starts at ${s.stage.t} px, below the top third of ${s.vh}`);
       assert.ok(s.lambda.b <= s.vh, `${id} at ${width}: the Lambda panel ends at ${s.lambda.b} px, past ${s.vh}`);
       // (A scenario without a fleet has no EC2 panel.)
-      if (s.ec2) assert.ok(s.ec2.b <= s.vh && s.fleet.b <= s.vh, `${id} at ${width}: the EC2 title and fleet end at ${s.ec2.b}/${s.fleet.b} px, past ${s.vh}`);
+      if (s.ec2) {
+        assert.ok(s.ec2.b <= s.vh && s.fleet.b <= s.vh, `${id} at ${width}: the EC2 title and fleet end at ${s.ec2.b}/${s.fleet.b} px, past ${s.vh}`);
+        assert.ok(s.instances <= s.vh, `${id} at ${width}: the first row of instances ends at ${s.instances} px, past ${s.vh}`);
+      }
       assert.ok(s.more.t > s.stage.b, `${id}: restart, new seed and speed follow the stage`);
       assert.equal(s.keys?.b ?? 0, 0, 'no keys list on a touch screen');
       if (id === 'patch-tuesday') await page.screenshot({ path: screenshotPath(`first-phone-${id}-${width}x${height}.png`) });
