@@ -74,6 +74,7 @@ test('the README screenshot: both sides drawn at 1280×800', async () => {
   await page.goto(env.url + README_LINK);
   await page.locator('#sim-clock').waitFor();
   await paused(page, 'true');
+  await page.locator('#app-root[data-seeking="false"]').waitFor({ state: 'attached' });
   // The simulator itself: the preset's row just under the sticky toolbar
   // (the page's scroll-padding-top), both panels whole.
   await page.locator('#preset').evaluate((e) => e.scrollIntoView({ block: 'start' }));

@@ -89,7 +89,10 @@ test("a preset's link without an instant starts where its pick does: the key mom
     requestAnimationFrame(tick);
     new MutationObserver(() => {
       const seeking = document.getElementById('app-root')?.dataset.seeking;
-      if (seeking === 'true' && !window.seekFrom) window.seekFrom = { frames, ms: performance.now() };
+      if (seeking === 'true' && !window.seekFrom) {
+        const c = document.querySelector('[data-testid=countdown]');
+        window.seekFrom = { frames, ms: performance.now(), cue: c && getComputedStyle(c, '::after').content };
+      }
       const from = window.seekFrom;
       if (seeking === 'false' && from && !window.seekSpan) {
         window.seekSpan = { frames: frames - from.frames, ms: performance.now() - from.ms };
@@ -103,6 +106,9 @@ test("a preset's link without an instant starts where its pick does: the key mom
     const k = await keyMoment(page, id);
     assert.ok(Math.abs(k.start - start) < 1e-6, `${id}: the link starts at ${k.start} s, a pick at ${start} s`);
     const span = await page.evaluate(() => window.seekSpan);
+    // While it runs, the countdown says the run is skipping ahead.
+    const from = await page.evaluate(() => window.seekFrom);
+    if (from) assert.equal(from.cue, '" · skipping ahead…"', `${id}: the countdown during the seek`);
     const seek = span ? `, the seek there ${span.frames} frames, ${span.ms.toFixed(0)} ms` : '';
     console.log(`${id} by link: start ${k.start.toFixed(1)} s, ${k.key} ${k.wall.toFixed(2)} s of playback later${seek}`);
   }
