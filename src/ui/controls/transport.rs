@@ -83,6 +83,40 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let narrow = use_narrow();
+    // A phone's further controls follow the stage (see `more`); a wider
+    // screen's toolbar holds them all.
+    if props.more && !narrow {
+        return Html::default();
+    }
+    let restart = html! {
+        <button id="restart" onclick={cb(&props.on_restart)} title="Back to 0 with the same seed">{ "↺ Restart" }</button>
+    };
+    let new_seed = html! {
+        <button id="new-seed" onclick={cb(&props.on_new_seed)} title="Back to 0 with a new random seed">
+            { "⚄ New seed" }
+        </button>
+    };
+    let slider = html! {
+        <input id="speed" type="range" min="0" max="4" step="0.01"
+               value={format!("{:.2}", slider_from_speed(props.speed))}
+               aria-valuetext={fmt_speed(props.speed)} oninput={on_input} />
+    };
+    let seed = html! {
+        <span class="clock-label" id="seed">{ format!("seed {}", props.seed) }</span>
+    };
+    if props.more {
+        return html! {
+            <section class="toolbar-more" aria-label="More simulation controls">
+                { restart }
+                { new_seed }
+                { seed }
+                <span class="speed-control">
+                    <label for="speed">{ "Speed" }</label>
+                    { slider }
+                </span>
+            </section>
+        };
+    }
     let finished = props.now >= props.end;
     let speed_text = match props.achieved {
         Some(a) => format!("{} of {}", fmt_speed(a), fmt_speed(props.speed)),
@@ -99,19 +133,6 @@ pub fn controls(props: &ControlsProps) -> Html {
         <button id="step" onclick={cb(&props.on_step)} disabled={props.running || finished}
                 title="Process the next event (while paused)">{ "Step →" }</button>
     };
-    let restart = html! {
-        <button id="restart" onclick={cb(&props.on_restart)} title="Back to 0 with the same seed">{ "↺ Restart" }</button>
-    };
-    let new_seed = html! {
-        <button id="new-seed" onclick={cb(&props.on_new_seed)} title="Back to 0 with a new random seed">
-            { "⚄ New seed" }
-        </button>
-    };
-    let slider = html! {
-        <input id="speed" type="range" min="0" max="4" step="0.01"
-               value={format!("{:.2}", slider_from_speed(props.speed))}
-               aria-valuetext={fmt_speed(props.speed)} oninput={on_input} />
-    };
     let speed_value = html! {
         <output id="speed-value" for="speed" class={classes!(props.achieved.is_some().then_some("lagging"))}>
             { speed_text }
@@ -124,27 +145,6 @@ pub fn controls(props: &ControlsProps) -> Html {
     let clock = html! {
         <output id="sim-clock" class={classes!(long)} aria-live="off">{ now }</output>
     };
-    let seed = html! {
-        <span class="clock-label" id="seed">{ format!("seed {}", props.seed) }</span>
-    };
-    if props.more {
-        // A phone's further controls, after the stage (see `more`).
-        return if narrow {
-            html! {
-                <section class="toolbar-more" aria-label="More simulation controls">
-                    { restart }
-                    { new_seed }
-                    { seed }
-                    <span class="speed-control">
-                        <label for="speed">{ "Speed" }</label>
-                        { slider }
-                    </span>
-                </section>
-            }
-        } else {
-            Html::default()
-        };
-    }
     if narrow {
         // A phone: one sticky row of the essentials (play/pause, step, the
         // simulated clock and the speed), small enough to leave the first
